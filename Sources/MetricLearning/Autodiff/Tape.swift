@@ -1,0 +1,49 @@
+/// The record of one differentiation: each operation's inputs and pullback, in order.
+///
+/// A tape lives for one call of `valueWithGradient` and is never shared between
+/// calls, so independent differentiations may run on different threads at once.
+@usableFromInline final class Tape<Scalar: TensorScalar> {
+    /// Maps the gradient of an operation's output to the gradients of its inputs
+    /// (`nil` where an input needs none).
+    @usableFromInline typealias Pullback = (Tensor<Scalar>) -> [Tensor<Scalar>?]
+
+    @usableFromInline struct Node {
+        @usableFromInline let inputs: [Int]
+        @usableFromInline let pullback: Pullback?
+        @usableFromInline init(inputs: [Int], pullback: Pullback?) {
+            self.inputs = inputs
+            self.pullback = pullback
+        }
+    }
+
+    @usableFromInline var nodes: [Node] = []
+
+    @usableFromInline init() {}
+
+    /// Adds a node and returns its index.
+    @usableFromInline func append(inputs: [Int], pullback: Pullback?) -> Int {
+        nodes.append(Node(inputs: inputs, pullback: pullback))
+        return nodes.count - 1
+    }
+
+    /// Reverse accumulation from `output` seeded with `seed`; returns the gradient of each
+    /// node (nil where none flows).
+    @usableFromInline func gradients(from output: Int, seed: Tensor<Scalar>) throws -> [Tensor<Scalar>?] {
+        var grads = [Tensor<Scalar>?](repeating: nil, count: nodes.count)
+        grads[output] = seed
+        for i in stride(from: output, through: 0, by: -1) {
+            guard let pullback = nodes[i].pullback, let g = grads[i] else { continue }
+            let inputGrads = pullback(g)
+            for (slot, input) in nodes[i].inputs.enumerated() where input >= 0 {
+                guard let gi = inputGrads[slot] else { continue }
+                if let existing = grads[input] {
+                    grads[input] = try existing + gi
+                } else {
+                    grads[input] = gi
+                }
+            }
+            if nodes[i].pullback != nil { grads[i] = nil }
+        }
+        return grads
+    }
+}

@@ -1,0 +1,82 @@
+extension Variable {
+    @usableFromInline static func binary(_ op: BinaryOperation, _ lhs: Variable, _ rhs: Variable) -> Variable {
+        record([lhs, rhs]) {
+            let a = lhs.value, b = rhs.value
+            let plan = try BroadcastPlan(a.shape, b.shape, operation: "'\(op.rawValue)'")
+            let out = op.apply(a, b, plan: plan)
+            return (out, { g in
+                let ga: [Scalar], gb: [Scalar]
+                switch op {
+                case .add: ga = g.storage; gb = g.storage
+                case .subtract: ga = g.storage; gb = g.storage.map { -$0 }
+                case .multiply:
+                    ga = Self.times(g.storage, plan.apply(a.storage, b.storage) { _, y in y })
+                    gb = Self.times(g.storage, plan.apply(a.storage, b.storage) { x, _ in x })
+                case .divide:
+                    ga = Self.times(g.storage, plan.apply(a.storage, b.storage) { _, y in 1 / y })
+                    gb = Self.times(g.storage, plan.apply(a.storage, b.storage) { x, y in -x / (y * y) })
+                case .maximum, .minimum:
+                    let pickA = plan.apply(a.storage, b.storage) { x, y in (op == .maximum ? x >= y : x <= y) ? 1 : 0 }
+                    ga = Self.times(g.storage, pickA)
+                    gb = Self.times(g.storage, pickA.map { 1 - $0 })
+                }
+                return [plan.reduce(ga, toOperandShape: a.shape, strides: plan.lhs),
+                        plan.reduce(gb, toOperandShape: b.shape, strides: plan.rhs)]
+            })
+        }
+    }
+
+    /// The elementwise product of two equally long arrays.
+    @usableFromInline static func times(_ x: [Scalar], _ y: [Scalar]) -> [Scalar] {
+        zip(x, y).map { $0 * $1 }
+    }
+
+    /// Elementwise sum with broadcasting (as for tensors).
+    public static func + (lhs: Variable, rhs: Variable) -> Variable { binary(.add, lhs, rhs) }
+    /// Elementwise difference with broadcasting.
+    public static func - (lhs: Variable, rhs: Variable) -> Variable { binary(.subtract, lhs, rhs) }
+    /// Elementwise product with broadcasting.
+    public static func * (lhs: Variable, rhs: Variable) -> Variable { binary(.multiply, lhs, rhs) }
+    /// Elementwise quotient with broadcasting.
+    public static func / (lhs: Variable, rhs: Variable) -> Variable { binary(.divide, lhs, rhs) }
+    /// Elementwise maximum with broadcasting; ties send the gradient to `lhs`.
+    public static func maximum(_ lhs: Variable, _ rhs: Variable) -> Variable { binary(.maximum, lhs, rhs) }
+    /// Elementwise minimum with broadcasting; ties send the gradient to `lhs`.
+    public static func minimum(_ lhs: Variable, _ rhs: Variable) -> Variable { binary(.minimum, lhs, rhs) }
+
+    /// Applies `f` elementwise with derivative `df(x, y)` (x the input, y the output).
+    @usableFromInline func unary(_ f: @escaping (Scalar) -> Scalar, derivative df: @escaping (Scalar, Scalar) -> Scalar) -> Variable {
+        let x = value
+        return Variable.record([self]) {
+            let y = x.map(f)
+            return (y, { g in
+                var out = g.storage
+                x.storage.withUnsafeBufferPointer { xs in
+                    y.storage.withUnsafeBufferPointer { ys in
+                        for i in 0..<out.count { out[i] *= df(xs[i], ys[i]) }
+                    }
+                }
+                return [Tensor(uncheckedShape: x.shape, scalars: out)]
+            })
+        }
+    }
+
+    /// Adds `rhs` to every element.
+    public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 + rhs }, derivative: { _, _ in 1 }) }
+    /// Subtracts `rhs` from every element.
+    public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 - rhs }, derivative: { _, _ in 1 }) }
+    /// Multiplies every element by `rhs`.
+    public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 * rhs }, derivative: { _, _ in rhs }) }
+    /// Divides every element by `rhs`.
+    public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 / rhs }, derivative: { _, _ in 1 / rhs }) }
+    /// `lhs + x` for every element x.
+    public static func + (lhs: Scalar, rhs: Variable) -> Variable { rhs + lhs }
+    /// `lhs − x` for every element x.
+    public static func - (lhs: Scalar, rhs: Variable) -> Variable { rhs.unary({ lhs - $0 }, derivative: { _, _ in -1 }) }
+    /// `lhs · x` for every element x.
+    public static func * (lhs: Scalar, rhs: Variable) -> Variable { rhs * lhs }
+    /// `lhs / x` for every element x.
+    public static func / (lhs: Scalar, rhs: Variable) -> Variable { rhs.unary({ lhs / $0 }, derivative: { x, _ in -lhs / (x * x) }) }
+    /// The elementwise negation.
+    public static prefix func - (operand: Variable) -> Variable { operand * -1 }
+}

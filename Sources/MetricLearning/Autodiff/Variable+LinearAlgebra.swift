@@ -1,0 +1,116 @@
+/// The differentiable matrix product op(a)·op(b) (see the tensor `matmul`).
+///
+/// Pullback: ∂a = g·op(b)ᵀ and ∂b = op(a)ᵀ·g, transposed back where the operand was.
+public func matmul<Scalar: TensorScalar>(
+    _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeA: Bool = false, transposeB: Bool = false
+) -> Variable<Scalar> {
+    let av = a.value, bv = b.value
+    let needA = a.isTracked, needB = b.isTracked
+    return Variable.record([a, b]) {
+        let out = try matmul(av, bv, transposeA: transposeA, transposeB: transposeB)
+        return (out, { g in
+            let ga = needA ? (transposeA
+                ? try? matmul(bv, g, transposeA: transposeB, transposeB: true)
+                : try? matmul(g, bv, transposeB: !transposeB)) : nil
+            let gb = needB ? (transposeB
+                ? try? matmul(g, av, transposeA: true, transposeB: transposeA)
+                : try? matmul(av, g, transposeA: !transposeA)) : nil
+            return [ga, gb]
+        })
+    }
+}
+
+extension Variable {
+    /// The transpose of a matrix.
+    public func transposed() -> Variable {
+        Variable.record([self]) {
+            (try value.transposed(), { g in [try? g.transposed()] })
+        }
+    }
+
+    /// The L2 norm of each row; derivative xᵢ/‖xᵢ‖ (0 for a zero row).
+    public func rowNorms() -> Variable {
+        let x = value
+        return Variable.record([self]) {
+            let norms = try x.rowNorms()
+            return (norms, { g in
+                let (r, c) = (x.shape[0], x.shape[1])
+                var grad = x.storage
+                for i in 0..<r {
+                    let n = norms.storage[i]
+                    let scale = n > 0 ? g.storage[i] / n : 0
+                    for j in 0..<c { grad[i * c + j] *= scale }
+                }
+                return [Tensor(uncheckedShape: x.shape, scalars: grad)]
+            })
+        }
+    }
+
+    /// Each row divided by max(‖row‖, 1e-12), as PyTorch's `normalize`.
+    ///
+    /// Pullback for a row with ‖x‖ above the floor: (g − y·(y·g)) / ‖x‖.
+    public func normalizedRows() -> Variable {
+        let x = value
+        return Variable.record([self]) {
+            let norms = try x.rowNorms()
+            let y = try x.normalizedRows()
+            return (y, { g in
+                let (r, c) = (x.shape[0], x.shape[1])
+                var grad = g.storage
+                let floor = Tensor<Scalar>.normalizationFloor
+                grad.withUnsafeMutableBufferPointer { gp in
+                    y.storage.withUnsafeBufferPointer { yp in
+                        for i in 0..<r {
+                            let n = norms.storage[i]
+                            let row = i * c
+                            if n > floor {
+                                let dot = Reductions.dot(yp.baseAddress! + row, UnsafePointer(gp.baseAddress! + row), c)
+                                for j in 0..<c { gp[row + j] = (gp[row + j] - yp[row + j] * dot) / n }
+                            } else {
+                                for j in 0..<c { gp[row + j] /= floor }
+                            }
+                        }
+                    }
+                }
+                return [Tensor(uncheckedShape: x.shape, scalars: grad)]
+            })
+        }
+    }
+}
+
+/// Differentiable dot products x_i · y_j: `[x.rows, y.rows]`.
+public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+    matmul(x, y, transposeB: true)
+}
+
+/// Differentiable squared Euclidean distances ‖x_i − y_j‖².
+///
+/// Pullback: ∂x_i = 2(x_i Σⱼ gᵢⱼ − Σⱼ gᵢⱼ y_j), ∂y_j = 2(y_j Σᵢ gᵢⱼ − Σᵢ gᵢⱼ x_i).
+public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+    let xv = x.value, yv = y.value
+    let needX = x.isTracked, needY = y.isTracked
+    return Variable.record([x, y]) {
+        let out = try pairwiseSquaredDistances(xv, yv)
+        return (out, { g in
+            func side(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool) -> Tensor<Scalar>? {
+                guard let weights = try? g.sum(alongAxis: transposeG ? 0 : 1),
+                      let mixed = try? matmul(g, other, transposeA: transposeG) else { return nil }
+                let (r, c) = (own.shape[0], own.shape[1])
+                var grad = own.storage
+                for i in 0..<r {
+                    let w = weights.storage[i]
+                    for j in 0..<c { grad[i * c + j] = 2 * (grad[i * c + j] * w - mixed.storage[i * c + j]) }
+                }
+                return Tensor(uncheckedShape: own.shape, scalars: grad)
+            }
+            return [needX ? side(xv, yv, g, transposeG: false) : nil,
+                    needY ? side(yv, xv, g, transposeG: true) : nil]
+        })
+    }
+}
+
+/// Differentiable Euclidean distances ‖x_i − y_j‖; the gradient at distance 0 is 0
+/// (as PyTorch's `cdist`), so duplicates and the diagonal never give NaN.
+public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+    pairwiseSquaredDistances(x, y).squareRoot()
+}

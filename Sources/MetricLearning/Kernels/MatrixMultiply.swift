@@ -1,0 +1,158 @@
+/// A strided read-only matrix: element (i, j) is `base[i * rowStride + j * columnStride]`.
+@usableFromInline struct MatrixView<Scalar: TensorScalar> {
+    @usableFromInline let base: UnsafePointer<Scalar>
+    @usableFromInline let rowStride: Int
+    @usableFromInline let columnStride: Int
+    @usableFromInline init(base: UnsafePointer<Scalar>, rowStride: Int, columnStride: Int) {
+        self.base = base
+        self.rowStride = rowStride
+        self.columnStride = columnStride
+    }
+}
+
+/// The matrix product C = A·B on packed panels with a register-blocked micro-kernel.
+///
+/// A row block of A (`blockRows × depthBlock`) is packed into panels of
+/// `microRows` rows; B into panels of `2 × V.scalarCount` columns. The micro-kernel
+/// keeps a `microRows × 2` tile of SIMD accumulators in registers and writes
+/// `c += a * b` (no fused multiply-add: that is a libm call in a baseline x86-64
+/// build). Row blocks run in parallel; each element of C is accumulated by one
+/// thread in a fixed order, so the result is the same for any thread count.
+///
+/// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock) extra memory.
+@usableFromInline enum MatrixMultiply {
+    @usableFromInline static let microRows = 6
+    @usableFromInline static let depthBlock = 256
+    @usableFromInline static let blockRows = 96
+
+    /// C[M×N] = A[M×K] · B[K×N], overwriting C (row-major, contiguous).
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func multiply<Scalar: TensorScalar>(
+        m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>
+    ) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            c.update(repeating: 0, count: m * n)
+            return
+        }
+        if MemoryLayout<Scalar>.size == 4 {
+            run(m: m, n: n, k: k, a: a, b: b, c: c, vector: SIMD4<Scalar>.self)
+        } else {
+            run(m: m, n: n, k: k, a: a, b: b, c: c, vector: SIMD2<Scalar>.self)
+        }
+    }
+
+    @inline(__always)
+    static func run<Scalar: TensorScalar, V: SIMD>(
+        m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>,
+        c: UnsafeMutablePointer<Scalar>, vector: V.Type
+    ) where V.Scalar == Scalar {
+        let nr = 2 * V.scalarCount
+        let panels = (n + nr - 1) / nr
+        let depthBlocks = (k + depthBlock - 1) / depthBlock
+        // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars.
+        let packedB = UnsafeMutablePointer<Scalar>.allocate(capacity: panels * nr * k)
+        defer { packedB.deallocate() }
+        for db in 0..<depthBlocks {
+            let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
+            let blockBase = packedB + k0 * panels * nr
+            for p in 0..<panels {
+                let dst = blockBase + p * kc * nr
+                let j0 = p * nr, width = min(nr, n - j0)
+                for kk in 0..<kc {
+                    let row = dst + kk * nr
+                    let src = b.base + (k0 + kk) * b.rowStride + j0 * b.columnStride
+                    for j in 0..<width { row[j] = src[j * b.columnStride] }
+                    for j in width..<nr { row[j] = 0 }
+                }
+            }
+        }
+        let mr = microRows
+        let rowBlocks = (m + blockRows - 1) / blockRows
+        nonisolated(unsafe) let packedBShared = packedB
+        nonisolated(unsafe) let cShared = c
+        let aView = a
+        parallelFor(rowBlocks, work: m * n * k) { rb in
+            let i0 = rb * blockRows, mc = min(blockRows, m - i0)
+            let rowPanels = (mc + mr - 1) / mr
+            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * depthBlock)
+            defer { packedA.deallocate() }
+            var edge = [Scalar](repeating: 0, count: mr * nr)
+            for db in 0..<depthBlocks {
+                let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
+                for rp in 0..<rowPanels {
+                    let dst = packedA + rp * kc * mr
+                    let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                    for kk in 0..<kc {
+                        let col = dst + kk * mr
+                        let src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
+                        for r in 0..<height { col[r] = src[r * aView.rowStride] }
+                        for r in height..<mr { col[r] = 0 }
+                    }
+                }
+                let blockB = packedBShared + k0 * panels * nr
+                for p in 0..<panels {
+                    let bPanel = blockB + p * kc * nr
+                    let j0 = p * nr, width = min(nr, n - j0)
+                    for rp in 0..<rowPanels {
+                        let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                        let aPanel = packedA + rp * kc * mr
+                        if width == nr && height == mr {
+                            microKernel(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0, vector: V.self)
+                        } else {
+                            edge.withUnsafeMutableBufferPointer { tile in
+                                let t = tile.baseAddress!
+                                microKernel(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false, vector: V.self)
+                                for r in 0..<height {
+                                    let out = cShared + (r0 + r) * n + j0
+                                    for j in 0..<width {
+                                        out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A 6 × (2·V.scalarCount) tile of C from packed panels, in registers.
+    @inline(__always)
+    static func microKernel<Scalar: TensorScalar, V: SIMD>(
+        kc: Int, a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>,
+        c: UnsafeMutablePointer<Scalar>, ldc: Int, accumulate: Bool, vector: V.Type
+    ) where V.Scalar == Scalar {
+        let w = V.scalarCount
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        let rawB = UnsafeRawPointer(b), rawStep = 2 * w * MemoryLayout<Scalar>.stride
+        var ap = a
+        for kk in 0..<kc {
+            let b0 = rawB.loadUnaligned(fromByteOffset: kk * rawStep, as: V.self)
+            let b1 = rawB.loadUnaligned(fromByteOffset: kk * rawStep + w * MemoryLayout<Scalar>.stride, as: V.self)
+            var x = V(repeating: ap[0]); c00 += x * b0; c01 += x * b1
+            x = V(repeating: ap[1]); c10 += x * b0; c11 += x * b1
+            x = V(repeating: ap[2]); c20 += x * b0; c21 += x * b1
+            x = V(repeating: ap[3]); c30 += x * b0; c31 += x * b1
+            x = V(repeating: ap[4]); c40 += x * b0; c41 += x * b1
+            x = V(repeating: ap[5]); c50 += x * b0; c51 += x * b1
+            ap += 6
+        }
+        @inline(__always) func store(_ row: Int, _ v0: V, _ v1: V) {
+            let raw = UnsafeMutableRawPointer(c + row * ldc)
+            let stride = MemoryLayout<Scalar>.stride
+            if accumulate {
+                raw.storeBytes(of: raw.loadUnaligned(as: V.self) + v0, as: V.self)
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: w * stride, as: V.self) + v1, toByteOffset: w * stride, as: V.self)
+            } else {
+                raw.storeBytes(of: v0, as: V.self)
+                raw.storeBytes(of: v1, toByteOffset: w * stride, as: V.self)
+            }
+        }
+        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21)
+        store(3, c30, c31); store(4, c40, c41); store(5, c50, c51)
+    }
+}

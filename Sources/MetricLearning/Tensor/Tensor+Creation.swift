@@ -1,0 +1,53 @@
+extension Tensor {
+    /// A tensor of `shape` with every scalar equal to `value`.
+    ///
+    /// - Throws: `MetricLearningError.shapeMismatch` for a negative extent.
+    public init(repeating value: Scalar, shape: [Int]) throws {
+        try Tensor.validate(shape: shape)
+        self.init(uncheckedShape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
+    }
+
+    /// Zeros of `shape`.
+    public static func zeros(shape: [Int]) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
+
+    /// Ones of `shape`.
+    public static func ones(shape: [Int]) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
+
+    /// The `size × size` identity matrix.
+    public static func identity(size: Int) throws -> Tensor {
+        var t = try Tensor(repeating: 0, shape: [size, size])
+        for i in 0..<size { t.storage[i * size + i] = 1 }
+        return t
+    }
+
+    /// Samples of 𝒩(mean, standardDeviation²), reproducible for a seed on every platform.
+    public static func randomNormal(
+        shape: [Int], mean: Scalar = 0, standardDeviation: Scalar = 1, seed: UInt64
+    ) throws -> Tensor {
+        try validate(shape: shape)
+        var generator = SeededRandomGenerator(seed: seed)
+        let n = shape.reduce(1, *)
+        var values = [Scalar]()
+        values.reserveCapacity(n)
+        for _ in 0..<n { values.append(mean + standardDeviation * Scalar(generator.nextNormal())) }
+        return Tensor(uncheckedShape: shape, scalars: values)
+    }
+
+    /// Samples of the uniform distribution on [lower, upper), reproducible for a seed.
+    public static func randomUniform(
+        shape: [Int], lower: Scalar = 0, upper: Scalar = 1, seed: UInt64
+    ) throws -> Tensor {
+        try validate(shape: shape)
+        var generator = SeededRandomGenerator(seed: seed)
+        let n = shape.reduce(1, *)
+        var values = [Scalar]()
+        values.reserveCapacity(n)
+        for _ in 0..<n { values.append(lower + (upper - lower) * Scalar(generator.nextUnitInterval())) }
+        return Tensor(uncheckedShape: shape, scalars: values)
+    }
+
+    /// Zeros shaped like `other`.
+    @usableFromInline static func zeros(like other: Tensor) -> Tensor {
+        Tensor(uncheckedShape: other.shape, scalars: Array(repeating: 0, count: other.count))
+    }
+}

@@ -1,0 +1,36 @@
+extension Tensor {
+    /// eˣ elementwise.
+    public func exp() -> Tensor { map { Scalar.exp($0) } }
+    /// ln x elementwise.
+    public func log() -> Tensor { map { Scalar.log($0) } }
+    /// ln(1 + x) elementwise.
+    public func log1p() -> Tensor { map { Scalar.log1p($0) } }
+    /// √x elementwise.
+    public func squareRoot() -> Tensor { map { $0.squareRoot() } }
+    /// |x| elementwise.
+    public func abs() -> Tensor { map { Swift.abs($0) } }
+    /// x² elementwise.
+    public func squared() -> Tensor { map { $0 * $0 } }
+    /// max(x, 0) elementwise.
+    public func relu() -> Tensor { map { Swift.max($0, 0) } }
+    /// ln(1 + eˣ) elementwise, computed as max(x, 0) + ln(1 + e^(−|x|)) so it never overflows.
+    public func softplus() -> Tensor { map { Tensor.softplus($0) } }
+    /// x limited to [lower, upper] elementwise.
+    public func clamped(lower: Scalar = -.infinity, upper: Scalar = .infinity) -> Tensor {
+        map { Swift.min(Swift.max($0, lower), upper) }
+    }
+
+    /// ln(1 + eˣ) for one scalar, stable for every x.
+    @inlinable static func softplus(_ x: Scalar) -> Scalar {
+        Swift.max(x, 0) + Scalar.log1p(Scalar.exp(-Swift.abs(x)))
+    }
+    /// The logistic function 1 / (1 + e^(−x)), stable for every x.
+    @inlinable static func sigmoid(_ x: Scalar) -> Scalar {
+        if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
+        let e = Scalar.exp(x)
+        return e / (1 + e)
+    }
+
+    /// True when every scalar is finite.
+    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+}

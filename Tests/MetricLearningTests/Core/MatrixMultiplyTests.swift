@@ -1,0 +1,32 @@
+import Testing
+@testable import MetricLearning
+
+@Suite("Matrix product")
+struct MatrixMultiplyTests {
+    @Test(arguments: [(1, 1, 1), (7, 7, 7), (33, 7, 130), (130, 33, 1), (1, 130, 33), (33, 300, 130), (200, 520, 300)])
+    func agreesWithNaiveLoop(m: Int, k: Int, n: Int) throws {
+        let a: Tensor<Double> = randomMatrix(m, k, seed: 1)
+        let b: Tensor<Double> = randomMatrix(k, n, seed: 2)
+        let expected = naiveProduct(a, b)
+        expectClose(try matmul(a, b).scalars, expected.scalars, atol: 1e-10, rtol: 1e-10, "plain")
+        expectClose(try matmul(a.transposed(), b, transposeA: true).scalars, expected.scalars, atol: 1e-10, rtol: 1e-10, "Aᵀ")
+        expectClose(try matmul(a, b.transposed(), transposeB: true).scalars, expected.scalars, atol: 1e-10, rtol: 1e-10, "Bᵀ")
+        expectClose(try matmul(a.transposed(), b.transposed(), transposeA: true, transposeB: true).scalars,
+                    expected.scalars, atol: 1e-10, rtol: 1e-10, "AᵀBᵀ")
+        let af = Tensor<Float>(uncheckedShape: a.shape, scalars: a.scalars.map(Float.init))
+        let bf = Tensor<Float>(uncheckedShape: b.shape, scalars: b.scalars.map(Float.init))
+        let cf = try matmul(af, bf)
+        expectClose(cf.scalars.map(Double.init), expected.scalars, atol: 1e-3 * Double(k).squareRoot(), rtol: 1e-4, "Float")
+    }
+
+    @Test func mismatchedInnerExtentsThrow() {
+        let a: Tensor<Double> = randomMatrix(3, 4, seed: 1)
+        #expect(throws: MetricLearningError.self) { try matmul(a, a) }
+        #expect(throws: MetricLearningError.self) { try matmul(a, Tensor([1, 2, 3, 4])) }
+    }
+
+    @Test func emptyInnerExtentGivesZeros() throws {
+        let a = try Tensor<Double>.zeros(shape: [3, 0]), b = try Tensor<Double>.zeros(shape: [0, 2])
+        #expect(try matmul(a, b).scalars == [0, 0, 0, 0, 0, 0])
+    }
+}

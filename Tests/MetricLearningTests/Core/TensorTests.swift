@@ -1,0 +1,90 @@
+import Testing
+@testable import MetricLearning
+
+@Suite("Tensor")
+struct TensorTests {
+    @Test func mismatchedShapeThrowsAndNamesValues() {
+        #expect(throws: MetricLearningError.self) { try Tensor<Double>(shape: [2, 2], scalars: [1, 2, 3]) }
+        do {
+            _ = try Tensor<Float>(shape: [2, 3], scalars: [1])
+        } catch let error as MetricLearningError {
+            #expect(error.kind == .shapeMismatch)
+            #expect(error.description.contains("[2, 3]") && error.description.contains("6"))
+        } catch { Issue.record("wrong error \(error)") }
+        #expect(throws: MetricLearningError.self) { try Tensor<Double>.zeros(shape: [-1, 2]) }
+    }
+
+    @Test func creation() throws {
+        let eye = try Tensor<Double>.identity(size: 3)
+        #expect(eye.scalars == [1, 0, 0, 0, 1, 0, 0, 0, 1])
+        #expect(try Tensor<Float>.ones(shape: [2, 2]).scalars == [1, 1, 1, 1])
+        let a = try Tensor<Double>.randomNormal(shape: [1000], seed: 42)
+        let b = try Tensor<Double>.randomNormal(shape: [1000], seed: 42)
+        #expect(a == b)
+        let mean = a.scalars.reduce(0, +) / 1000
+        let variance = a.scalars.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 1000
+        #expect(Swift.abs(mean) < 0.1 && Swift.abs(variance - 1) < 0.15)
+        let u = try Tensor<Float>.randomUniform(shape: [500], lower: -2, upper: 3, seed: 1)
+        #expect(u.scalars.allSatisfy { $0 >= -2 && $0 < 3 })
+        // The stream is fixed by the seed on every platform.
+        var g = SeededRandomGenerator(seed: 0)
+        #expect(g.next() == 0x99EC5F36CB75F2B4)
+    }
+
+    @Test func broadcastingArithmetic() throws {
+        let m = try Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(try (m + Tensor([10, 20, 30])).scalars == [11, 22, 33, 14, 25, 36])
+        #expect(try (m * Tensor(shape: [2, 1], scalars: [2, 3])).scalars == [2, 4, 6, 12, 15, 18])
+        #expect(try (Tensor(shape: [2, 1], scalars: [1, 2]) - Tensor(shape: [1, 3], scalars: [1, 2, 3])).scalars == [0, -1, -2, 1, 0, -1])
+        #expect((m * 2).scalars == [2, 4, 6, 8, 10, 12])
+        #expect((1 - m).scalars == [0, -1, -2, -3, -4, -5])
+        #expect(throws: MetricLearningError.self) { try m + Tensor([1, 2]) }
+        #expect(try Tensor.maximum(m, Tensor(3.5)).scalars == [3.5, 3.5, 3.5, 4, 5, 6])
+    }
+
+    @Test func reductionsAndLogSumExp() throws {
+        let m = try Tensor<Double>(shape: [2, 3], scalars: [1, 5, 3, 4, 2, 6])
+        #expect(m.sum().scalars == [21])
+        #expect(try m.sum(alongAxis: 0).scalars == [5, 7, 9])
+        #expect(try m.sum(alongAxis: 1).scalars == [9, 12])
+        #expect(try m.max(alongAxis: 1).scalars == [5, 6])
+        #expect(try m.min(alongAxis: 0).scalars == [1, 2, 3])
+        #expect(try m.mean(alongAxis: 1).scalars == [3, 4])
+        let lse = try m.logSumExp(alongAxis: 1, mask: [true, false, true, false, false, false], includingZero: true)
+        expectClose(lse.scalars, [Double.log(1 + Double.exp(1) + Double.exp(3)), 0])
+        let big = try Tensor<Double>(shape: [1, 2], scalars: [1000, 1000]).logSumExp(alongAxis: 1)
+        expectClose(big.scalars, [1000 + Double.log(2)])
+        let empty = try Tensor<Double>(shape: [1, 2], scalars: [1, 2]).logSumExp(alongAxis: 1, mask: [false, false])
+        #expect(empty.scalars == [-.infinity])
+        // Long sums use eight lanes; the result agrees with a plain sum.
+        let long = try Tensor<Double>.randomNormal(shape: [1001], seed: 3)
+        expectClose(long.sum().scalars, [long.scalars.reduce(0, +)], atol: 1e-12)
+    }
+
+    @Test func elementwiseMath() throws {
+        let x = try Tensor<Double>(shape: [4], scalars: [-800, -1, 0, 800])
+        #expect(x.relu().scalars == [0, 0, 0, 800])
+        #expect(x.softplus().isFinite)
+        expectClose(x.softplus().scalars, [0, Double.log1p(Double.exp(-1)), Double.log(2), 800])
+        #expect(x.clamped(lower: -1, upper: 1).scalars == [-1, -1, 0, 1])
+        #expect(x.abs().scalars == [800, 1, 0, 800])
+    }
+
+    @Test func indexingAndRows() throws {
+        let m = try Tensor<Double>(shape: [3, 2], scalars: [3, 4, 0, 0, 1, 0])
+        #expect(try m.gatheringRows([2, 0, 2]).scalars == [1, 0, 3, 4, 1, 0])
+        #expect(try m.gatheringElements(rows: [0, 2], columns: [1, 0]).scalars == [4, 1])
+        #expect(throws: MetricLearningError.self) { try m.gatheringRows([3]) }
+        #expect(try m.rowNorms().scalars == [5, 0, 1])
+        #expect(try m.normalizedRows().scalars == [0.6, 0.8, 0, 0, 1, 0])
+        #expect(try m.transposed().scalars == [3, 0, 1, 4, 0, 0])
+    }
+
+    @Test func pairwiseDistances() throws {
+        let x = try Tensor<Double>(shape: [2, 2], scalars: [0, 0, 3, 4])
+        let y = try Tensor<Double>(shape: [3, 2], scalars: [0, 0, 3, 0, 6, 8])
+        expectClose(try MetricLearning.pairwiseDistances(x, y).scalars, [0, 3, 10, 5, 4, 5], atol: 1e-12)
+        expectClose(try pairwiseSquaredDistances(x, y).scalars, [0, 9, 100, 25, 16, 25], atol: 1e-12)
+        #expect(try pairwiseDotProducts(x, y).scalars == [0, 0, 0, 0, 9, 50])
+    }
+}
