@@ -1,0 +1,17 @@
+/// The dot product x·y as a similarity (larger means closer).
+///
+/// PML's `DotProductSimilarity`, which by default normalises rows first (then it equals
+/// the cosine similarity); pass `normalizesEmbeddings: false` for raw dot products.
+public struct DotProductSimilarity<Scalar: TensorScalar>: Distance {
+    public let normalizesEmbeddings: Bool
+    public var isSimilarity: Bool { true }
+
+    /// Creates the similarity; normalising by default, as PML.
+    public init(normalizesEmbeddings: Bool = true) {
+        self.normalizesEmbeddings = normalizesEmbeddings
+    }
+
+    public func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+        pairwiseDotProducts(x, y)
+    }
+}

@@ -1,0 +1,20 @@
+/// The Euclidean distance ‖x − y‖ (or its square), by default between L2-normalised rows.
+///
+/// PML's `LpDistance(p=2)`: `normalizesEmbeddings` defaults to true and `squared`
+/// (PML's `power=2`) to false. The gradient at distance 0 is 0, as PyTorch's `cdist`.
+public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
+    public let normalizesEmbeddings: Bool
+    /// Whether the distance is squared, ‖x − y‖².
+    public let squared: Bool
+    public var isSimilarity: Bool { false }
+
+    /// Creates the distance; the defaults are PML's.
+    public init(normalizesEmbeddings: Bool = true, squared: Bool = false) {
+        self.normalizesEmbeddings = normalizesEmbeddings
+        self.squared = squared
+    }
+
+    public func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+        squared ? pairwiseSquaredDistances(x, y) : pairwiseDistances(x, y)
+    }
+}

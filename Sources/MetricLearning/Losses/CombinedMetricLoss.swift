@@ -1,0 +1,17 @@
+/// A weighted sum of metric losses, Σ wₖ·Lₖ, itself a metric loss.
+public struct CombinedMetricLoss<Scalar: TensorScalar>: MetricLoss {
+    /// The weighted parts.
+    public var parts: [(weight: Scalar, loss: any MetricLoss<Scalar>)]
+
+    /// Creates the combination of `parts`.
+    public init(_ parts: [(weight: Scalar, loss: any MetricLoss<Scalar>)]) {
+        self.parts = parts
+    }
+
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+        var total = embeddings.sum() * 0
+        for part in parts { total = total + part.weight * (try part.loss(embeddings, labels: labels, tuples: tuples)) }
+        return try total.checked()
+    }
+}

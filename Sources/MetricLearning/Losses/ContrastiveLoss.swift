@@ -1,0 +1,43 @@
+/// The contrastive loss (Hadsell, Chopra & LeCun 2006), as PML's `ContrastiveLoss`.
+///
+/// Over positive pairs `relu(d − positiveMargin)` and over negative pairs
+/// `relu(negativeMargin − d)` (for a similarity: `relu(positiveMargin − s)` and
+/// `relu(s − negativeMargin)`); each side is reduced on its own and the two are added.
+/// Defaults: margins 0 and 1, Euclidean distance of normalised embeddings, mean of
+/// non-zero terms. Without tuples, all pairs i ≠ j are used.
+public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss {
+    /// The distance (or similarity) a positive pair should come within.
+    public var positiveMargin: Scalar
+    /// The distance (or similarity) a negative pair should stay beyond.
+    public var negativeMargin: Scalar
+    /// How pairs are compared.
+    public var distance: any Distance<Scalar>
+    /// How each side's terms become a scalar.
+    public var reducer: any Reducer<Scalar>
+
+    /// Creates the loss; the defaults are PML's.
+    public init(
+        positiveMargin: Scalar = 0, negativeMargin: Scalar = 1,
+        distance: any Distance<Scalar> = EuclideanDistance<Scalar>(),
+        reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
+    ) {
+        self.positiveMargin = positiveMargin
+        self.negativeMargin = negativeMargin
+        self.distance = distance
+        self.reducer = reducer
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+        let (positive, negative) = (tuples ?? .allPairs(labels: labels)).asPairs()
+        let matrix = distance(embeddings)
+        let p = PairColumns(positive), n = PairColumns(negative)
+        let positiveValues = matrix.gatheringElements(rows: p.anchors, columns: p.others)
+        let negativeValues = matrix.gatheringElements(rows: n.anchors, columns: n.others)
+        let positiveTerms = distance.isSimilarity ? (positiveMargin - positiveValues).relu() : (positiveValues - positiveMargin).relu()
+        let negativeTerms = distance.isSimilarity ? (negativeValues - negativeMargin).relu() : (negativeMargin - negativeValues).relu()
+        return try (reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)).checked()
+    }
+}

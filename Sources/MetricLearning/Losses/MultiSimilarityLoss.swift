@@ -1,0 +1,58 @@
+/// The multi-similarity loss (Wang et al. 2019), as PML's `MultiSimilarityLoss`.
+///
+/// Per anchor i, over its positive set Pᵢ and negative set Nᵢ of similarities s:
+/// `(1/α) ln(1 + Σ_{Pᵢ} e^(−α(s − base))) + (1/β) ln(1 + Σ_{Nᵢ} e^(β(s − base)))`.
+/// Defaults α = 2, β = 50, base 0.5, cosine similarity, mean of non-zero terms (so
+/// anchors without pairs do not count).
+public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss {
+    /// The weight of positive pairs (α > 0).
+    public var alpha: Scalar
+    /// The weight of negative pairs (β > 0).
+    public var beta: Scalar
+    /// The similarity both exponents are measured from.
+    public var base: Scalar
+    /// How embeddings are compared (a similarity by default).
+    public var distance: any Distance<Scalar>
+    /// How the per-anchor terms become a scalar.
+    public var reducer: any Reducer<Scalar>
+
+    /// Creates the loss; the defaults are PML's.
+    public init(
+        alpha: Scalar = 2, beta: Scalar = 50, base: Scalar = 0.5,
+        distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
+        reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
+    ) {
+        self.alpha = alpha
+        self.beta = beta
+        self.base = base
+        self.distance = distance
+        self.reducer = reducer
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        let (n, _) = try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+        try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
+        try BatchValidation.require(beta > 0, "beta", beta, "must be positive")
+        var positiveMask = [Bool](repeating: false, count: n * n)
+        var negativeMask = [Bool](repeating: false, count: n * n)
+        if let tuples {
+            let (positive, negative) = tuples.asPairs()
+            for p in positive { positiveMask[Int(p.anchor) * n + Int(p.other)] = true }
+            for p in negative { negativeMask[Int(p.anchor) * n + Int(p.other)] = true }
+        } else {
+            for i in 0..<n {
+                for j in 0..<n where i != j {
+                    if labels[i] == labels[j] { positiveMask[i * n + j] = true } else { negativeMask[i * n + j] = true }
+                }
+            }
+        }
+        let matrix = distance(embeddings)
+        // For a distance, "closer" flips sign: the exponents use base − d and d − base.
+        let fromBase = distance.isSimilarity ? matrix - base : base - matrix
+        let positiveTerms = (-alpha * fromBase).logSumExp(alongAxis: 1, mask: positiveMask, includingZero: true) / alpha
+        let negativeTerms = (beta * fromBase).logSumExp(alongAxis: 1, mask: negativeMask, includingZero: true) / beta
+        return try reducer.reduce(positiveTerms + negativeTerms).checked()
+    }
+}

@@ -1,0 +1,48 @@
+/// The triplet margin loss (Weinberger & Saul 2009; Schroff et al. 2015), as PML's `TripletMarginLoss`.
+///
+/// Per triplet `relu(d_ap − d_an + margin)` (for a similarity `relu(s_an − s_ap + margin)`).
+/// `swap` replaces d_an by min(d_an, d_pn) (Balntas et al. 2016); `smooth` uses
+/// softplus instead of relu. Defaults: margin 0.05, Euclidean distance of normalised
+/// embeddings, mean of non-zero terms. Without tuples, all triplets with a ≠ p.
+public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss {
+    /// The gap the negative must keep beyond the positive.
+    public var margin: Scalar
+    /// Use the harder of anchor–negative and positive–negative.
+    public var swap: Bool
+    /// Softplus instead of relu.
+    public var smooth: Bool
+    /// How embeddings are compared.
+    public var distance: any Distance<Scalar>
+    /// How the triplet terms become a scalar.
+    public var reducer: any Reducer<Scalar>
+
+    /// Creates the loss; the defaults are PML's.
+    public init(
+        margin: Scalar = 0.05, swap: Bool = false, smooth: Bool = false,
+        distance: any Distance<Scalar> = EuclideanDistance<Scalar>(),
+        reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
+    ) {
+        self.margin = margin
+        self.swap = swap
+        self.smooth = smooth
+        self.distance = distance
+        self.reducer = reducer
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+        let t = TripletColumns((tuples ?? .allTriplets(labels: labels)).asTriplets())
+        let matrix = distance(embeddings)
+        let ap = matrix.gatheringElements(rows: t.anchors, columns: t.positives)
+        var an = matrix.gatheringElements(rows: t.anchors, columns: t.negatives)
+        if swap {
+            let pn = matrix.gatheringElements(rows: t.positives, columns: t.negatives)
+            an = distance.isSimilarity ? Variable.maximum(an, pn) : Variable.minimum(an, pn)
+        }
+        let violation = (distance.isSimilarity ? an - ap : ap - an) + margin
+        let terms = smooth ? violation.softplus() : violation.relu()
+        return try reducer.reduce(terms).checked()
+    }
+}
