@@ -1,0 +1,20 @@
+/// Batch-hard mining (Hermans, Beyer & Leibe 2017), as PML's `BatchHardMiner`.
+///
+/// For every anchor with a positive and a negative: its farthest positive and its
+/// nearest negative, one triplet. Ties go to the lowest index.
+public struct BatchHardMiner<Scalar: TensorScalar>: Miner {
+    /// How embeddings are compared.
+    public var distance: any Distance<Scalar>
+
+    /// Creates the miner (Euclidean distance of normalised embeddings, as PML).
+    public init(distance: any Distance<Scalar> = EuclideanDistance<Scalar>()) {
+        self.distance = distance
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        let d = try matrix(embeddings, labels: labels, distance: distance)
+        return .triplets(BatchHardSelection.triplets(d, labels: labels, isSimilarity: distance.isSimilarity))
+    }
+}

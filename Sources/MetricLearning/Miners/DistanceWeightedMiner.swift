@@ -1,0 +1,95 @@
+/// Distance-weighted sampling (Wu, Manmatha, Smola & Krähenbühl 2017), as PML's
+/// `DistanceWeightedMiner`.
+///
+/// On the unit sphere in D dimensions pairwise distances have density
+/// q(d) ∝ d^(D−2) (1 − d²/4)^((D−3)/2). Negatives are drawn with weights
+/// ∝ q(max(d, cutoff))⁻¹, zero for distances at or beyond `nonzeroLossCutoff` (they would
+/// give no loss) and for same-label rows. Every anchor of a label with at least two
+/// members draws as many triplets as its label has members: a uniform positive and a
+/// weighted negative. Euclidean distance of normalised embeddings. The draws are fixed by
+/// `seed`; pass a generator to `mine(_:labels:using:)` for a stream across batches.
+public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
+    /// Distances below this are raised to it before weighting (variance control).
+    public var cutoff: Scalar
+    /// Negatives at or beyond this distance are never drawn.
+    public var nonzeroLossCutoff: Scalar
+    /// The seed of the draws made by `mine(_:labels:)`.
+    public var seed: UInt64
+
+    /// Creates the miner; the cutoffs default to PML's.
+    public init(cutoff: Scalar = 0.5, nonzeroLossCutoff: Scalar = 1.4, seed: UInt64 = 0) {
+        self.cutoff = cutoff
+        self.nonzeroLossCutoff = nonzeroLossCutoff
+        self.seed = seed
+    }
+
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        var generator = SeededRandomGenerator(seed: seed)
+        return try mine(embeddings, labels: labels, using: &generator)
+    }
+
+    /// Mines with draws from `generator`, which advances.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int], using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+        try BatchValidation.require(cutoff >= 0, "cutoff", cutoff, "must not be negative")
+        try BatchValidation.require(nonzeroLossCutoff > 0, "nonzeroLossCutoff", nonzeroLossCutoff, "must be positive")
+        let weights = try negativeWeights(embeddings, labels: labels)
+        let n = labels.count
+        let groups = LabelGroups(labels)
+        var out: [IndexTriplet] = []
+        var cumulative = [Double](repeating: 0, count: n)
+        for a in 0..<n {
+            let members = groups.members(of: labels[a])
+            guard members.count >= 2 else { continue }
+            var total = 0.0
+            for j in 0..<n {
+                total += weights[a * n + j]
+                cumulative[j] = total
+            }
+            guard total > 0 else { continue }
+            let anchorPosition = members.firstIndex(of: a)!
+            for _ in 0..<members.count {
+                // A uniform draw over the members other than the anchor.
+                var k = generator.nextIndex(below: members.count - 1)
+                if k >= anchorPosition { k += 1 }
+                let p = members[k]
+                let target = generator.nextUnitInterval() * total
+                var lo = 0, hi = n - 1
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if cumulative[mid] > target { hi = mid } else { lo = mid + 1 }
+                }
+                out.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(lo)))
+            }
+        }
+        return .triplets(out)
+    }
+
+    /// The unnormalised sampling weight of every (anchor, candidate) pair, row-major.
+    func negativeWeights(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> [Double] {
+        let (n, width) = try BatchValidation.check(embeddings, labels: labels)
+        let d = try EuclideanDistance<Scalar>().matrix(embeddings, embeddings)
+        let dimension = Double(width)
+        var logWeights = [Double](repeating: -.infinity, count: n * n)
+        var largest = -Double.infinity
+        for i in 0..<n {
+            for j in 0..<n {
+                let raw = i == j ? Double(d.storage[i * n + j]) + 1 : Double(d.storage[i * n + j])
+                let clamped = Swift.max(raw, Double(cutoff))
+                let lw = (2 - dimension) * Double.log(clamped)
+                    - ((dimension - 3) / 2) * Double.log(Swift.max(1 - 0.25 * clamped * clamped, 1e-8))
+                logWeights[i * n + j] = lw
+                if lw.isFinite { largest = Swift.max(largest, lw) }
+            }
+        }
+        var weights = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n where labels[i] != labels[j] && Double(d.storage[i * n + j]) < Double(nonzeroLossCutoff) {
+                let w = Double.exp(logWeights[i * n + j] - largest)
+                weights[i * n + j] = w.isFinite ? w : 0
+            }
+        }
+        return weights
+    }
+}

@@ -1,0 +1,47 @@
+/// Informative pairs by relative similarity (Wang et al. 2019), as PML's `MultiSimilarityMiner`.
+///
+/// For a similarity s: a negative pair (a, n) is kept when s_an + ε > min over a's
+/// positives of s_ap; a positive pair (a, p) when s_ap − ε < max over a's negatives of
+/// s_an. For a distance the inequalities flip. Default ε = 0.1, cosine similarity.
+public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner {
+    /// The slack ε.
+    public var epsilon: Scalar
+    /// How embeddings are compared.
+    public var distance: any Distance<Scalar>
+
+    /// Creates the miner; the defaults are PML's.
+    public init(epsilon: Scalar = 0.1, distance: any Distance<Scalar> = CosineSimilarity<Scalar>()) {
+        self.epsilon = epsilon
+        self.distance = distance
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        let d = try matrix(embeddings, labels: labels, distance: distance)
+        let n = labels.count
+        let similarity = distance.isSimilarity
+        // Work in "closeness" c (similarity, or negated distance): larger is closer.
+        let sign: Scalar = similarity ? 1 : -1
+        var positive: [IndexPair] = [], negative: [IndexPair] = []
+        for a in 0..<n {
+            var leastClosePositive = Scalar.infinity, closestNegative = -Scalar.infinity
+            for j in 0..<n where j != a {
+                let c = sign * d.storage[a * n + j]
+                if labels[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
+                else { closestNegative = Swift.max(closestNegative, c) }
+            }
+            guard leastClosePositive < .infinity, closestNegative > -.infinity else { continue }
+            for j in 0..<n where j != a {
+                let c = sign * d.storage[a * n + j]
+                let pair = IndexPair(anchor: Int32(a), other: Int32(j))
+                if labels[j] == labels[a] {
+                    if c - epsilon < closestNegative { positive.append(pair) }
+                } else if c + epsilon > leastClosePositive {
+                    negative.append(pair)
+                }
+            }
+        }
+        return .pairs(positive: positive, negative: negative)
+    }
+}

@@ -1,0 +1,40 @@
+/// Pairs that violate the contrastive margins, as PML's `PairMarginMiner`.
+///
+/// Keeps positive pairs with d > positiveMargin and negative pairs with d < negativeMargin
+/// (for a similarity: s < positiveMargin and s > negativeMargin). Defaults 0.2 and 0.8,
+/// Euclidean distance of normalised embeddings.
+public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
+    /// Positive pairs farther than this are kept.
+    public var positiveMargin: Scalar
+    /// Negative pairs nearer than this are kept.
+    public var negativeMargin: Scalar
+    /// How embeddings are compared.
+    public var distance: any Distance<Scalar>
+
+    /// Creates the miner; the defaults are PML's.
+    public init(positiveMargin: Scalar = 0.2, negativeMargin: Scalar = 0.8, distance: any Distance<Scalar> = EuclideanDistance<Scalar>()) {
+        self.positiveMargin = positiveMargin
+        self.negativeMargin = negativeMargin
+        self.distance = distance
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        let d = try matrix(embeddings, labels: labels, distance: distance)
+        let n = labels.count
+        var positive: [IndexPair] = [], negative: [IndexPair] = []
+        for i in 0..<n {
+            for j in 0..<n where j != i {
+                let value = d.storage[i * n + j]
+                let pair = IndexPair(anchor: Int32(i), other: Int32(j))
+                if labels[i] == labels[j] {
+                    if distance.isCloser(positiveMargin, than: value) { positive.append(pair) }
+                } else if distance.isCloser(value, than: negativeMargin) {
+                    negative.append(pair)
+                }
+            }
+        }
+        return .pairs(positive: positive, negative: negative)
+    }
+}
