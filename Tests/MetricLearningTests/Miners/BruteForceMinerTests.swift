@@ -1,0 +1,178 @@
+import Testing
+@testable import MetricLearning
+
+/// Every deterministic miner against a brute-force loop over all pairs or triplets,
+/// on many random batches and a sweep of margins, for a distance and a similarity.
+@Suite("Miners against brute force")
+struct BruteForceMinerTests {
+    static let distances: [any Distance<Double>] = [EuclideanDistance(), CosineSimilarity(), EuclideanDistance(normalizesEmbeddings: false, squared: true)]
+
+    static func batches() -> [(Tensor<Double>, [Int])] {
+        (0..<12).map { seed in
+            let n = 6 + seed * 3, classes = 2 + seed % 5
+            var g = SeededRandomGenerator(seed: UInt64(seed))
+            let labels = (0..<n).map { _ in g.nextIndex(below: classes) }
+            return (randomMatrix(n, 4 + seed % 3, seed: UInt64(100 + seed)), labels)
+        }
+    }
+
+    @Test func tripletMarginMiner() throws {
+        for (x, labels) in Self.batches() {
+            for distance in Self.distances {
+                let d = try distance.matrix(x, x)
+                let n = labels.count
+                for margin in [0.0, 0.05, 0.2, 0.5, 1.0] {
+                    for type in TripletMarginMiner<Double>.TripletType.allCases {
+                        var expected: Set<IndexTriplet> = []
+                        for a in 0..<n { for p in 0..<n where p != a && labels[p] == labels[a] {
+                            for q in 0..<n where labels[q] != labels[a] {
+                                let gap = distance.isSimilarity ? d[a, p] - d[a, q] : d[a, q] - d[a, p]
+                                let keep: Bool
+                                switch type {
+                                case .all: keep = gap <= margin
+                                case .hard: keep = gap <= 0
+                                case .semihard: keep = gap > 0 && gap <= margin
+                                case .easy: keep = gap > margin
+                                }
+                                if keep { expected.insert(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(q))) }
+                            }
+                        } }
+                        let mined = try TripletMarginMiner(margin: margin, type: type, distance: distance).mine(x, labels: labels)
+                        guard case .triplets(let got) = mined else { Issue.record("not triplets"); continue }
+                        #expect(Set(got) == expected && got.count == expected.count, "\(type) margin \(margin)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func batchHardMiner() throws {
+        for (x, labels) in Self.batches() {
+            for distance in Self.distances {
+                let d = try distance.matrix(x, x)
+                let n = labels.count
+                var expected: [IndexTriplet] = []
+                for a in 0..<n {
+                    let positives = (0..<n).filter { $0 != a && labels[$0] == labels[a] }
+                    let negatives = (0..<n).filter { labels[$0] != labels[a] }
+                    guard !positives.isEmpty, !negatives.isEmpty else { continue }
+                    let sign = distance.isSimilarity ? -1.0 : 1.0
+                    let p = positives.max { sign * d[a, $0] < sign * d[a, $1] }!
+                    let q = negatives.min { sign * d[a, $0] < sign * d[a, $1] }!
+                    expected.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(q)))
+                }
+                #expect(try BatchHardMiner(distance: distance).mine(x, labels: labels) == .triplets(expected))
+            }
+        }
+    }
+
+    @Test func pairMarginMiner() throws {
+        for (x, labels) in Self.batches() {
+            for distance in Self.distances {
+                let d = try distance.matrix(x, x)
+                let n = labels.count
+                for (pm, nm) in [(0.0, 0.5), (0.2, 0.8), (0.5, 1.2), (0.9, 0.1)] {
+                    var pos: [IndexPair] = [], neg: [IndexPair] = []
+                    for i in 0..<n { for j in 0..<n where i != j {
+                        let v = d[i, j]
+                        if labels[i] == labels[j] {
+                            if distance.isSimilarity ? v < pm : v > pm { pos.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                        } else if distance.isSimilarity ? v > nm : v < nm {
+                            neg.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+                        }
+                    } }
+                    let mined = try PairMarginMiner(positiveMargin: pm, negativeMargin: nm, distance: distance).mine(x, labels: labels)
+                    #expect(mined == .pairs(positive: pos, negative: neg))
+                }
+            }
+        }
+    }
+
+    @Test func multiSimilarityMiner() throws {
+        for (x, labels) in Self.batches() {
+            for distance in Self.distances {
+                let d = try distance.matrix(x, x)
+                let n = labels.count
+                for epsilon in [0.0, 0.1, 0.3] {
+                    var pos: Set<IndexPair> = [], neg: Set<IndexPair> = []
+                    for a in 0..<n {
+                        let ps = (0..<n).filter { $0 != a && labels[$0] == labels[a] }.map { d[a, $0] }
+                        let ns = (0..<n).filter { labels[$0] != labels[a] }.map { d[a, $0] }
+                        guard !ps.isEmpty, !ns.isEmpty else { continue }
+                        for j in 0..<n where j != a {
+                            let v = d[a, j]
+                            let pair = IndexPair(anchor: Int32(a), other: Int32(j))
+                            if labels[j] == labels[a] {
+                                if distance.isSimilarity ? v - epsilon < ns.max()! : v + epsilon > ns.min()! { pos.insert(pair) }
+                            } else if distance.isSimilarity ? v + epsilon > ps.min()! : v - epsilon < ps.max()! {
+                                neg.insert(pair)
+                            }
+                        }
+                    }
+                    let mined = try MultiSimilarityMiner(epsilon: epsilon, distance: distance).mine(x, labels: labels)
+                    guard case .pairs(let gp, let gn) = mined else { Issue.record("not pairs"); continue }
+                    #expect(Set(gp) == pos && Set(gn) == neg && gp.count == pos.count && gn.count == neg.count)
+                }
+            }
+        }
+    }
+
+    @Test func batchEasyHardMiner() throws {
+        typealias S = BatchEasyHardMiner<Double>.Strategy
+        let combinations: [(S, S)] = [(.easy, .semihard), (.hard, .hard), (.easy, .easy), (.hard, .semihard),
+                                      (.semihard, .hard), (.all, .hard), (.easy, .all), (.all, .all)]
+        for (x, labels) in Self.batches() {
+            for distance in Self.distances {
+                let d = try distance.matrix(x, x)
+                let n = labels.count
+                let c = { (a: Int, j: Int) in distance.isSimilarity ? d[a, j] : -d[a, j] }
+                for (ps, ns) in combinations {
+                    var pos: [IndexPair] = [], neg: [IndexPair] = []
+                    for a in 0..<n {
+                        let positives = (0..<n).filter { $0 != a && labels[$0] == labels[a] }
+                        let negatives = (0..<n).filter { labels[$0] != labels[a] }
+                        func pickPositive(_ s: S, below threshold: Double?) -> Int? {
+                            let candidates = positives.filter { threshold == nil || c(a, $0) > threshold! }
+                            return s == .easy ? candidates.max { c(a, $0) < c(a, $1) } : candidates.min { c(a, $0) < c(a, $1) }
+                        }
+                        func pickNegative(_ s: S, above threshold: Double?) -> Int? {
+                            let candidates = negatives.filter { threshold == nil || c(a, $0) < threshold! }
+                            return s == .easy ? candidates.min { c(a, $0) < c(a, $1) } : candidates.max { c(a, $0) < c(a, $1) }
+                        }
+                        var p: Int?, q: Int?
+                        if ps == .semihard { q = pickNegative(ns, above: nil); p = q.flatMap { pickPositive(ps, below: c(a, $0)) } }
+                        else if ns == .semihard { p = pickPositive(ps, below: nil); q = p.flatMap { pickNegative(ns, above: c(a, $0)) } }
+                        else { p = ps == .all ? nil : pickPositive(ps, below: nil); q = ns == .all ? nil : pickNegative(ns, above: nil) }
+                        if ps != .all && ns != .all {
+                            if let p, let q {
+                                pos.append(IndexPair(anchor: Int32(a), other: Int32(p)))
+                                neg.append(IndexPair(anchor: Int32(a), other: Int32(q)))
+                            }
+                        } else {
+                            if ps != .all, let p { pos.append(IndexPair(anchor: Int32(a), other: Int32(p))) }
+                            if ns != .all, let q { neg.append(IndexPair(anchor: Int32(a), other: Int32(q))) }
+                        }
+                    }
+                    let (allP, allN) = MinedTuples.allPairs(labels: labels).asPairs()
+                    if ps == .all { pos = allP }
+                    if ns == .all { neg = allN }
+                    let mined = try BatchEasyHardMiner(positiveStrategy: ps, negativeStrategy: ns, distance: distance).mine(x, labels: labels)
+                    #expect(mined == .pairs(positive: pos, negative: neg), "\(ps)/\(ns)")
+                }
+            }
+        }
+    }
+
+    @Test func batchEasyHardRangesAndInvalidCombinations() throws {
+        let (x, labels) = Self.batches()[5]
+        let mined = try BatchEasyHardMiner<Double>(positiveStrategy: .hard, negativeStrategy: .hard,
+                                                   allowedPositiveRange: 0...0.9, allowedNegativeRange: 0.6...2).mine(x, labels: labels)
+        let d = try EuclideanDistance<Double>().matrix(x, x)
+        guard case .pairs(let p, let n) = mined else { Issue.record("not pairs"); return }
+        #expect(!p.isEmpty)
+        #expect(p.allSatisfy { d[Int($0.anchor), Int($0.other)] <= 0.9 })
+        #expect(n.allSatisfy { d[Int($0.anchor), Int($0.other)] >= 0.6 })
+        #expect(throws: MetricLearningError.self) { try BatchEasyHardMiner<Double>(positiveStrategy: .semihard, negativeStrategy: .semihard).mine(x, labels: labels) }
+        #expect(throws: MetricLearningError.self) { try BatchEasyHardMiner<Double>(positiveStrategy: .all, negativeStrategy: .semihard).mine(x, labels: labels) }
+    }
+}
