@@ -1,0 +1,157 @@
+import Testing
+@testable import MetricLearning
+
+/// Degenerate but valid batches give finite values and gradients (zero where there are
+/// no terms); bad input throws a `MetricLearningError` that names the problem.
+@Suite("Degenerate batches and bad input")
+struct DegenerateAndBadInputTests {
+    static var metricLosses: [(String, any MetricLoss<Double>)] { LossGradientTests.metricLosses() }
+    static var classifierLosses: [(String, any ClassifierLoss<Double>)] { LossGradientTests.classifierLosses() }
+
+    /// (name, embeddings, labels, whether the batch has any pair of each kind).
+    static func degenerateBatches() -> [(String, Tensor<Double>, [Int])] {
+        let x: Tensor<Double> = randomMatrix(6, 4, seed: 1)
+        let duplicated = try! Tensor<Double>(shape: [6, 4], scalars: Array(x.scalars[0..<8]) + Array(x.scalars[0..<8]) + Array(x.scalars[0..<8]))
+        return [
+            ("one sample", try! Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), [0]),
+            ("one class", x, [3, 3, 3, 3, 3, 3]),
+            ("all labels distinct", x, [0, 1, 2, 3, 4, 5]),
+            ("duplicate embeddings", duplicated, [0, 1, 0, 1, 0, 1]),
+            ("zero vectors", try! Tensor<Double>.zeros(shape: [6, 4]), [0, 0, 1, 1, 2, 2]),
+            ("magnitude 1e6", x * 1e6, [0, 0, 1, 1, 2, 2]),
+            ("magnitude 1e-30", x * 1e-30, [0, 0, 1, 1, 2, 2]),
+        ]
+    }
+
+    @Test(arguments: 0..<15) func metricLossIsFiniteOnDegenerateBatches(index: Int) throws {
+        let (name, loss) = Self.metricLosses[index]
+        for (batch, x, labels) in Self.degenerateBatches() {
+            let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
+            #expect(value.isFinite && gradient.isFinite, "\(name) on \(batch): \(value)")
+            #expect(gradient.shape == x.shape)
+            let hasPositive = Set(labels).count < labels.count
+            let hasNegative = Set(labels).count > 1
+            // Triplet-based losses have no term without both a positive and a negative.
+            let tripletBased = ["triplet", "angular", "margin", "exponential"].contains { name.hasPrefix($0) }
+            if tripletBased && !(hasPositive && hasNegative) {
+                #expect(value == 0 && gradient.scalars.allSatisfy { $0 == 0 }, "\(name) on \(batch): no terms must give 0")
+            }
+            // Empty mined tuples: 0 with a zero gradient.
+            for empty in [MinedTuples.triplets([]), .pairs(positive: [], negative: [])] {
+                let (v, g) = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: empty)
+                #expect(v == 0 && g.scalars.allSatisfy { $0 == 0 }, "\(name) on \(batch) with empty tuples")
+            }
+        }
+    }
+
+    @Test(arguments: 0..<9) func classifierLossIsFiniteOnDegenerateBatches(index: Int) throws {
+        let (name, loss) = Self.classifierLosses[index]
+        let w: Tensor<Double> = randomMatrix(4, 6, seed: 2)
+        for (batch, x, labels) in Self.degenerateBatches() {
+            for weights in [w, try Tensor<Double>.zeros(shape: [4, 6]), w * 1e6] {
+                let r = try loss.valueWithGradient(embeddings: x, weights: weights, labels: labels)
+                #expect(r.value.isFinite && r.embeddingsGradient.isFinite && r.weightsGradient.isFinite, "\(name) on \(batch)")
+            }
+        }
+    }
+
+    static func expectError(_ kind: MetricLearningError.Kind, mentioning text: String, _ body: () throws -> Void,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            try body()
+            Issue.record("expected \(kind) error mentioning \(text)", sourceLocation: sourceLocation)
+        } catch let error as MetricLearningError {
+            #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.description.contains(text), "\(error)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: 0..<15) func metricLossRejectsBadInput(index: Int) {
+        let (_, loss) = Self.metricLosses[index]
+        let x: Tensor<Double> = randomMatrix(4, 3, seed: 1)
+        Self.expectError(.invalidLabels, mentioning: "3 labels") { _ = try loss.valueWithGradient(embeddings: x, labels: [0, 1, 0]) }
+        Self.expectError(.emptyInput, mentioning: "empty") { _ = try loss.valueWithGradient(embeddings: try .zeros(shape: [0, 3]), labels: []) }
+        Self.expectError(.emptyInput, mentioning: "zero width") { _ = try loss.valueWithGradient(embeddings: try .zeros(shape: [2, 0]), labels: [0, 1]) }
+        var bad = x
+        bad[1, 2] = .nan
+        Self.expectError(.nonFiniteInput, mentioning: "[1, 2]") { _ = try loss.valueWithGradient(embeddings: bad, labels: [0, 1, 0, 1]) }
+        bad[1, 2] = .infinity
+        Self.expectError(.nonFiniteInput, mentioning: "inf") { _ = try loss.valueWithGradient(embeddings: bad, labels: [0, 1, 0, 1]) }
+        Self.expectError(.invalidTuples, mentioning: "9") {
+            _ = try loss.valueWithGradient(embeddings: x, labels: [0, 1, 0, 1], tuples: .triplets([IndexTriplet(anchor: 0, positive: 2, negative: 9)]))
+        }
+        Self.expectError(.shapeMismatch, mentioning: "[12]") { _ = try loss.valueWithGradient(embeddings: try x.reshaped(to: [12]), labels: [0]) }
+    }
+
+    @Test(arguments: 0..<9) func classifierLossRejectsBadInput(index: Int) {
+        let (_, loss) = Self.classifierLosses[index]
+        let x: Tensor<Double> = randomMatrix(4, 3, seed: 1)
+        let w: Tensor<Double> = randomMatrix(3, 5, seed: 2)
+        Self.expectError(.shapeMismatch, mentioning: "[4, 3]") {
+            _ = try loss.valueWithGradient(embeddings: x, weights: randomMatrix(4, 3, seed: 1), labels: [0, 1, 2, 3])
+        }
+        Self.expectError(.invalidLabels, mentioning: "label 5") { _ = try loss.valueWithGradient(embeddings: x, weights: w, labels: [0, 1, 5, 3]) }
+        Self.expectError(.invalidLabels, mentioning: "label -1") { _ = try loss.valueWithGradient(embeddings: x, weights: w, labels: [0, -1, 2, 3]) }
+        Self.expectError(.invalidLabels, mentioning: "2 labels") { _ = try loss.valueWithGradient(embeddings: x, weights: w, labels: [0, 1]) }
+        var badW = w
+        badW[0, 0] = .nan
+        Self.expectError(.nonFiniteInput, mentioning: "weight [0, 0]") { _ = try loss.valueWithGradient(embeddings: x, weights: badW, labels: [0, 1, 2, 3]) }
+    }
+
+    @Test func hyperparametersOutOfRangeThrow() {
+        let x: Tensor<Double> = randomMatrix(4, 3, seed: 1)
+        let w: Tensor<Double> = randomMatrix(3, 2, seed: 2)
+        let labels = [0, 1, 0, 1]
+        Self.expectError(.invalidParameter, mentioning: "margin = 0") {
+            _ = try LargeMarginSoftmaxLoss<Double>(margin: 0).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "margin = -2") {
+            _ = try AngularSoftmaxLoss<Double>(margin: -2).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "scale") {
+            _ = try AngularSoftmaxLoss<Double>(margin: 2, scale: 0).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "lambda") {
+            _ = try LargeMarginSoftmaxLoss<Double>(margin: 2, lambda: -1).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "overlap = 1") {
+            _ = try ExponentialTripletLoss<Double>(overlap: 1).valueWithGradient(embeddings: x, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "alpha = -2") {
+            _ = try MultiSimilarityLoss<Double>(alpha: -2).valueWithGradient(embeddings: x, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "beta = 0") {
+            _ = try MultiSimilarityLoss<Double>(beta: 0).valueWithGradient(embeddings: x, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "alphaDegrees = 90") {
+            _ = try AngularLoss<Double>(alphaDegrees: 90).valueWithGradient(embeddings: x, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "margin = -0.5") {
+            _ = try MultiClassHingeLoss<Double>(margin: -0.5).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+    }
+
+    @Test func minersHandleDegenerateBatches() throws {
+        let miners: [any Miner<Double>] = [
+            BatchHardMiner(), BatchEasyHardMiner(), TripletMarginMiner(margin: 0.3, type: .semihard),
+            TripletMarginMiner(margin: 0.3, type: .all), MultiSimilarityMiner(), PairMarginMiner(), DistanceWeightedMiner(),
+        ]
+        for (batch, x, labels) in Self.degenerateBatches() {
+            for miner in miners {
+                let tuples = try miner.mine(x, labels: labels)
+                if Set(labels).count == 1 || Set(labels).count == labels.count {
+                    // No positive, or no negative: no triplet and no pair of the missing kind.
+                    switch tuples {
+                    case .triplets(let t): #expect(t.isEmpty, "\(type(of: miner)) on \(batch)")
+                    case .pairs(let p, let n):
+                        if Set(labels).count == labels.count { #expect(p.isEmpty, "\(type(of: miner)) on \(batch)") }
+                        if Set(labels).count == 1 { #expect(n.isEmpty, "\(type(of: miner)) on \(batch)") }
+                    }
+                }
+            }
+        }
+        #expect(throws: MetricLearningError.self) { try BatchHardMiner<Double>().mine(randomMatrix(3, 2, seed: 1), labels: [0, 1]) }
+    }
+}

@@ -1,0 +1,105 @@
+import Testing
+@testable import MetricLearning
+
+/// Every loss against central finite differences in Double on random batches of several
+/// sizes and class counts (with mined tuples fixed, inputs away from hinge kinks), and
+/// Float against Double.
+@Suite("Loss gradients")
+struct LossGradientTests {
+    static let batches: [(n: Int, d: Int, classes: Int)] = [(5, 3, 2), (12, 4, 3), (20, 6, 5)]
+
+    static func metricLosses<S: TensorScalar>() -> [(String, any MetricLoss<S>)] {
+        [
+            ("contrastive", ContrastiveLoss<S>(positiveMargin: 0.05, negativeMargin: 1.3)),
+            ("contrastive/cosine", ContrastiveLoss<S>(positiveMargin: 0.9, negativeMargin: 0.1, distance: CosineSimilarity())),
+            ("contrastive/squared-mean", ContrastiveLoss<S>(distance: EuclideanDistance(normalizesEmbeddings: false, squared: true), reducer: MeanReducer())),
+            ("triplet", TripletMarginLoss<S>(margin: 0.3)),
+            ("triplet/swap", TripletMarginLoss<S>(margin: 0.3, swap: true)),
+            ("triplet/smooth", TripletMarginLoss<S>(margin: 0.3, smooth: true)),
+            ("triplet/cosine-sum", TripletMarginLoss<S>(margin: 0.2, distance: CosineSimilarity(), reducer: SumReducer())),
+            ("triplet/threshold", TripletMarginLoss<S>(margin: 0.4, reducer: ThresholdReducer(low: 0.05, high: 0.5))),
+            ("angular", AngularLoss<S>()),
+            ("angular/30", AngularLoss<S>(alphaDegrees: 30)),
+            ("multi-similarity", MultiSimilarityLoss<S>()),
+            ("multi-similarity/euclidean", MultiSimilarityLoss<S>(alpha: 1, beta: 5, base: 1, distance: EuclideanDistance())),
+            ("margin", MarginLoss<S>()),
+            ("exponential-triplet", ExponentialTripletLoss<S>(overlap: 0.1)),
+            ("combined", CombinedMetricLoss<S>([(0.5, TripletMarginLoss<S>(margin: 0.3)), (2, MultiSimilarityLoss<S>())])),
+        ]
+    }
+
+    static func classifierLosses<S: TensorScalar>() -> [(String, any ClassifierLoss<S>)] {
+        [
+            ("softmax", SoftmaxCrossEntropyLoss<S>()),
+            ("hinge", MultiClassHingeLoss<S>(margin: 1)),
+            ("hinge/crammer-singer", MultiClassHingeLoss<S>(margin: 1, form: .crammerSinger)),
+            ("hinge/squared", MultiClassHingeLoss<S>(margin: 0.5, form: .squared)),
+            ("l-softmax/2", LargeMarginSoftmaxLoss<S>(margin: 2)),
+            ("l-softmax/4/annealed", LargeMarginSoftmaxLoss<S>(margin: 4, scale: 2, lambda: 3)),
+            ("a-softmax/3", AngularSoftmaxLoss<S>(margin: 3)),
+            ("a-softmax/4/annealed", AngularSoftmaxLoss<S>(margin: 4, scale: 1.5, lambda: 5)),
+            ("combined", CombinedClassifierLoss<S>([(0.25, MultiClassHingeLoss<S>(margin: 1)), (0.65, LargeMarginSoftmaxLoss<S>(margin: 4)),
+                                                    (0.34, AngularSoftmaxLoss<S>(margin: 4))])),
+        ]
+    }
+
+    static func labels(_ n: Int, _ classes: Int) -> [Int] { (0..<n).map { ($0 * 7 + $0 / 3) % classes } }
+
+    @Test(arguments: 0..<15) func metricLossGradients(index: Int) throws {
+        let (name, loss) = Self.metricLosses()[index] as (String, any MetricLoss<Double>)
+        for (n, d, classes) in Self.batches {
+            let x: Tensor<Double> = randomMatrix(n, d, seed: UInt64(n * 31 + index), scale: name == "exponential-triplet" ? 0.3 : 1)
+            let labels = Self.labels(n, classes)
+            // Mined tuples stay fixed while the inputs move; all-tuples too.
+            for tuples in [nil, try TripletMarginMiner<Double>(margin: 0.5, type: .all).mine(x, labels: labels)] {
+                let report = try checkGradients(at: x) { try loss($0, labels: labels, tuples: tuples) }
+                #expect(report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name) n=\(n): \(report)")
+                #expect(report.elements.contains { $0.analytic != 0 }, "\(name) n=\(n): gradient is all zeros")
+            }
+        }
+    }
+
+    @Test(arguments: 0..<9) func classifierLossGradients(index: Int) throws {
+        let (name, loss) = Self.classifierLosses()[index] as (String, any ClassifierLoss<Double>)
+        for (n, d, classes) in Self.batches {
+            let x: Tensor<Double> = randomMatrix(n, d, seed: UInt64(n + index))
+            let w: Tensor<Double> = randomMatrix(d, classes, seed: UInt64(n + 50 + index))
+            let labels = Self.labels(n, classes)
+            let report = try checkGradients(at: [x, w]) { try loss($0[0], weights: $0[1], labels: labels) }
+            #expect(report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name) n=\(n): \(report)")
+        }
+    }
+
+    @Test func learnableMarginBeta() throws {
+        let x: Tensor<Double> = randomMatrix(12, 4, seed: 3)
+        let labels = Self.labels(12, 3)
+        let loss = MarginLoss<Double>(margin: 0.2, beta: 1.1)
+        let report = try checkGradients(at: [x, Tensor(1.1)]) { try loss($0[0], beta: $0[1], labels: labels, tuples: nil) }
+        #expect(report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-5), "\(report)")
+        let r = try loss.valueWithGradients(embeddings: x, labels: labels)
+        #expect(r.betaGradient != 0)
+        expectClose([r.betaGradient], [report.elements.last!.numeric], atol: 1e-6, rtol: 1e-5)
+    }
+
+    @Test func unitBallProjection() throws {
+        let x: Tensor<Double> = randomMatrix(6, 3, seed: 9)
+        let projection = UnitBallProjection<Double>(radius: 1)
+        let projected = projection(Variable(x)).value
+        let norms = try projected.rowNorms().scalars
+        let original = try x.rowNorms().scalars
+        for (p, o) in zip(norms, original) { #expect(Swift.abs(p - Swift.min(o, 1)) < 1e-12) }
+        try expectGradientsMatch([x]) { v in (projection(v[0]) * Variable(x)).sum() }
+    }
+
+    @Test(arguments: 0..<15) func floatAgreesWithDouble(index: Int) throws {
+        let (name, lossD) = Self.metricLosses()[index] as (String, any MetricLoss<Double>)
+        let (_, lossF) = Self.metricLosses()[index] as (String, any MetricLoss<Float>)
+        let xd: Tensor<Double> = randomMatrix(16, 5, seed: 77, scale: name == "exponential-triplet" ? 0.3 : 1)
+        let xf = try Tensor<Float>(shape: xd.shape, scalars: xd.scalars.map(Float.init))
+        let labels = Self.labels(16, 4)
+        let (vd, gd) = try lossD.valueWithGradient(embeddings: xd, labels: labels)
+        let (vf, gf) = try lossF.valueWithGradient(embeddings: xf, labels: labels)
+        expectClose([Double(vf)], [vd], atol: 1e-4, rtol: 1e-4, name)
+        expectClose(gf.scalars.map(Double.init), gd.scalars, atol: 1e-4, rtol: 1e-3, name)
+    }
+}
