@@ -6,10 +6,14 @@
 /// away from kinks such as a hinge at 0: there the two sides disagree by design.
 /// - Throws: what `function` throws, or its carried failure.
 /// - Complexity: 2 evaluations of `function` per input element.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func checkGradients<Scalar: TensorScalar>(
     at inputs: [Tensor<Scalar>], in function: ([Variable<Scalar>]) throws -> Variable<Scalar>
 ) throws -> GradientCheckReport {
     let (value, gradients) = try valueWithGradient(at: inputs, in: function)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func evaluate(_ point: [Tensor<Scalar>]) throws -> Double {
         let out = try function(point.map { Variable($0) }).checked()
         guard out.value.count == 1 else {
@@ -39,6 +43,8 @@ public func checkGradients<Scalar: TensorScalar>(
 }
 
 /// Compares the gradient of a function of one tensor with finite differences.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func checkGradients<Scalar: TensorScalar>(
     at input: Tensor<Scalar>, in function: (Variable<Scalar>) throws -> Variable<Scalar>
 ) throws -> GradientCheckReport {
@@ -47,6 +53,8 @@ public func checkGradients<Scalar: TensorScalar>(
 
 extension Tensor {
     /// The multi-dimensional index of a row-major flat position.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func multiIndex(of flat: Int) -> [Int] {
         var rest = flat
         var index = [Int](repeating: 0, count: rank)

@@ -21,6 +21,8 @@
     @usableFromInline init() {}
 
     /// Adds a node and returns its index.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func append(inputs: [Int], pullback: Pullback?) -> Int {
         nodes.append(Node(inputs: inputs, pullback: pullback))
         return nodes.count - 1
@@ -28,6 +30,8 @@
 
     /// Reverse accumulation from `output` seeded with `seed`; returns the gradient of each
     /// node (nil where none flows).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func gradients(from output: Int, seed: Tensor<Scalar>) throws -> [Tensor<Scalar>?] {
         var grads = [Tensor<Scalar>?](repeating: nil, count: nodes.count)
         grads[output] = seed

@@ -1,4 +1,6 @@
 extension Variable {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline static func binary(_ op: BinaryOperation, _ lhs: Variable, _ rhs: Variable) -> Variable {
         record([lhs, rhs]) {
             let a = lhs.value, b = rhs.value
@@ -27,24 +29,40 @@ extension Variable {
     }
 
     /// The elementwise product of two equally long arrays.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline static func times(_ x: [Scalar], _ y: [Scalar]) -> [Scalar] {
         zip(x, y).map { $0 * $1 }
     }
 
     /// Elementwise sum with broadcasting (as for tensors).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Variable, rhs: Variable) -> Variable { binary(.add, lhs, rhs) }
     /// Elementwise difference with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Variable, rhs: Variable) -> Variable { binary(.subtract, lhs, rhs) }
     /// Elementwise product with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Variable, rhs: Variable) -> Variable { binary(.multiply, lhs, rhs) }
     /// Elementwise quotient with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Variable, rhs: Variable) -> Variable { binary(.divide, lhs, rhs) }
     /// Elementwise maximum with broadcasting; ties send the gradient to `lhs`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func maximum(_ lhs: Variable, _ rhs: Variable) -> Variable { binary(.maximum, lhs, rhs) }
     /// Elementwise minimum with broadcasting; ties send the gradient to `lhs`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func minimum(_ lhs: Variable, _ rhs: Variable) -> Variable { binary(.minimum, lhs, rhs) }
 
     /// Applies `f` elementwise with derivative `df(x, y)` (x the input, y the output).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func unary(_ f: @escaping (Scalar) -> Scalar, derivative df: @escaping (Scalar, Scalar) -> Scalar) -> Variable {
         let x = value
         return Variable.record([self]) {
@@ -62,21 +80,39 @@ extension Variable {
     }
 
     /// Adds `rhs` to every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 + rhs }, derivative: { _, _ in 1 }) }
     /// Subtracts `rhs` from every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 - rhs }, derivative: { _, _ in 1 }) }
     /// Multiplies every element by `rhs`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 * rhs }, derivative: { _, _ in rhs }) }
     /// Divides every element by `rhs`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 / rhs }, derivative: { _, _ in 1 / rhs }) }
     /// `lhs + x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Scalar, rhs: Variable) -> Variable { rhs + lhs }
     /// `lhs − x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Scalar, rhs: Variable) -> Variable { rhs.unary({ lhs - $0 }, derivative: { _, _ in -1 }) }
     /// `lhs · x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Scalar, rhs: Variable) -> Variable { rhs * lhs }
     /// `lhs / x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Scalar, rhs: Variable) -> Variable { rhs.unary({ lhs / $0 }, derivative: { x, _ in -lhs / (x * x) }) }
     /// The elementwise negation.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static prefix func - (operand: Variable) -> Variable { operand * -1 }
 }

@@ -1,5 +1,7 @@
 extension Variable {
     /// The rows at `indices` (repeats allowed); the pullback adds each row's gradient back.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gatheringRows(_ indices: [Int]) -> Variable {
         let shape = value.shape
         return Variable.record([self]) {
@@ -16,6 +18,8 @@ extension Variable {
     }
 
     /// The elements (rows[t], columns[t]) as a vector; the pullback scatters back with adding.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gatheringElements(rows: [Int], columns: [Int]) -> Variable {
         let shape = value.shape
         return Variable.record([self]) {

@@ -1,6 +1,8 @@
 /// The differentiable matrix product op(a)·op(b) (see the tensor `matmul`).
 ///
 /// Pullback: ∂a = g·op(b)ᵀ and ∂b = op(a)ᵀ·g, transposed back where the operand was.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func matmul<Scalar: TensorScalar>(
     _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeA: Bool = false, transposeB: Bool = false
 ) -> Variable<Scalar> {
@@ -22,6 +24,8 @@ public func matmul<Scalar: TensorScalar>(
 
 extension Variable {
     /// The transpose of a matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func transposed() -> Variable {
         Variable.record([self]) {
             (try value.transposed(), { g in [try? g.transposed()] })
@@ -29,6 +33,8 @@ extension Variable {
     }
 
     /// The L2 norm of each row; derivative xᵢ/‖xᵢ‖ (0 for a zero row).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rowNorms() -> Variable {
         let x = value
         return Variable.record([self]) {
@@ -49,6 +55,8 @@ extension Variable {
     /// Each row divided by max(‖row‖, 1e-12), as PyTorch's `normalize`.
     ///
     /// Pullback for a row with ‖x‖ above the floor: (g − y·(y·g)) / ‖x‖.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func normalizedRows() -> Variable {
         let x = value
         return Variable.record([self]) {
@@ -79,6 +87,8 @@ extension Variable {
 }
 
 /// Differentiable dot products x_i · y_j: `[x.rows, y.rows]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
     matmul(x, y, transposeB: true)
 }
@@ -86,6 +96,8 @@ public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y
 /// Differentiable squared Euclidean distances ‖x_i − y_j‖².
 ///
 /// Pullback: ∂x_i = 2(x_i Σⱼ gᵢⱼ − Σⱼ gᵢⱼ y_j), ∂y_j = 2(y_j Σᵢ gᵢⱼ − Σᵢ gᵢⱼ x_i).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
     let xv = x.value, yv = y.value
     let needX = x.isTracked, needY = y.isTracked
@@ -111,6 +123,8 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>
 
 /// Differentiable Euclidean distances ‖x_i − y_j‖; the gradient at distance 0 is 0
 /// (as PyTorch's `cdist`), so duplicates and the diagonal never give NaN.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
     pairwiseSquaredDistances(x, y).squareRoot()
 }

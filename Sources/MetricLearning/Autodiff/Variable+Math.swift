@@ -1,32 +1,52 @@
 extension Variable {
     /// eˣ elementwise; derivative eˣ.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func exp() -> Variable { unary({ Scalar.exp($0) }, derivative: { _, y in y }) }
     /// ln x elementwise; derivative 1/x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func log() -> Variable { unary({ Scalar.log($0) }, derivative: { x, _ in 1 / x }) }
     /// ln(1 + x) elementwise; derivative 1/(1 + x).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func log1p() -> Variable { unary({ Scalar.log1p($0) }, derivative: { x, _ in 1 / (1 + x) }) }
     /// √x elementwise; derivative 1/(2√x), taken as 0 at x = 0 so gradients stay finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func squareRoot() -> Variable {
         unary({ $0.squareRoot() }, derivative: { _, y in y > 0 ? 1 / (2 * y) : 0 })
     }
     /// x² elementwise; derivative 2x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func squared() -> Variable { unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
     /// |x| elementwise; derivative sign(x), 0 at 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func abs() -> Variable {
         unary({ Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
     }
     /// max(x, 0) elementwise; derivative 1 for x > 0, else 0 (as PyTorch).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func relu() -> Variable { unary({ Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
     /// ln(1 + eˣ) elementwise, overflow-free; derivative the logistic function.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func softplus() -> Variable {
         unary({ Tensor<Scalar>.softplus($0) }, derivative: { x, _ in Tensor<Scalar>.sigmoid(x) })
     }
     /// x limited to [lower, upper]; derivative 1 inside the closed interval, 0 outside (as PyTorch).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func clamped(lower: Scalar = -.infinity, upper: Scalar = .infinity) -> Variable {
         unary({ Swift.min(Swift.max($0, lower), upper) }, derivative: { x, _ in x >= lower && x <= upper ? 1 : 0 })
     }
 
     /// `self` where `mask` is false, `other` where it is true; the gradient follows the choice.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func replacing(with other: Variable, where mask: [Bool]) -> Variable {
         let a = value, b = other.value
         return Variable.record([self, other]) {
@@ -40,6 +60,8 @@ extension Variable {
     }
 
     /// The same scalars under another shape with the same count.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reshaped(to newShape: [Int]) -> Variable {
         let old = value.shape
         return Variable.record([self]) {

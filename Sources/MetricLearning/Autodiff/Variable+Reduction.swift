@@ -1,5 +1,7 @@
 extension Variable {
     /// The sum of every element, as a rank-0 variable.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum() -> Variable {
         let shape = value.shape, n = value.count
         return Variable.record([self]) {
@@ -8,11 +10,15 @@ extension Variable {
     }
 
     /// The mean of every element (0 for an empty variable), as a rank-0 variable.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean() -> Variable {
         value.count == 0 ? sum() : sum() / Scalar(value.count)
     }
 
     /// Sums along `axis` of a matrix: 0 gives one value per column, 1 one per row.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum(alongAxis axis: Int) -> Variable {
         let shape = value.shape
         return Variable.record([self]) {
@@ -27,17 +33,25 @@ extension Variable {
     }
 
     /// Means along `axis` of a matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean(alongAxis axis: Int) -> Variable {
         let n = value.rank == 2 ? value.shape[axis == 1 ? 1 : 0] : 0
         return n == 0 ? sum(alongAxis: axis) : sum(alongAxis: axis) / Scalar(n)
     }
 
     /// Maxima along `axis`; the gradient goes to the first maximum.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func max(alongAxis axis: Int) -> Variable { extremum(alongAxis: axis, largest: true) }
 
     /// Minima along `axis`; the gradient goes to the first minimum.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func min(alongAxis axis: Int) -> Variable { extremum(alongAxis: axis, largest: false) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func extremum(alongAxis axis: Int, largest: Bool) -> Variable {
         let shape = value.shape
         return Variable.record([self]) {
@@ -56,10 +70,16 @@ extension Variable {
     }
 
     /// The largest element (gradient to the first one); −∞ when empty.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func max() -> Variable { totalExtremum(largest: true) }
     /// The smallest element (gradient to the first one); +∞ when empty.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func min() -> Variable { totalExtremum(largest: false) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func totalExtremum(largest: Bool) -> Variable {
         let x = value
         return Variable.record([self]) {
@@ -76,6 +96,8 @@ extension Variable {
 
     /// ln Σ exp over the masked entries of each row (`axis` 1) or column (`axis` 0),
     /// optionally with a 0 in every set: ln(1 + Σ exp x). See `Tensor.logSumExp`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func logSumExp(alongAxis axis: Int, mask: [Bool]? = nil, includingZero: Bool = false) -> Variable {
         let shape = value.shape
         return Variable.record([self]) {

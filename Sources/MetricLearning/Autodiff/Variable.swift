@@ -70,6 +70,8 @@ public struct Variable<Scalar: TensorScalar> {
     }
 
     /// Throws the carried failure, if any.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checked() throws -> Variable {
         if let failure { throw failure }
         return self

@@ -5,6 +5,8 @@
 /// With annealing the target becomes (ψ + λ cos θ)/(1 + λ). The result is scaled by
 /// the magnitudes ‖x‖‖wⱼ‖ (or ‖x‖ alone when weights are normalised) and `scale`.
 @usableFromInline enum AngularMarginLogits {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline static func logits<Scalar: TensorScalar>(
         embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int],
         margin: Int, scale: Scalar, lambda: Scalar, normalizesWeights: Bool
@@ -34,6 +36,8 @@
     }
 
     /// cos(mθ) as a polynomial in c = cos θ, and its derivative with respect to c.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline static func cosineOfMultipleAngle<Scalar: TensorScalar>(_ c: Scalar, _ m: Int) -> (value: Scalar, derivative: Scalar) {
         let s = 1 - c * c
         var value: Scalar = 0, derivative: Scalar = 0
@@ -53,6 +57,8 @@
         return (value, derivative)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline static func power<Scalar: TensorScalar>(_ x: Scalar, _ e: Int) -> Scalar {
         var out: Scalar = 1
         for _ in 0..<e { out *= x }

@@ -8,6 +8,8 @@ public struct CosineSimilarity<Scalar: TensorScalar>: Distance {
     /// Creates the similarity.
     public init() {}
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
         pairwiseDotProducts(x, y)
     }

@@ -11,6 +11,8 @@ public struct DotProductSimilarity<Scalar: TensorScalar>: Distance {
         self.normalizesEmbeddings = normalizesEmbeddings
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
         pairwiseDotProducts(x, y)
     }

@@ -14,6 +14,8 @@ public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
         self.squared = squared
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
         squared ? pairwiseSquaredDistances(x, y) : pairwiseDistances(x, y)
     }

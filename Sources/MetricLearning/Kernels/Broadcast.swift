@@ -45,6 +45,8 @@
     }
 
     /// Applies `f` elementwise under this plan.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable @inline(__always)
     func apply<Scalar: TensorScalar>(
         _ a: [Scalar], _ b: [Scalar], _ f: (Scalar, Scalar) -> Scalar
@@ -72,6 +74,8 @@
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable @inline(__always)
     func fill<Scalar: TensorScalar>(
         _ out: UnsafeMutableBufferPointer<Scalar>, _ pa: UnsafeBufferPointer<Scalar>,
@@ -86,6 +90,8 @@
     }
 
     /// Sums a result-shaped gradient back to an operand's shape (the pullback of broadcasting).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable
     func reduce<Scalar: TensorScalar>(_ gradient: [Scalar], toOperandShape shape: [Int], strides: (rowStride: Int, columnStride: Int)) -> Tensor<Scalar> {
         if isElementwise { return Tensor(uncheckedShape: shape, scalars: gradient) }

@@ -4,6 +4,8 @@
 /// eight independent lanes do, and keep the order fixed for reproducible results.
 @usableFromInline enum Reductions {
     /// Σ p[i] for i in 0..<n.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable @inline(__always)
     static func sum<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
         var acc = SIMD8<Scalar>()
@@ -19,6 +21,8 @@
     }
 
     /// Σ a[i]·b[i] for i in 0..<n.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable @inline(__always)
     static func dot<Scalar: TensorScalar>(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
         var acc = SIMD8<Scalar>()

@@ -4,6 +4,8 @@
     /// lowest index. "Farthest" and "nearest" follow `isSimilarity`.
     ///
     /// - Complexity: O(N·M) over an `[N, M]` matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline static func triplets<Scalar: TensorScalar>(
         _ matrix: Tensor<Scalar>, labels: [Int], referenceLabels: [Int]? = nil, isSimilarity: Bool
     ) -> [IndexTriplet] {

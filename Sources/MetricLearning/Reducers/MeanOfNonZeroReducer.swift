@@ -5,6 +5,8 @@
 public struct MeanOfNonZeroReducer<Scalar: TensorScalar>: Reducer {
     /// Creates the reducer.
     public init() {}
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> {
         let positive = terms.value.scalars.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         return positive == 0 ? terms.sum() * 0 : terms.sum() / Scalar(positive)

@@ -2,5 +2,7 @@
 public struct MeanReducer<Scalar: TensorScalar>: Reducer {
     /// Creates the reducer.
     public init() {}
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> { terms.mean() }
 }

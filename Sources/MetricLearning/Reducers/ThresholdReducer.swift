@@ -13,6 +13,8 @@ public struct ThresholdReducer<Scalar: TensorScalar>: Reducer {
         self.high = high
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> {
         let keep = terms.value.scalars.map { $0 > low && $0 < high }
         let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }

@@ -3,6 +3,8 @@
     case add = "+", subtract = "-", multiply = "*", divide = "/", maximum = "max", minimum = "min"
 
     /// `a op b` elementwise under broadcasting; the switch sits outside the loops.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable
     func apply<Scalar: TensorScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>, plan: BroadcastPlan) -> Tensor<Scalar> {
         let out: [Scalar]
@@ -21,6 +23,8 @@
 extension Tensor {
     /// `self op other` elementwise, broadcasting equal shapes, scalars, rows `[1, n]` or
     /// `[n]` against `[m, n]`, and columns `[m, 1]` against `[m, n]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func elementwise(_ op: BinaryOperation, _ other: Tensor) throws -> Tensor {
         let plan = try BroadcastPlan(shape, other.shape, operation: "'\(op.rawValue)'")
         return op.apply(self, other, plan: plan)
@@ -28,38 +32,70 @@ extension Tensor {
 
     /// Elementwise sum with broadcasting.
     /// - Throws: `MetricLearningError.shapeMismatch` when the shapes do not broadcast.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.elementwise(.add, rhs) }
     /// Elementwise difference with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.elementwise(.subtract, rhs) }
     /// Elementwise product with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.elementwise(.multiply, rhs) }
     /// Elementwise quotient with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.elementwise(.divide, rhs) }
     /// Elementwise maximum with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func maximum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor { try lhs.elementwise(.maximum, rhs) }
     /// Elementwise minimum with broadcasting.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func minimum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor { try lhs.elementwise(.minimum, rhs) }
 
     /// Adds `rhs` to every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { lhs.map { $0 + rhs } }
     /// Subtracts `rhs` from every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { lhs.map { $0 - rhs } }
     /// Multiplies every element by `rhs`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { lhs.map { $0 * rhs } }
     /// Divides every element by `rhs`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { lhs.map { $0 / rhs } }
     /// `lhs + x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { rhs.map { lhs + $0 } }
     /// `lhs - x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { rhs.map { lhs - $0 } }
     /// `lhs * x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { rhs.map { lhs * $0 } }
     /// `lhs / x` for every element x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { rhs.map { lhs / $0 } }
     /// The elementwise negation.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 
     /// A tensor of the same shape with `transform` applied to every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable
     public func map(_ transform: (Scalar) -> Scalar) -> Tensor {
         let n = count
@@ -74,6 +110,8 @@ extension Tensor {
 
     /// `self` where `mask` is true, `other` elsewhere (same shape, `mask.count == count`).
     /// - Throws: `MetricLearningError.shapeMismatch` when the shapes or the mask disagree.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func replacing(with other: Tensor, where mask: [Bool]) throws -> Tensor {
         guard other.shape == shape, mask.count == count else {
             throw MetricLearningError(.shapeMismatch, "replacing: tensor \(shape), replacement \(other.shape), mask of \(mask.count)")

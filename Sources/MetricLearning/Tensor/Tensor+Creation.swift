@@ -8,12 +8,18 @@ extension Tensor {
     }
 
     /// Zeros of `shape`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func zeros(shape: [Int]) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
 
     /// Ones of `shape`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func ones(shape: [Int]) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
 
     /// The `size × size` identity matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func identity(size: Int) throws -> Tensor {
         var t = try Tensor(repeating: 0, shape: [size, size])
         for i in 0..<size { t.storage[i * size + i] = 1 }
@@ -21,6 +27,8 @@ extension Tensor {
     }
 
     /// Samples of 𝒩(mean, standardDeviation²), reproducible for a seed on every platform.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func randomNormal(
         shape: [Int], mean: Scalar = 0, standardDeviation: Scalar = 1, seed: UInt64
     ) throws -> Tensor {
@@ -34,6 +42,8 @@ extension Tensor {
     }
 
     /// Samples of the uniform distribution on [lower, upper), reproducible for a seed.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func randomUniform(
         shape: [Int], lower: Scalar = 0, upper: Scalar = 1, seed: UInt64
     ) throws -> Tensor {
@@ -47,6 +57,8 @@ extension Tensor {
     }
 
     /// Zeros shaped like `other`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline static func zeros(like other: Tensor) -> Tensor {
         Tensor(uncheckedShape: other.shape, scalars: Array(repeating: 0, count: other.count))
     }

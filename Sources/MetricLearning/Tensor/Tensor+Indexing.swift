@@ -1,6 +1,8 @@
 extension Tensor {
     /// The rows of a matrix at `indices`, in order (repeats allowed): `[indices.count, columns]`.
     /// - Throws: `MetricLearningError.shapeMismatch` for a non-matrix or an index out of range.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gatheringRows(_ indices: [Int]) throws -> Tensor {
         let (r, c) = try matrixExtents("gatheringRows")
         if let bad = indices.first(where: { $0 < 0 || $0 >= r }) {
@@ -15,6 +17,8 @@ extension Tensor {
     /// The elements (rows[t], columns[t]) of a matrix, as a vector of `rows.count`.
     /// - Throws: `MetricLearningError.shapeMismatch` when the index lists differ in length
     ///   or an index is out of range.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gatheringElements(rows: [Int], columns: [Int]) throws -> Tensor {
         let (r, c) = try matrixExtents("gatheringElements")
         guard rows.count == columns.count else {

@@ -38,6 +38,8 @@ public func matmul<Scalar: TensorScalar>(
 extension Tensor {
     /// The transpose of a matrix; a tensor of rank < 2 is returned unchanged.
     /// - Throws: `MetricLearningError.shapeMismatch` for rank > 2.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func transposed() throws -> Tensor {
         if rank < 2 { return self }
         let (r, c) = try matrixExtents("transposed()")

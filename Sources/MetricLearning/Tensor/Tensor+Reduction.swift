@@ -1,21 +1,31 @@
 extension Tensor {
     /// The sum of every scalar (0 for an empty tensor), as a rank-0 tensor.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum() -> Tensor {
         Tensor(storage.withUnsafeBufferPointer { Reductions.sum($0.baseAddress!, count) })
     }
 
     /// The mean of every scalar (0 for an empty tensor), as a rank-0 tensor.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean() -> Tensor {
         count == 0 ? Tensor(0) : Tensor(sum().storage[0] / Scalar(count))
     }
 
     /// The largest scalar; −∞ for an empty tensor.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func max() -> Tensor { Tensor(storage.max() ?? -.infinity) }
 
     /// The smallest scalar; +∞ for an empty tensor.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func min() -> Tensor { Tensor(storage.min() ?? .infinity) }
 
     /// The rows × columns view of a rank-2 tensor, or a thrown error naming `operation`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func matrixExtents(_ operation: String) throws -> (rows: Int, columns: Int) {
         guard rank == 2 else {
             throw MetricLearningError(.shapeMismatch, "\(operation) needs a rank-2 tensor, got shape \(shape)")
@@ -23,6 +33,8 @@ extension Tensor {
         return (shape[0], shape[1])
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func checkAxis(_ axis: Int, _ operation: String) throws {
         guard axis == 0 || axis == 1 else {
             throw MetricLearningError(.shapeMismatch, "\(operation): axis \(axis) is not 0 or 1")
@@ -31,6 +43,8 @@ extension Tensor {
 
     /// Sums of a matrix along `axis`: 0 gives one value per column, 1 one per row.
     /// - Throws: `MetricLearningError.shapeMismatch` for a tensor that is not rank 2 or a bad axis.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum(alongAxis axis: Int) throws -> Tensor {
         let (r, c) = try matrixExtents("sum(alongAxis:)")
         try Tensor.checkAxis(axis, "sum(alongAxis:)")
@@ -38,6 +52,8 @@ extension Tensor {
     }
 
     /// Means of a matrix along `axis` (0 where the axis is empty).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean(alongAxis axis: Int) throws -> Tensor {
         let sums = try sum(alongAxis: axis)
         let n = shape[axis]
@@ -45,16 +61,22 @@ extension Tensor {
     }
 
     /// Maxima of a matrix along `axis` (−∞ where the axis is empty).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func max(alongAxis axis: Int) throws -> Tensor {
         try extremum(alongAxis: axis, "max(alongAxis:)") { $0 > $1 }.values
     }
 
     /// Minima of a matrix along `axis` (+∞ where the axis is empty).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func min(alongAxis axis: Int) throws -> Tensor {
         try extremum(alongAxis: axis, "min(alongAxis:)") { $0 < $1 }.values
     }
 
     /// Extreme values and the first index attaining them, along `axis`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func extremum(
         alongAxis axis: Int, _ operation: String, _ better: (Scalar, Scalar) -> Bool
     ) throws -> (values: Tensor, indices: [Int]) {
@@ -77,6 +99,8 @@ extension Tensor {
         return (Tensor(uncheckedShape: [outer], scalars: values), indices)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func rowSums(rows: Int, columns: Int) -> Tensor {
         let out = storage.withUnsafeBufferPointer { p in
             (0..<rows).map { Reductions.sum(p.baseAddress! + $0 * columns, columns) }
@@ -84,6 +108,8 @@ extension Tensor {
         return Tensor(uncheckedShape: [rows], scalars: out)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func columnSums(rows: Int, columns: Int) -> Tensor {
         var out = [Scalar](repeating: 0, count: columns)
         storage.withUnsafeBufferPointer { p in
@@ -104,11 +130,15 @@ extension Tensor {
     /// empty set. Without it, an empty set gives −∞.
     /// - Parameter mask: one flag per element (row-major), or `nil` to keep all.
     /// - Throws: `MetricLearningError.shapeMismatch` for a non-matrix, a bad axis or mask.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func logSumExp(alongAxis axis: Int, mask: [Bool]? = nil, includingZero: Bool = false) throws -> Tensor {
         try logSumExpWithWeights(alongAxis: axis, mask: mask, includingZero: includingZero).values
     }
 
     /// The masked log-sum-exp and the softmax weights (its gradient), zero where masked out.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func logSumExpWithWeights(
         alongAxis axis: Int, mask: [Bool]?, includingZero: Bool
     ) throws -> (values: Tensor, weights: Tensor) {

@@ -1,6 +1,8 @@
 extension Tensor {
     /// The L2 norm of each row of a matrix: `[rows]`.
     /// - Throws: `MetricLearningError.shapeMismatch` for a non-matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rowNorms() throws -> Tensor {
         let (r, c) = try matrixExtents("rowNorms")
         let out = storage.withUnsafeBufferPointer { p in
@@ -13,6 +15,8 @@ extension Tensor {
     }
 
     /// Each row divided by max(‖row‖, 1e-12), as PyTorch's `normalize` does: zero rows stay zero.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func normalizedRows() throws -> Tensor {
         let norms = try rowNorms()
         let (r, c) = (shape[0], shape[1])
@@ -30,6 +34,8 @@ extension Tensor {
 
 /// The matrix of dot products x_i · y_j: `[x.rows, y.rows]`.
 /// - Throws: `MetricLearningError.shapeMismatch` when the widths differ.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try matmul(x, y, transposeB: true)
 }
@@ -39,6 +45,8 @@ public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: 
 /// Computed as ‖x_i‖² + ‖y_j‖² − 2 x_i·y_j so the bulk of the work is one matrix product;
 /// entries small enough to have lost digits to cancellation are summed directly.
 /// - Throws: `MetricLearningError.shapeMismatch` when the widths differ.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
     var products = try matmul(x, y, transposeB: true)
     let xs = try x.rowNorms().storage.map { $0 * $0 }
@@ -73,6 +81,8 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, 
 
 /// The matrix of Euclidean distances ‖x_i − y_j‖.
 /// - Throws: `MetricLearningError.shapeMismatch` when the widths differ.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pairwiseDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
     try pairwiseSquaredDistances(x, y).squareRoot()
 }

@@ -75,6 +75,8 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, Sendable, CustomStringCon
         set { storage[flatIndex(index)] = newValue }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline func flatIndex(_ index: [Int]) -> Int {
         precondition(index.count == shape.count, "index \(index) does not fit shape \(shape)")
         var flat = 0
@@ -88,12 +90,16 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, Sendable, CustomStringCon
     /// The same scalars under another shape with the same count.
     ///
     /// - Throws: `MetricLearningError.shapeMismatch` when the counts differ.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reshaped(to newShape: [Int]) throws -> Tensor {
         try Tensor(shape: newShape, scalars: storage)
     }
 
     public var description: String { "Tensor\(shape)(\(storage.prefix(12).map(\.description).joined(separator: ", "))\(count > 12 ? ", …" : ""))" }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func validate(shape: [Int]) throws {
         if let bad = shape.first(where: { $0 < 0 }) {
             throw MetricLearningError(.shapeMismatch, "shape \(shape) has a negative extent \(bad)")
