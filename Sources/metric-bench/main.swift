@@ -9,8 +9,9 @@ import Darwin
 ///
 /// `gemm` prints Float matrix-product GFLOP/s at 256…2048. Otherwise each NxD size
 /// (default 128x64 512x128 2048x128) runs the six cases of the peer benchmark
-/// `shared/bench/pml_bench.py` and prints the median step time. With `--json` the last
-/// line is one JSON object of the figures.
+/// `shared/bench/pml_bench.py` and prints the median step time; `--case=NAME` runs one case.
+/// The peak resident memory of the run is printed at the end. With `--json` the last line
+/// is one JSON object of the figures.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let json = arguments.contains("--json")
 let positional = arguments.filter { !$0.hasPrefix("--") }
@@ -39,14 +40,18 @@ if positional.first == "gemm" {
         sizes.append((parts[0], parts[1]))
     }
     if sizes.isEmpty { sizes = [(128, 64), (512, 128), (2048, 128)] }
+    let only = arguments.first { $0.hasPrefix("--case=") }.map { String($0.dropFirst(7)) }
     for (n, d) in sizes {
-        for benchmark in LossBenchmarkCase.all {
+        for benchmark in LossBenchmarkCase.all where only == nil || benchmark.name == only {
             let seconds = try benchmark.medianSeconds(count: n, width: d, repeats: n >= 2048 ? 5 : 15)
             print("\(benchmark.name.padding(toLength: 24)) N=\(n) D=\(d)  median \(formatted(seconds * 1000, digits: 2)) ms")
             figures.append(("\(benchmark.name)@\(n)x\(d)", seconds))
         }
     }
 }
+var usage = rusage()
+getrusage(RUSAGE_SELF.rawValue, &usage)
+print("peak memory \(usage.ru_maxrss / 1024) MB")
 if json {
     print("{" + figures.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
 }

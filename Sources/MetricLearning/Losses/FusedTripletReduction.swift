@@ -1,0 +1,118 @@
+/// The triplet margin loss over the triplets a `TripletMarginMiner` would keep, reduced
+/// without materialising them.
+///
+/// Per anchor the negatives are sorted by distance once. For a positive p every miner
+/// type keeps a contiguous run of that order (its gap g = d_an − d_ap lies in an
+/// interval), and the hinge relu(margin − g) is non-zero on a prefix of the run. Prefix
+/// sums give the run's sum of d_an, and a difference array gives each negative's count,
+/// so the loss and its gradient need O(N² log N) time and O(N²) memory instead of the
+/// O(N³) triplets.
+@usableFromInline enum FusedTripletReduction {
+    /// How the sum of non-zero terms is divided.
+    @usableFromInline enum Reduction {
+        case meanOfNonZero, mean, sum
+    }
+
+    /// The loss and its gradient with respect to the `[N, N]` matrix (of the loss's distance).
+    ///
+    /// `matrix` holds distances (or similarities when `isSimilarity`); the miner keeps
+    /// triplets by `type` and `minerMargin`, the loss uses `lossMargin`.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func lossAndGradient<Scalar: TensorScalar>(
+        matrix: Tensor<Scalar>, labels: [Int], isSimilarity: Bool,
+        type: TripletMarginMiner<Scalar>.TripletType, minerMargin: Scalar, lossMargin: Scalar, reduction: Reduction
+    ) -> (value: Scalar, gradient: Tensor<Scalar>) {
+        let n = labels.count
+        let sign: Scalar = isSimilarity ? -1 : 1
+        // Per anchor: the sum of non-zero terms, their count, and the number of mined triplets.
+        var termSums = [Scalar](repeating: 0, count: n)
+        var nonZeroCounts = [Int](repeating: 0, count: n)
+        var minedCounts = [Int](repeating: 0, count: n)
+        // Unscaled gradient with respect to v = sign · matrix: rows are anchors.
+        var gradient = [Scalar](repeating: 0, count: n * n)
+        let groups = LabelGroups(labels)
+        matrix.storage.withUnsafeBufferPointer { m in
+            termSums.withUnsafeMutableBufferPointer { sums in
+                nonZeroCounts.withUnsafeMutableBufferPointer { nonZero in
+                    minedCounts.withUnsafeMutableBufferPointer { mined in
+                        gradient.withUnsafeMutableBufferPointer { grad in
+                            nonisolated(unsafe) let (m, sums, nonZero, mined, grad) = (m, sums, nonZero, mined, grad)
+                            let chunks = Swift.min(n, 64)
+                            parallelFor(chunks, work: n * n * 16) { chunk in
+                                var negatives: [(value: Scalar, index: Int)] = []
+                                var prefix: [Scalar] = []
+                                var runCounts: [Int] = []
+                                for a in stride(from: chunk, to: n, by: chunks) {
+                                    let row = a * n
+                                    negatives.removeAll(keepingCapacity: true)
+                                    for j in 0..<n where labels[j] != labels[a] { negatives.append((sign * m[row + j], j)) }
+                                    negatives.sort { $0.value < $1.value || ($0.value == $1.value && $0.index < $1.index) }
+                                    let count = negatives.count
+                                    prefix.removeAll(keepingCapacity: true)
+                                    var running: Scalar = 0
+                                    prefix.append(0)
+                                    for item in negatives { running += item.value; prefix.append(running) }
+                                    runCounts = Array(repeating: 0, count: count + 1)
+                                    var anchorSum: Scalar = 0, anchorNonZero = 0, anchorMined = 0
+                                    for p in groups.members(of: labels[a]) where p != a {
+                                        let ap = sign * m[row + p]
+                                        // First sorted position whose gap g = v_an − v_ap satisfies `past`.
+                                        func firstIndex(_ past: (Scalar) -> Bool) -> Int {
+                                            var lo = 0, hi = count
+                                            while lo < hi {
+                                                let mid = (lo + hi) / 2
+                                                if past(negatives[mid].value - ap) { hi = mid } else { lo = mid + 1 }
+                                            }
+                                            return lo
+                                        }
+                                        let (start, end): (Int, Int)
+                                        switch type {
+                                        case .all: (start, end) = (0, firstIndex { $0 > minerMargin })
+                                        case .hard: (start, end) = (0, firstIndex { $0 > 0 })
+                                        case .semihard: (start, end) = (firstIndex { $0 > 0 }, firstIndex { $0 > minerMargin })
+                                        case .easy: (start, end) = (firstIndex { $0 > minerMargin }, count)
+                                        }
+                                        guard end > start else { continue }
+                                        anchorMined += end - start
+                                        // Non-zero hinge: g < lossMargin, a prefix of the run.
+                                        let nonZeroEnd = Swift.max(start, Swift.min(end, firstIndex { $0 >= lossMargin }))
+                                        let k = nonZeroEnd - start
+                                        guard k > 0 else { continue }
+                                        anchorNonZero += k
+                                        anchorSum += Scalar(k) * (ap + lossMargin) - (prefix[nonZeroEnd] - prefix[start])
+                                        grad[row + p] += Scalar(k)
+                                        runCounts[start] += 1
+                                        runCounts[nonZeroEnd] -= 1
+                                    }
+                                    var covering = 0
+                                    for i in 0..<count {
+                                        covering += runCounts[i]
+                                        if covering != 0 { grad[row + negatives[i].index] -= Scalar(covering) }
+                                    }
+                                    sums[a] = anchorSum
+                                    nonZero[a] = anchorNonZero
+                                    mined[a] = anchorMined
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let total = termSums.reduce(0, +)
+        let divisor: Scalar
+        switch reduction {
+        case .meanOfNonZero: divisor = Scalar(nonZeroCounts.reduce(0, +))
+        case .mean: divisor = Scalar(minedCounts.reduce(0, +))
+        case .sum: divisor = 1
+        }
+        guard divisor > 0 else {
+            return (0, Tensor(uncheckedShape: [n, n], scalars: Array(repeating: 0, count: n * n)))
+        }
+        let scale = sign / divisor
+        for i in 0..<gradient.count where gradient[i] != 0 { gradient[i] *= scale }
+        return (total / divisor, Tensor(uncheckedShape: [n, n], scalars: gradient))
+    }
+}

@@ -1,0 +1,44 @@
+extension TripletMarginLoss {
+    /// The loss over the triplets `miner` would mine from this batch, reduced without
+    /// materialising them when possible.
+    ///
+    /// Equal to `self(embeddings, labels:, tuples: miner.mine(embeddings.value, labels:))`.
+    /// When the loss has no `swap` or `smooth`, uses a mean, mean-of-non-zero or sum
+    /// reducer, and the miner compares with the same distance, the triplets are never
+    /// built: O(N² log N) time and O(N²) memory (see `FusedTripletReduction`). Otherwise
+    /// it mines and then reduces.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(
+        _ embeddings: Variable<Scalar>, labels: [Int], minedBy miner: TripletMarginMiner<Scalar>
+    ) throws -> Variable<Scalar> {
+        try BatchValidation.check(embeddings, labels: labels)
+        guard !swap, !smooth, let reduction = fusedReduction, DistanceIdentity(distance) == DistanceIdentity(miner.distance) else {
+            return try self(embeddings, labels: labels, tuples: miner.mine(embeddings.value, labels: labels))
+        }
+        let matrix = distance(embeddings)
+        let (type, minerMargin, lossMargin, isSimilarity) = (miner.type, miner.margin, margin, distance.isSimilarity)
+        return try Variable.record([matrix]) {
+            let (value, gradient) = FusedTripletReduction.lossAndGradient(
+                matrix: matrix.value, labels: labels, isSimilarity: isSimilarity,
+                type: type, minerMargin: minerMargin, lossMargin: lossMargin, reduction: reduction)
+            return (Tensor(value), { g in [gradient * g.scalars[0]] })
+        }.checked()
+    }
+
+    /// The value and gradient of the loss over the triplets `miner` would mine.
+    public func valueWithGradient(
+        embeddings: Tensor<Scalar>, labels: [Int], minedBy miner: TripletMarginMiner<Scalar>
+    ) throws -> (value: Scalar, gradient: Tensor<Scalar>) {
+        try MetricLearning.valueWithGradient(at: embeddings) { try self($0, labels: labels, minedBy: miner) }
+    }
+
+    var fusedReduction: FusedTripletReduction.Reduction? {
+        switch reducer {
+        case is MeanOfNonZeroReducer<Scalar>: return .meanOfNonZero
+        case is MeanReducer<Scalar>: return .mean
+        case is SumReducer<Scalar>: return .sum
+        default: return nil
+        }
+    }
+}
