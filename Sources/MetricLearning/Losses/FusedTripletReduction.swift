@@ -44,11 +44,12 @@
                                 var negatives: [(value: Scalar, index: Int)] = []
                                 var prefix: [Scalar] = []
                                 var runCounts: [Int] = []
+                                var keys: [UInt64] = [], scratch: [UInt64] = []
                                 for a in stride(from: chunk, to: n, by: chunks) {
                                     let row = a * n
                                     negatives.removeAll(keepingCapacity: true)
-                                    for j in 0..<n where labels[j] != labels[a] { negatives.append((sign * m[row + j], j)) }
-                                    negatives.sort { $0.value < $1.value || ($0.value == $1.value && $0.index < $1.index) }
+                                    sortedNegatives(of: a, row: m.baseAddress! + row, labels: labels, sign: sign,
+                                                    into: &negatives, keys: &keys, scratch: &scratch)
                                     let count = negatives.count
                                     prefix.removeAll(keepingCapacity: true)
                                     var running: Scalar = 0
@@ -114,5 +115,64 @@
         let scale = sign / divisor
         for i in 0..<gradient.count where gradient[i] != 0 { gradient[i] *= scale }
         return (total / divisor, Tensor(uncheckedShape: [n, n], scalars: gradient))
+    }
+
+    /// The anchor's negatives as (v, index), sorted by v = sign · value (ties in any order:
+    /// every threshold separates by value, so the order among equal values never matters).
+    ///
+    /// `Float` values sort as packed integer keys (order-preserving bits, index below),
+    /// several times faster than sorting tuples with a comparison closure.
+    @inline(__always)
+    static func sortedNegatives<Scalar: TensorScalar>(
+        of anchor: Int, row: UnsafePointer<Scalar>, labels: [Int], sign: Scalar,
+        into negatives: inout [(value: Scalar, index: Int)], keys: inout [UInt64], scratch: inout [UInt64]
+    ) {
+        let n = labels.count, label = labels[anchor]
+        if MemoryLayout<Scalar>.size == 4 {
+            keys.removeAll(keepingCapacity: true)
+            for j in 0..<n where labels[j] != label {
+                let bits = Float(sign * row[j]).bitPattern
+                let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+                keys.append(UInt64(ordered) << 32 | UInt64(j))
+            }
+            radixSortByHighWord(&keys, scratch: &scratch)
+            for key in keys {
+                let ordered = UInt32(truncatingIfNeeded: key >> 32)
+                let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
+                negatives.append((Scalar(Float(bitPattern: bits)), Int(key & 0xFFFF_FFFF)))
+            }
+        } else {
+            for j in 0..<n where labels[j] != label { negatives.append((sign * row[j], j)) }
+            negatives.sort { $0.value < $1.value }
+        }
+    }
+
+    /// Sorts keys by their upper 32 bits: a stable LSD radix sort in three passes of 11 bits.
+    ///
+    /// - Complexity: O(n) time, O(n) scratch.
+    @inline(__always)
+    static func radixSortByHighWord(_ keys: inout [UInt64], scratch: inout [UInt64]) {
+        let n = keys.count
+        if scratch.count < n { scratch = [UInt64](repeating: 0, count: n) }
+        var counts = [Int](repeating: 0, count: 2048)
+        keys.withUnsafeMutableBufferPointer { source in
+            scratch.withUnsafeMutableBufferPointer { target in
+                var from = source.baseAddress!, to = target.baseAddress!
+                for shift in [UInt64(32), 43, 54] {
+                    for i in 0..<2048 { counts[i] = 0 }
+                    for i in 0..<n { counts[Int((from[i] >> shift) & 0x7FF)] += 1 }
+                    var total = 0
+                    for i in 0..<2048 { let c = counts[i]; counts[i] = total; total += c }
+                    for i in 0..<n {
+                        let digit = Int((from[i] >> shift) & 0x7FF)
+                        to[counts[digit]] = from[i]
+                        counts[digit] += 1
+                    }
+                    swap(&from, &to)
+                }
+                // Three passes: the sorted keys are in `scratch`; copy them back.
+                if from != source.baseAddress! { source.baseAddress!.update(from: from, count: n) }
+            }
+        }
     }
 }

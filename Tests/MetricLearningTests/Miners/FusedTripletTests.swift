@@ -28,6 +28,25 @@ struct FusedTripletTests {
         }
     }
 
+    /// Float sorts through packed integer keys; it must agree with mining in Float.
+    @Test func floatPathEqualsMineThenReduce() throws {
+        for seed in 0..<4 {
+            let n = 40 + 30 * seed
+            let x: Tensor<Float> = randomMatrix(n, 8, seed: UInt64(seed))
+            let labels = (0..<n).map { ($0 * 3) % (3 + seed) }
+            for distance in [EuclideanDistance<Float>(), CosineSimilarity<Float>()] as [any Distance<Float>] {
+                for type in TripletMarginMiner<Float>.TripletType.allCases {
+                    let miner = TripletMarginMiner(margin: 0.2, type: type, distance: distance)
+                    let loss = TripletMarginLoss(margin: 0.2, distance: distance)
+                    let (fusedValue, fusedGradient) = try loss.valueWithGradient(embeddings: x, labels: labels, minedBy: miner)
+                    let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: miner.mine(x, labels: labels))
+                    expectClose([fusedValue], [value], atol: 1e-5, rtol: 1e-4, "\(type)")
+                    expectClose(fusedGradient.scalars, gradient.scalars, atol: 1e-5, rtol: 1e-3, "\(type)")
+                }
+            }
+        }
+    }
+
     @Test func matchesTheReferenceSemihardCase() throws {
         let c = ReferenceFixture.named("triplet_semihard_mined")
         let loss = TripletMarginLoss<Double>(margin: 0.2)
