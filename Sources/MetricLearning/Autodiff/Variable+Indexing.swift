@@ -32,4 +32,22 @@ extension Variable {
             })
         }
     }
+
+    /// The elements in `range` of a vector; the pullback places the gradient back.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func elements(in range: Range<Int>) -> Variable {
+        let shape = value.shape
+        return Variable.record([self]) {
+            guard shape.count == 1, range.lowerBound >= 0, range.upperBound <= shape[0] else {
+                throw MetricLearningError(.shapeMismatch, "elements(in: \(range)) of shape \(shape)")
+            }
+            let out = Tensor<Scalar>(uncheckedShape: [range.count], scalars: Array(value.storage[range]))
+            return (out, { g in
+                var grad = [Scalar](repeating: 0, count: shape[0])
+                grad.replaceSubrange(range, with: g.storage)
+                return [Tensor(uncheckedShape: shape, scalars: grad)]
+            })
+        }
+    }
 }

@@ -13,6 +13,11 @@ public protocol Distance<Scalar>: Sendable {
     /// The pairwise matrix of the rows of `x` against the rows of `y`, both already
     /// normalised when `normalizesEmbeddings` is true.
     func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar>
+    /// The values (rows[t], columns[t]) of the batch's matrix against itself, as a vector.
+    ///
+    /// The default gathers from the full matrix; the library's distances compute sparse
+    /// sets of pairs directly, in O(T·D) instead of O(N²·D).
+    func values(_ x: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar>
 }
 
 extension Distance {
@@ -37,6 +42,13 @@ extension Distance {
     public func matrix(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try self(Variable(x), Variable(y)).checked().value
     }
+
+    public func values(_ x: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+        self(x).gatheringElements(rows: rows, columns: columns)
+    }
+
+    /// Whether T pairs of an N-row batch are better computed one by one than as a matrix.
+    @inlinable func prefersPairs(count: Int, batchSize n: Int) -> Bool { count * 4 < n * n }
 
     /// `a` is closer than `b` under this distance.
     @inlinable public func isCloser(_ a: Scalar, than b: Scalar) -> Bool { isSimilarity ? a > b : a < b }

@@ -16,4 +16,13 @@ public struct DotProductSimilarity<Scalar: TensorScalar>: Distance {
     public func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
         pairwiseDotProducts(x, y)
     }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func values(_ x: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+        guard prefersPairs(count: rows.count, batchSize: x.shape.first ?? 0) else {
+            return self(x).gatheringElements(rows: rows, columns: columns)
+        }
+        return prepare(x).pairDotProducts(rows: rows, columns: columns)
+    }
 }

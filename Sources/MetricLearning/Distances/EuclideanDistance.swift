@@ -19,4 +19,14 @@ public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
     public func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
         squared ? pairwiseSquaredDistances(x, y) : pairwiseDistances(x, y)
     }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func values(_ x: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+        guard prefersPairs(count: rows.count, batchSize: x.shape.first ?? 0) else {
+            return self(x).gatheringElements(rows: rows, columns: columns)
+        }
+        let squaredValues = prepare(x).pairSquaredDistances(rows: rows, columns: columns)
+        return squared ? squaredValues : squaredValues.squareRoot()
+    }
 }

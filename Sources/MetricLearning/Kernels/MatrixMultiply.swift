@@ -26,28 +26,45 @@
     @usableFromInline static let blockRows = 96
 
     /// C[M×N] = A[M×K] · B[K×N], overwriting C (row-major, contiguous).
+    ///
+    /// With `symmetric` the caller promises B = Aᵀ (a Gram matrix): tiles wholly below the
+    /// diagonal are skipped and mirrored from above, about half the work. Mirrored and
+    /// computed entries are bitwise equal, since each is the same sum in the same order.
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func multiply<Scalar: TensorScalar>(
-        m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>
+        m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>,
+        symmetric: Bool = false
     ) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             c.update(repeating: 0, count: m * n)
             return
         }
+        let symmetric = symmetric && m == n
+        let nr: Int
         if MemoryLayout<Scalar>.size == 4 {
-            run(m: m, n: n, k: k, a: a, b: b, c: c, vector: SIMD4<Scalar>.self)
+            nr = 8
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD4<Scalar>.self)
         } else {
-            run(m: m, n: n, k: k, a: a, b: b, c: c, vector: SIMD2<Scalar>.self)
+            nr = 4
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD2<Scalar>.self)
+        }
+        if symmetric {
+            for i in 0..<m {
+                let blockStart = (i / blockRows) * blockRows
+                // Columns whose panel ends at or before the row block's start were skipped.
+                let skippedEnd = Swift.min((blockStart / nr) * nr, i)
+                for j in 0..<skippedEnd { c[i * n + j] = c[j * n + i] }
+            }
         }
     }
 
     @inline(__always)
     static func run<Scalar: TensorScalar, V: SIMD>(
         m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>,
-        c: UnsafeMutablePointer<Scalar>, vector: V.Type
+        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, vector: V.Type
     ) where V.Scalar == Scalar {
         let nr = 2 * V.scalarCount
         let panels = (n + nr - 1) / nr
@@ -93,7 +110,9 @@
                     }
                 }
                 let blockB = packedBShared + k0 * panels * nr
-                for p in 0..<panels {
+                // For a Gram matrix, panels wholly left of this row block are mirrored later.
+                let firstPanel = symmetric ? i0 / nr : 0
+                for p in firstPanel..<panels {
                     let bPanel = blockB + p * kc * nr
                     let j0 = p * nr, width = min(nr, n - j0)
                     for rp in 0..<rowPanels {

@@ -36,9 +36,9 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss {
             throw MetricLearningError(.shapeMismatch, "beta must hold one scalar, got shape \(beta.shape)")
         }
         let t = TripletColumns((tuples ?? .allTriplets(labels: labels)).asTriplets())
-        let matrix = distance(embeddings)
-        let ap = matrix.gatheringElements(rows: t.anchors, columns: t.positives)
-        let an = matrix.gatheringElements(rows: t.anchors, columns: t.negatives)
+        let values = distance.values(embeddings, rows: t.anchors + t.anchors, columns: t.positives + t.negatives)
+        let ap = values.elements(in: 0..<t.count)
+        let an = values.elements(in: t.count..<(2 * t.count))
         let b = beta.reshaped(to: [])
         let positiveTerms = (distance.isSimilarity ? b - ap : ap - b) + margin
         let negativeTerms = (distance.isSimilarity ? an - b : b - an) + margin

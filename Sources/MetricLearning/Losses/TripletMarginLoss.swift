@@ -34,11 +34,14 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss {
     public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
         try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
         let t = TripletColumns((tuples ?? .allTriplets(labels: labels)).asTriplets())
-        let matrix = distance(embeddings)
-        let ap = matrix.gatheringElements(rows: t.anchors, columns: t.positives)
-        var an = matrix.gatheringElements(rows: t.anchors, columns: t.negatives)
+        let count = t.count
+        // One pass over the distinct kinds of pair: (a, p), (a, n) and, for swap, (p, n).
+        let values = distance.values(embeddings, rows: t.anchors + t.anchors + (swap ? t.positives : []),
+                                     columns: t.positives + t.negatives + (swap ? t.negatives : []))
+        let ap = values.elements(in: 0..<count)
+        var an = values.elements(in: count..<(2 * count))
         if swap {
-            let pn = matrix.gatheringElements(rows: t.positives, columns: t.negatives)
+            let pn = values.elements(in: (2 * count)..<(3 * count))
             an = distance.isSimilarity ? Variable.maximum(an, pn) : Variable.minimum(an, pn)
         }
         let violation = (distance.isSimilarity ? an - ap : ap - an) + margin

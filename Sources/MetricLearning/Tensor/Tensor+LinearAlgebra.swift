@@ -26,8 +26,10 @@ public func matmul<Scalar: TensorScalar>(
                 let dummy = UnsafePointer<Scalar>(bitPattern: MemoryLayout<Scalar>.alignment)!
                 let va = MatrixView(base: pa.baseAddress ?? dummy, rowStride: transposeA ? 1 : ac, columnStride: transposeA ? ac : 1)
                 let vb = MatrixView(base: pb.baseAddress ?? dummy, rowStride: transposeB ? 1 : bc, columnStride: transposeB ? bc : 1)
+                // a·aᵀ of one buffer is a Gram matrix: compute half and mirror.
+                let gram = !transposeA && transposeB && pa.baseAddress == pb.baseAddress && a.shape == b.shape
                 if let c = pc.baseAddress {
-                    MatrixMultiply.multiply(m: m, n: n, k: k, a: va, b: vb, c: c)
+                    MatrixMultiply.multiply(m: m, n: n, k: k, a: va, b: vb, c: c, symmetric: gram)
                 }
             }
         }

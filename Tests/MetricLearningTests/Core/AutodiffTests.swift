@@ -103,6 +103,13 @@ struct AutodiffTests {
         let mask = (0..<12).map { $0 % 2 == 0 }
         try expectGradientsMatch([x, y]) { Self.weighted($0[0].replacing(with: $0[1], where: mask)) }
         try expectGradientsMatch([x]) { Self.weighted($0[0].reshaped(to: [2, 6])) }
+        try expectGradientsMatch([x]) { Self.weighted($0[0].reshaped(to: [12]).elements(in: 3..<9)) }
+        let rows = [0, 3, 1, 1, 2], columns = [2, 0, 3, 1, 2]
+        try expectGradientsMatch([x]) { Self.weighted($0[0].pairDotProducts(rows: rows, columns: columns)) }
+        try expectGradientsMatch([x]) { Self.weighted($0[0].pairSquaredDistances(rows: rows, columns: columns)) }
+        // The sparse pair values equal the gathered full matrices.
+        let full = try pairwiseSquaredDistances(x, x).gatheringElements(rows: rows, columns: columns)
+        expectClose(Variable(x).pairSquaredDistances(rows: rows, columns: columns).value.scalars, full.scalars, atol: 1e-12)
     }
 
     @Test func distanceGradientIsFiniteAtZero() throws {

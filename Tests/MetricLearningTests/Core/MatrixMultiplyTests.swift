@@ -19,6 +19,20 @@ struct MatrixMultiplyTests {
         expectClose(cf.scalars.map(Double.init), expected.scalars, atol: 1e-3 * Double(k).squareRoot(), rtol: 1e-4, "Float")
     }
 
+    /// a·aᵀ of one buffer takes the half-work Gram path; it must equal the naive product
+    /// and be exactly symmetric.
+    @Test(arguments: [(1, 5), (7, 3), (97, 33), (200, 37), (300, 130)])
+    func gramMatrixIsExactAndSymmetric(m: Int, k: Int) throws {
+        let a: Tensor<Double> = randomMatrix(m, k, seed: 9)
+        let gram = try matmul(a, a, transposeB: true)
+        expectClose(gram.scalars, naiveProduct(a, try a.transposed()).scalars, atol: 1e-10, rtol: 1e-10)
+        for i in 0..<m { for j in 0..<m { #expect(gram[i, j] == gram[j, i]) } }
+        let af = Tensor<Float>(uncheckedShape: a.shape, scalars: a.scalars.map(Float.init))
+        let gf = try matmul(af, af, transposeB: true)
+        let general = try matmul(af, Tensor(uncheckedShape: af.shape, scalars: af.scalars.map { $0 }), transposeB: true)
+        expectClose(gf.scalars, general.scalars, atol: 1e-4, rtol: 1e-4)
+    }
+
     @Test func mismatchedInnerExtentsThrow() {
         let a: Tensor<Double> = randomMatrix(3, 4, seed: 1)
         #expect(throws: MetricLearningError.self) { try matmul(a, a) }
