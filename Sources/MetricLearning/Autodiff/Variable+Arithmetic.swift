@@ -61,13 +61,16 @@ extension Variable {
     public static func minimum(_ lhs: Variable, _ rhs: Variable) -> Variable { binary(.minimum, lhs, rhs) }
 
     /// Applies `f` elementwise with derivative `df(x, y)` (x the input, y the output).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    @usableFromInline func unary(_ f: @escaping (Scalar) -> Scalar, derivative df: @escaping (Scalar, Scalar) -> Scalar) -> Variable {
+    @usableFromInline func unary(_ f: (Scalar) -> Scalar, derivative df: @escaping (Scalar, Scalar) -> Scalar) -> Variable {
+        unary(value: value.map(f), derivative: df)
+    }
+
+    /// Records an elementwise operation whose output `y` is already computed, with
+    /// derivative `df(x, y)`; the forward pass stays a tight loop of the caller's.
+    @usableFromInline func unary(value y: Tensor<Scalar>, derivative df: @escaping (Scalar, Scalar) -> Scalar) -> Variable {
         let x = value
         return Variable.record([self]) {
-            let y = x.map(f)
-            return (y, { g in
+            (y, { g in
                 var out = g.storage
                 x.storage.withUnsafeBufferPointer { xs in
                     y.storage.withUnsafeBufferPointer { ys in

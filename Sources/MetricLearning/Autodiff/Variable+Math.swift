@@ -2,11 +2,11 @@ extension Variable {
     /// eˣ elementwise; derivative eˣ.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func exp() -> Variable { unary({ Scalar.exp($0) }, derivative: { _, y in y }) }
+    public func exp() -> Variable { unary(value: value.exp(), derivative: { _, y in y }) }
     /// ln x elementwise; derivative 1/x.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func log() -> Variable { unary({ Scalar.log($0) }, derivative: { x, _ in 1 / x }) }
+    public func log() -> Variable { unary(value: value.log(), derivative: { x, _ in 1 / x }) }
     /// ln(1 + x) elementwise; derivative 1/(1 + x).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -15,12 +15,12 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func squareRoot() -> Variable {
-        unary({ $0.squareRoot() }, derivative: { _, y in y > 0 ? 1 / (2 * y) : 0 })
+        unary(value: value.squareRoot(), derivative: { _, y in y > 0 ? 1 / (2 * y) : 0 })
     }
     /// x² elementwise; derivative 2x.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func squared() -> Variable { unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
+    public func squared() -> Variable { unary(value: value.squared(), derivative: { x, _ in 2 * x }) }
     /// |x| elementwise; derivative sign(x), 0 at 0.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -30,7 +30,7 @@ extension Variable {
     /// max(x, 0) elementwise; derivative 1 for x > 0, else 0 (as PyTorch).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func relu() -> Variable { unary({ Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func relu() -> Variable { unary(value: value.relu(), derivative: { x, _ in x > 0 ? 1 : 0 }) }
     /// ln(1 + eˣ) elementwise, overflow-free; derivative the logistic function.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -24,14 +24,18 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
         let d = try matrix(embeddings, labels: labels, distance: distance)
         let n = labels.count
         var positive: [IndexPair] = [], negative: [IndexPair] = []
-        for i in 0..<n {
-            for j in 0..<n where j != i {
-                let value = d.storage[i * n + j]
-                let pair = IndexPair(anchor: Int32(i), other: Int32(j))
-                if labels[i] == labels[j] {
-                    if distance.isCloser(positiveMargin, than: value) { positive.append(pair) }
-                } else if distance.isCloser(value, than: negativeMargin) {
-                    negative.append(pair)
+        // Work in "farness" f (distance, or negated similarity): larger is farther.
+        let sign: Scalar = distance.isSimilarity ? -1 : 1
+        let (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
+        d.storage.withUnsafeBufferPointer { m in
+            for i in 0..<n {
+                for j in 0..<n where j != i {
+                    let f = sign * m[i * n + j]
+                    if labels[i] == labels[j] {
+                        if f > farPositive { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                    } else if f < farNegative {
+                        negative.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+                    }
                 }
             }
         }
