@@ -27,14 +27,11 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss {
         guard !positive.isEmpty, !negative.isEmpty else { return embeddings.sum() * 0 }
         let pairs = PairColumns(positive)
         let normalized = embeddings.normalizedRows()
-        let anchors = normalized.gatheringRows(pairs.anchors)
-        let positives = normalized.gatheringRows(pairs.others)
         let tanSquared = Scalar.tan(alphaDegrees * .pi / 180) * Scalar.tan(alphaDegrees * .pi / 180)
-        let apDot = (anchors * positives).sum(alongAxis: 1).reshaped(to: [positive.count, 1])
-        let toAll = matmul(anchors + positives, embeddings, transposeB: true)
-        let exponent = 4 * tanSquared * toAll - 2 * (1 + tanSquared) * apDot
-        let keep = pairs.anchors.flatMap { a in labels.map { $0 != labels[a] } }
-        let terms = exponent.logSumExp(alongAxis: 1, mask: keep, includingZero: true)
+        let products = matmul(normalized, embeddings, transposeB: true)
+        let pairDots = normalized.pairDotProducts(rows: pairs.anchors, columns: pairs.others)
+        let terms = AngularPairTerms.terms(products: products, pairDots: pairDots, anchors: pairs.anchors,
+                                           positives: pairs.others, labels: labels, tanSquared: tanSquared)
         return try reducer.reduce(terms).checked()
     }
 }
