@@ -20,6 +20,9 @@
         let hv = h.value, cv = c.value
         let n = labels.count, pairCount = anchors.count
         let scale = 4 * k, offset = 2 * (1 + k)
+        // The columns each label's anchors sum over: every differently labelled row.
+        var negatives = LabelGroups([])
+        for label in Set(labels) { negatives.rows[label] = (0..<n).filter { labels[$0] != label } }
         /// Calls `body(exponent, column)` for every kept column of pair t, after computing the maximum.
         @inline(__always) func exponent(_ hp: UnsafePointer<Scalar>, _ t: Int, _ j: Int) -> Scalar {
             scale * (hp[anchors[t] * n + j] + hp[positives[t] * n + j]) - offset * cv.storage[t]
@@ -30,12 +33,17 @@
                 lse.withUnsafeMutableBufferPointer { out in
                     nonisolated(unsafe) let (hp, out) = (hb.baseAddress!, out)
                     parallelFor(chunks, work: pairCount * n * 8) { chunk in
+                        var e = [Scalar](repeating: 0, count: n)
                         for t in stride(from: chunk, to: pairCount, by: chunks) {
-                            let label = labels[anchors[t]]
+                            let columns = negatives.members(of: labels[anchors[t]])
                             var m: Scalar = 0
-                            for j in 0..<n where labels[j] != label { m = Swift.max(m, exponent(hp, t, j)) }
-                            var total = Scalar.exp(-m)
-                            for j in 0..<n where labels[j] != label { total += Scalar.exp(exponent(hp, t, j) - m) }
+                            for (i, j) in columns.enumerated() {
+                                e[i] = exponent(hp, t, j)
+                                m = Swift.max(m, e[i])
+                            }
+                            for i in 0..<columns.count { e[i] -= m }
+                            e.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: columns.count) }
+                            let total = Scalar.exp(-m) + e.withUnsafeBufferPointer { Reductions.sum($0.baseAddress!, columns.count) }
                             out[t] = m + Scalar.log(total)
                         }
                     }
@@ -51,14 +59,17 @@
                             nonisolated(unsafe) let (hp, bufs, dcb) = (hb.baseAddress!, bufs, dcb)
                             parallelFor(chunks, work: pairCount * n * 8) { chunk in
                                 var grad = [Scalar](repeating: 0, count: n * n)
+                                var e = [Scalar](repeating: 0, count: n)
                                 for t in stride(from: chunk, to: pairCount, by: chunks) where g.storage[t] != 0 {
-                                    let label = labels[anchors[t]]
+                                    let columns = negatives.members(of: labels[anchors[t]])
                                     let (ra, rp) = (anchors[t] * n, positives[t] * n)
+                                    for (i, j) in columns.enumerated() { e[i] = exponent(hp, t, j) - lse[t] }
+                                    e.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: columns.count) }
                                     var weightSum: Scalar = 0
-                                    for j in 0..<n where labels[j] != label {
-                                        let w = Scalar.exp(exponent(hp, t, j) - lse[t])
-                                        weightSum += w
-                                        let dh = g.storage[t] * scale * w
+                                    let factor = g.storage[t] * scale
+                                    for (i, j) in columns.enumerated() {
+                                        weightSum += e[i]
+                                        let dh = factor * e[i]
                                         grad[ra + j] += dh
                                         grad[rp + j] += dh
                                     }

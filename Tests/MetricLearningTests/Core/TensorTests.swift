@@ -88,3 +88,26 @@ struct TensorTests {
         #expect(try pairwiseDotProducts(x, y).scalars == [0, 0, 0, 0, 9, 50])
     }
 }
+
+@Suite("Vector exponential")
+struct VectorExponentialTests {
+    @Test func floatAgreesWithLibm() {
+        var values: [Float] = stride(from: -110, through: 90, by: 0.0137).map { Float($0) }
+        values += [0, -0.0, .infinity, -.infinity, 1e-30, -1e-30, 88.7, -87.3, -100]
+        var out = values
+        out.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: $0.count) }
+        for (x, y) in zip(values, out) {
+            let expected = Float.exp(x)
+            if expected == 0 || expected.isInfinite {
+                #expect(y == expected || Swift.abs(y) < 1e-37, "exp(\(x)) = \(y), libm \(expected)")
+            } else if expected < 1e-37 {
+                #expect(Swift.abs(y - expected) < 1e-42, "exp(\(x)) = \(y), libm \(expected)")
+            } else {
+                #expect(Swift.abs(y - expected) <= 4e-7 * expected, "exp(\(x)) = \(y), libm \(expected)")
+            }
+        }
+        var nan: [Float] = [.nan]
+        nan.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: 1) }
+        #expect(nan[0].isNaN)
+    }
+}
