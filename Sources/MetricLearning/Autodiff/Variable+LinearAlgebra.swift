@@ -8,6 +8,18 @@ public func matmul<Scalar: TensorScalar>(
 ) -> Variable<Scalar> {
     let av = a.value, bv = b.value
     let needA = a.isTracked, needB = b.isTracked
+    if needA && a.tape === b.tape && a.node == b.node && !transposeA && transposeB {
+        // a·aᵀ of one variable: ∂a = (g + gᵀ)·a, one product instead of two.
+        return Variable.record([a]) {
+            let out = try matmul(av, av, transposeB: true)
+            return (out, { g in
+                let n = g.shape[0]
+                var symmetric = g.storage
+                for i in 0..<n { for j in 0..<n { symmetric[i * n + j] += g.storage[j * n + i] } }
+                return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: symmetric), av)]
+            })
+        }
+    }
     return Variable.record([a, b]) {
         let out = try matmul(av, bv, transposeA: transposeA, transposeB: transposeB)
         return (out, { g in

@@ -151,27 +151,27 @@ extension Tensor {
         let rowStep = axis == 1 ? c : 1, elementStep = axis == 1 ? 1 : c
         var values = [Scalar](repeating: 0, count: outer)
         var weights = [Scalar](repeating: 0, count: count)
+        var kept = [Int](), scratch = [Scalar](repeating: 0, count: inner)
         for o in 0..<outer {
+            kept.removeAll(keepingCapacity: true)
             var m: Scalar = includingZero ? 0 : -.infinity
             for i in 0..<inner {
                 let at = o * rowStep + i * elementStep
-                if mask?[at] ?? true { m = Swift.max(m, storage[at]) }
+                if mask?[at] ?? true {
+                    kept.append(at)
+                    m = Swift.max(m, storage[at])
+                }
             }
             if m == -.infinity {
                 values[o] = -.infinity
                 continue
             }
+            for (i, at) in kept.enumerated() { scratch[i] = storage[at] - m }
+            scratch.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: kept.count) }
             var total: Scalar = includingZero ? Scalar.exp(-m) : 0
-            for i in 0..<inner {
-                let at = o * rowStep + i * elementStep
-                if mask?[at] ?? true {
-                    let e = Scalar.exp(storage[at] - m)
-                    weights[at] = e
-                    total += e
-                }
-            }
+            for i in 0..<kept.count { total += scratch[i] }
             values[o] = m + Scalar.log(total)
-            for i in 0..<inner { weights[o * rowStep + i * elementStep] /= total }
+            for (i, at) in kept.enumerated() { weights[at] = scratch[i] / total }
         }
         return (Tensor(uncheckedShape: [outer], scalars: values), Tensor(uncheckedShape: shape, scalars: weights))
     }

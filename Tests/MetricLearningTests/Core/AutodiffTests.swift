@@ -92,6 +92,8 @@ struct AutodiffTests {
         try expectGradientsMatch([a, y]) { Self.weighted(pairwiseDistances($0[0], $0[1])) }
         // The same variable on both sides: gradients from both arguments add up.
         try expectGradientsMatch([a]) { v in Self.weighted(pairwiseSquaredDistances(v[0], v[0])) }
+        try expectGradientsMatch([a]) { v in Self.weighted(matmul(v[0], v[0], transposeB: true)) }
+        try expectGradientsMatch([a]) { v in let n = v[0].normalizedRows(); return Self.weighted(pairwiseDotProducts(n, n)) }
         try expectGradientsMatch([a]) { v in Self.weighted(pairwiseDistances(v[0].normalizedRows(), v[0].normalizedRows())) }
     }
 
