@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import MetricLearning
+
+/// Retrieval metrics against pytorch-metric-learning's AccuracyCalculator, NMI and AMI
+/// against scikit-learn (`Fixtures/retrieval.json`, made by `Scripts/make_retrieval_fixture.py`).
+@Suite("Retrieval metrics")
+struct EvaluationTests {
+    struct Case {
+        let name: String
+        let queries: Tensor<Double>, queryLabels: [Int]
+        let references: Tensor<Double>?, referenceLabels: [Int]?
+        let expected: [String: Double]
+        let knn: [Int: Double]
+        let clusters: [Int]
+    }
+
+    static func cases() throws -> [Case] {
+        let url = try #require(Bundle.module.url(forResource: "retrieval", withExtension: "json", subdirectory: "Fixtures"))
+        let root = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        return (root["cases"] as! [[String: Any]]).map { c in
+            Case(name: c["name"] as! String,
+                 queries: ReferenceFixture.matrix(c["queries"])!, queryLabels: (c["query_labels"] as! [NSNumber]).map(\.intValue),
+                 references: ReferenceFixture.matrix(c["references"]), referenceLabels: (c["reference_labels"] as? [NSNumber])?.map(\.intValue),
+                 expected: c.compactMapValues { ($0 as? NSNumber)?.doubleValue },
+                 knn: Dictionary(uniqueKeysWithValues: (c["knn_accuracy"] as! [String: NSNumber]).map { (Int($0.key)!, $0.value.doubleValue) }),
+                 clusters: (c["clusters"] as! [NSNumber]).map(\.intValue))
+        }
+    }
+
+    @Test func matchesAccuracyCalculatorAndScikitLearn() throws {
+        for c in try Self.cases() {
+            let r = try RetrievalMetrics().report(queries: c.queries, queryLabels: c.queryLabels,
+                                                  references: c.references, referenceLabels: c.referenceLabels)
+            expectClose([r.precisionAt1], [c.expected["precision_at_1"]!], atol: 1e-9, rtol: 1e-6, "\(c.name) P@1")
+            expectClose([r.rPrecision], [c.expected["r_precision"]!], atol: 1e-9, rtol: 1e-6, "\(c.name) R-precision")
+            expectClose([r.meanAveragePrecisionAtR], [c.expected["mean_average_precision_at_r"]!], atol: 1e-9, rtol: 1e-6, "\(c.name) MAP@R")
+            expectClose([r.meanReciprocalRank], [c.expected["mean_reciprocal_rank"]!], atol: 1e-6, rtol: 1e-6, "\(c.name) MRR")
+            expectClose([r.meanAveragePrecision], [c.expected["mean_average_precision"]!], atol: 1e-6, rtol: 1e-6, "\(c.name) MAP")
+            for (k, accuracy) in c.knn { expectClose([r.knnAccuracy[k]!], [accuracy], atol: 1e-12, "\(c.name) kNN k=\(k)") }
+            expectClose([ClusteringScores.normalizedMutualInformation(c.queryLabels, c.clusters)], [c.expected["nmi"]!], atol: 1e-10, "\(c.name) NMI")
+            expectClose([ClusteringScores.adjustedMutualInformation(c.queryLabels, c.clusters)], [c.expected["ami"]!], atol: 1e-10, "\(c.name) AMI")
+        }
+    }
+
+    @Test func nearestNeighboursAreExactAndNeverSelf() throws {
+        let x: Tensor<Double> = randomMatrix(300, 5, seed: 4)
+        let found = try NearestNeighbors.search(queries: x, references: x, k: 4, excludingSelf: true)
+        let d = try pairwiseSquaredDistances(x, x)
+        for q in [0, 17, 299] {
+            let brute = (0..<300).filter { $0 != q }.sorted { (d[q, $0], $0) < (d[q, $1], $1) }.prefix(4)
+            #expect(found[q] == Array(brute))
+        }
+        #expect(found.allSatisfy { $0.count == 4 })
+    }
+
+    @Test func kMeansRecoversSeparatedClustersAndPerfectScores() throws {
+        var rows: [[Double]] = []
+        var labels: [Int] = []
+        for c in 0..<3 { for i in 0..<20 { rows.append([Double(c) * 10 + Double(i % 5) * 0.01, Double(i) * 0.01]); labels.append(c) } }
+        let (assignments, _) = try KMeans(clusterCount: 3, seed: 1).fit(try Tensor<Double>(rows: rows))
+        #expect(ClusteringScores.normalizedMutualInformation(labels, assignments) == 1)
+        expectClose([ClusteringScores.adjustedMutualInformation(labels, assignments)], [1], atol: 1e-12)
+        let report = try RetrievalMetrics().report(queries: try Tensor<Double>(rows: rows), queryLabels: labels)
+        #expect(report.precisionAt1 == 1 && report.meanAveragePrecisionAtR == 1 && report.knnAccuracy[5] == 1)
+        #expect(throws: MetricLearningError.self) { try KMeans(clusterCount: 0).fit(try Tensor<Double>(rows: rows)) }
+    }
+}
