@@ -37,6 +37,9 @@ extension Variable {
     public func softplus() -> Variable {
         unary({ Tensor<Scalar>.softplus($0) }, derivative: { x, _ in Tensor<Scalar>.sigmoid(x) })
     }
+    /// tanh x elementwise; derivative 1 − tanh²x.
+    public func tanh() -> Variable { unary(value: value.tanh(), derivative: { _, y in 1 - y * y }) }
+
     /// x limited to [lower, upper]; derivative 1 inside the closed interval, 0 outside (as PyTorch).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

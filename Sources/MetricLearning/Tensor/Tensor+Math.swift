@@ -31,6 +31,8 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func softplus() -> Tensor { map { Tensor.softplus($0) } }
+    /// tanh x elementwise, as 1 − 2/(e^(2x) + 1) (saturates cleanly for large |x|).
+    public func tanh() -> Tensor { map { 1 - 2 / (Scalar.exp(2 * $0) + 1) } }
     /// x limited to [lower, upper] elementwise.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

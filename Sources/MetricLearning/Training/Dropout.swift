@@ -1,0 +1,21 @@
+/// Dropout (Srivastava et al. 2014): in training each value is zeroed with probability p
+/// and the rest scaled by 1/(1 − p); in evaluation it passes unchanged. The draws come
+/// from the context's seeded generator.
+public struct Dropout<Scalar: TensorScalar>: Layer {
+    /// The probability of zeroing a value, in [0, 1).
+    public var probability: Scalar
+    public var parameters: [Tensor<Scalar>] {
+        get { [] }
+        set {}
+    }
+
+    /// Creates the layer.
+    public init(probability: Scalar) { self.probability = probability }
+
+    public func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
+        guard context.isTraining, probability > 0 else { return input }
+        let keep = 1 - probability
+        let mask = (0..<input.value.count).map { _ in Scalar(context.generator.nextUnitInterval()) < keep ? 1 / keep : 0 }
+        return input * Variable(Tensor(uncheckedShape: input.shape, scalars: mask))
+    }
+}

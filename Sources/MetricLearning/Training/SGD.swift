@@ -1,0 +1,41 @@
+/// Stochastic gradient descent with momentum, Nesterov momentum and weight decay, as PyTorch's `SGD`.
+///
+/// g ← g + λp; with momentum μ: b ← μb + g (b = g at the first step), and g ← g + μb
+/// (Nesterov) or g ← b; then p ← p − ηg.
+public struct SGD<Scalar: TensorScalar>: Optimizer {
+    /// The step size η.
+    public var learningRate: Scalar
+    /// The momentum μ (0 for none).
+    public var momentum: Scalar
+    /// Nesterov momentum.
+    public var nesterov: Bool
+    /// The L2 weight decay λ.
+    public var weightDecay: Scalar
+    private var buffers: [[Scalar]] = []
+
+    /// Creates the optimizer.
+    public init(learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false, weightDecay: Scalar = 0) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+    }
+
+    public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
+        try checkShapes(parameters, gradients)
+        let first = buffers.isEmpty
+        if first { buffers = gradients.map { Array(repeating: 0, count: $0.count) } }
+        for i in parameters.indices {
+            var p = parameters[i].scalars
+            for j in 0..<p.count {
+                var g = gradients[i].scalars[j] + weightDecay * p[j]
+                if momentum != 0 {
+                    buffers[i][j] = first ? g : momentum * buffers[i][j] + g
+                    g = nesterov ? g + momentum * buffers[i][j] : buffers[i][j]
+                }
+                p[j] -= learningRate * g
+            }
+            parameters[i].scalars = p
+        }
+    }
+}
