@@ -18,7 +18,7 @@ let package = Package(
         .executableTarget(name: "contract-check", dependencies: ["MetricLearning"], path: "Tests/ContractCheck"),
         .testTarget(
             name: "MetricLearningTests",
-            dependencies: ["MetricLearning", "contract-check"],
+            dependencies: ["MetricLearning", "contract-check", "metric-learning"],
             resources: [.copy("Fixtures")]),
     ]
 )

@@ -33,6 +33,7 @@ extension ClassifierLoss {
 /// The checks every classifier loss makes at the public boundary.
 @usableFromInline enum ClassifierValidation {
     /// Validates embeddings, weights and labels; returns batch size, width and class count.
+    @discardableResult
     @usableFromInline static func check<Scalar: TensorScalar>(
         _ embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int]
     ) throws -> (count: Int, width: Int, classes: Int) {

@@ -5,6 +5,7 @@
     /// - Throws: `MetricLearningError` for a non-matrix, an empty batch, zero-width
     ///   embeddings, a label count that differs from the batch size, non-finite values,
     ///   or mined indices outside the batch.
+    @discardableResult
     @usableFromInline static func check<Scalar: TensorScalar>(
         _ embeddings: Tensor<Scalar>, labels: [Int], tuples: MinedTuples? = nil
     ) throws -> (count: Int, width: Int) {
@@ -26,6 +27,7 @@
     }
 
     /// Validates the batch behind a variable, throwing its carried failure first.
+    @discardableResult
     @usableFromInline static func check<Scalar: TensorScalar>(
         _ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples? = nil
     ) throws -> (count: Int, width: Int) {
