@@ -1,15 +1,19 @@
 import Dispatch
 
-/// Runs `body(i)` for `i` in `0..<count`, on several threads when `work` (a rough
-/// count of scalar operations) is large enough to repay the hand-off.
+/// Runs `body(i)` for `i` in `0..<count` on up to `ComputeThreads.limit` threads, when
+/// `work` (a rough count of scalar operations) is large enough to repay the hand-off.
 ///
 /// Callers give each index a disjoint slice of the output and a fixed order of
-/// accumulation inside it, so results never depend on the number of threads.
+/// accumulation inside it, and the split into indices never depends on the threads,
+/// so results are bitwise the same for any thread count.
 @usableFromInline func parallelFor(_ count: Int, work: Int, _ body: (Int) -> Void) {
-    if count > 1 && work >= parallelWorkThreshold {
+    let threads = Swift.min(ComputeThreads.limit, count)
+    if threads > 1 && work >= parallelWorkThreshold {
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                for i in stride(from: worker, to: count, by: threads) { body(i) }
+            }
         }
     } else {
         for i in 0..<count { body(i) }
