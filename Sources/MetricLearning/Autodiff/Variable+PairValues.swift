@@ -1,69 +1,90 @@
+/// For each t, x_{rows[t]} · y_{columns[t]}: the sparse counterpart of
+/// `pairwiseDotProducts(x, y)` followed by a gather, O(T·D) instead of O(N·M·D).
+///
+/// Pullback: ∂x_r += gₜ y_c, ∂y_c += gₜ x_r. `y` may be `x` itself.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    PairValues.record(x, y, rows: rows, columns: columns, squaredDistance: false)
+}
+
+/// For each t, ‖x_{rows[t]} − y_{columns[t]}‖²: the sparse counterpart of
+/// `pairwiseSquaredDistances(x, y)` followed by a gather.
+///
+/// Pullback: ∂x_r += 2gₜ(x_r − y_c), ∂y_c −= 2gₜ(x_r − y_c). `y` may be `x` itself.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    PairValues.record(x, y, rows: rows, columns: columns, squaredDistance: true)
+}
+
 extension Variable {
-    /// For each t, xᵣ·x_c with r = rows[t], c = columns[t], over the rows of a matrix.
-    ///
-    /// The sparse counterpart of `pairwiseDotProducts(x, x)` followed by a gather: O(T·D)
-    /// instead of O(N²·D). Pullback: ∂xᵣ += gₜ x_c, ∂x_c += gₜ xᵣ.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
+    /// For each t, x_{rows[t]} · x_{columns[t]} over the rows of this matrix.
     public func pairDotProducts(rows: [Int], columns: [Int]) -> Variable {
-        pairValues(rows: rows, columns: columns, squaredDistance: false)
+        MetricLearning.pairDotProducts(self, self, rows: rows, columns: columns)
     }
 
-    /// For each t, ‖xᵣ − x_c‖² with r = rows[t], c = columns[t], over the rows of a matrix.
-    ///
-    /// The sparse counterpart of `pairwiseSquaredDistances(x, x)` followed by a gather.
-    /// Pullback: ∂xᵣ += 2gₜ(xᵣ − x_c), ∂x_c −= 2gₜ(xᵣ − x_c).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
+    /// For each t, ‖x_{rows[t]} − x_{columns[t]}‖² over the rows of this matrix.
     public func pairSquaredDistances(rows: [Int], columns: [Int]) -> Variable {
-        pairValues(rows: rows, columns: columns, squaredDistance: true)
+        MetricLearning.pairSquaredDistances(self, self, rows: rows, columns: columns)
     }
+}
 
-    func pairValues(rows: [Int], columns: [Int], squaredDistance: Bool) -> Variable {
-        let x = value
-        return Variable.record([self]) {
-            let (r, d) = try x.matrixExtents(squaredDistance ? "pairSquaredDistances" : "pairDotProducts")
-            guard rows.count == columns.count else {
-                throw MetricLearningError(.shapeMismatch, "pair values: \(rows.count) rows but \(columns.count) columns")
+/// The kernel behind `pairDotProducts` and `pairSquaredDistances`.
+@usableFromInline enum PairValues {
+    @usableFromInline static func record<Scalar: TensorScalar>(
+        _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int], squaredDistance: Bool
+    ) -> Variable<Scalar> {
+        let (xv, yv) = (x.value, y.value)
+        let (needX, needY) = (x.isTracked, y.isTracked)
+        return Variable.record([x, y]) {
+            let what = squaredDistance ? "pairSquaredDistances" : "pairDotProducts"
+            let (r, d) = try xv.matrixExtents(what)
+            let (m, d2) = try yv.matrixExtents(what)
+            guard d == d2, rows.count == columns.count else {
+                throw MetricLearningError(.shapeMismatch, "\(what): shapes \(xv.shape) and \(yv.shape), \(rows.count) rows and \(columns.count) columns")
             }
-            if let bad = (rows + columns).first(where: { $0 < 0 || $0 >= r }) {
-                throw MetricLearningError(.shapeMismatch, "pair values: row \(bad) is outside 0..<\(r)")
+            if let bad = rows.first(where: { $0 < 0 || $0 >= r }) ?? columns.first(where: { $0 < 0 || $0 >= m }) {
+                throw MetricLearningError(.shapeMismatch, "\(what): index \(bad) is outside the matrices \(xv.shape) and \(yv.shape)")
             }
             var out = [Scalar](repeating: 0, count: rows.count)
-            x.storage.withUnsafeBufferPointer { p in
-                let base = p.baseAddress!
-                for t in 0..<rows.count {
-                    let a = base + rows[t] * d, b = base + columns[t] * d
-                    if squaredDistance {
-                        var sum: Scalar = 0
-                        for k in 0..<d { let diff = a[k] - b[k]; sum += diff * diff }
-                        out[t] = sum
-                    } else {
-                        out[t] = Reductions.dot(a, b, d)
+            xv.storage.withUnsafeBufferPointer { px in
+                yv.storage.withUnsafeBufferPointer { py in
+                    for t in 0..<rows.count {
+                        let a = px.baseAddress! + rows[t] * d, b = py.baseAddress! + columns[t] * d
+                        if squaredDistance {
+                            var sum: Scalar = 0
+                            for k in 0..<d { let diff = a[k] - b[k]; sum += diff * diff }
+                            out[t] = sum
+                        } else {
+                            out[t] = Reductions.dot(a, b, d)
+                        }
                     }
                 }
             }
             return (Tensor(uncheckedShape: [rows.count], scalars: out), { g in
-                var grad = [Scalar](repeating: 0, count: r * d)
-                x.storage.withUnsafeBufferPointer { p in
-                    grad.withUnsafeMutableBufferPointer { gp in
+                var gx = [Scalar](repeating: 0, count: needX ? r * d : 0)
+                var gy = [Scalar](repeating: 0, count: needY ? m * d : 0)
+                xv.storage.withUnsafeBufferPointer { px in
+                    yv.storage.withUnsafeBufferPointer { py in
                         for t in 0..<rows.count where g.storage[t] != 0 {
                             let (ra, rb) = (rows[t] * d, columns[t] * d)
                             let w = g.storage[t]
                             for k in 0..<d {
                                 if squaredDistance {
-                                    let diff = 2 * w * (p[ra + k] - p[rb + k])
-                                    gp[ra + k] += diff
-                                    gp[rb + k] -= diff
+                                    let diff = 2 * w * (px[ra + k] - py[rb + k])
+                                    if needX { gx[ra + k] += diff }
+                                    if needY { gy[rb + k] -= diff }
                                 } else {
-                                    gp[ra + k] += w * p[rb + k]
-                                    gp[rb + k] += w * p[ra + k]
+                                    if needX { gx[ra + k] += w * py[rb + k] }
+                                    if needY { gy[rb + k] += w * px[ra + k] }
                                 }
                             }
                         }
                     }
                 }
-                return [Tensor(uncheckedShape: x.shape, scalars: grad)]
+                return [needX ? Tensor(uncheckedShape: xv.shape, scalars: gx) : nil,
+                        needY ? Tensor(uncheckedShape: yv.shape, scalars: gy) : nil]
             })
         }
     }

@@ -35,6 +35,13 @@ public struct Variable<Scalar: TensorScalar> {
     /// True when this variable is on a tape (it will receive or pass on a gradient).
     public var isTracked: Bool { tape != nil }
 
+    /// True when both are the same recorded variable, or the same constant storage.
+    public func isSameVariable(as other: Variable) -> Bool {
+        if let tape, let otherTape = other.tape { return tape === otherTape && node == other.node }
+        guard tape == nil, other.tape == nil, value.shape == other.value.shape else { return false }
+        return value.storage.withUnsafeBufferPointer { a in other.value.storage.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+    }
+
     /// The value with no gradient flowing back through it.
     public var withoutDerivative: Variable { Variable(value) }
 

@@ -13,11 +13,12 @@ public protocol Distance<Scalar>: Sendable {
     /// The pairwise matrix of the rows of `x` against the rows of `y`, both already
     /// normalised when `normalizesEmbeddings` is true.
     func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar>
-    /// The values (rows[t], columns[t]) of the batch's matrix against itself, as a vector.
+    /// The values (rows[t] of `x`, columns[t] of `y`) of the matrix of `x` against `y`, as
+    /// a vector (`y` may be `x`).
     ///
     /// The default gathers from the full matrix; the library's distances compute sparse
-    /// sets of pairs directly, in O(T·D) instead of O(N²·D).
-    func values(_ x: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar>
+    /// sets of pairs directly, in O(T·D) instead of O(N·M·D).
+    func values(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar>
 }
 
 extension Distance {
@@ -40,15 +41,33 @@ extension Distance {
     /// The matrix between the rows of two tensors, without a gradient.
     /// - Throws: `MetricLearningError.shapeMismatch` when the widths differ.
     public func matrix(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try self(Variable(x), Variable(y)).checked().value
+        try matrix(Variable(x), Variable(y)).checked().value
     }
 
+    public func values(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+        matrix(x, y).gatheringElements(rows: rows, columns: columns)
+    }
+
+    /// The values (rows[t], columns[t]) of the matrix of `x` against itself.
     public func values(_ x: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-        self(x).gatheringElements(rows: rows, columns: columns)
+        values(x, against: x, rows: rows, columns: columns)
     }
 
-    /// Whether T pairs of an N-row batch are better computed one by one than as a matrix.
-    @inlinable func prefersPairs(count: Int, batchSize n: Int) -> Bool { count * 4 < n * n }
+    /// The differentiable matrix of `x` against `y`, normalising once when they are one variable.
+    public func matrix(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+        x.isSameVariable(as: y) ? self(x) : self(x, y)
+    }
+
+    /// Whether T pairs between N and M rows are better computed one by one than as a matrix.
+    @inlinable func prefersPairs(count: Int, _ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Bool {
+        count * 4 < (x.shape.first ?? 0) * (y.shape.first ?? 0)
+    }
+
+    /// The sparse values of `x` against `y`, prepared (normalised) once when they are one variable.
+    func preparedPairs(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> (Variable<Scalar>, Variable<Scalar>) {
+        let px = prepare(x)
+        return (px, x.isSameVariable(as: y) ? px : prepare(y))
+    }
 
     /// `a` is closer than `b` under this distance.
     @inlinable public func isCloser(_ a: Scalar, than b: Scalar) -> Bool { isSimilarity ? a > b : a < b }

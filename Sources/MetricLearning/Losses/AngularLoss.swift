@@ -18,20 +18,29 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss {
         self.reducer = reducer
     }
 
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validate(tuples)
         try BatchValidation.require(alphaDegrees > 0 && alphaDegrees < 90, "alphaDegrees", alphaDegrees, "must lie in (0, 90)")
-        let (positive, negative) = (tuples ?? .allPairs(labels: labels)).asPairs()
-        guard !positive.isEmpty, !negative.isEmpty else { return embeddings.sum() * 0 }
+        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
+        guard !positive.isEmpty, !negative.isEmpty else { return inputs.embeddings.sum() * 0 + inputs.references.sum() * 0 }
         let pairs = PairColumns(positive)
-        let normalized = embeddings.normalizedRows()
         let tanSquared = Scalar.tan(alphaDegrees * .pi / 180) * Scalar.tan(alphaDegrees * .pi / 180)
-        let products = matmul(normalized, embeddings, transposeB: true)
-        let pairDots = normalized.pairDotProducts(rows: pairs.anchors, columns: pairs.others)
-        let terms = AngularPairTerms.terms(products: products, pairDots: pairDots, anchors: pairs.anchors,
-                                           positives: pairs.others, labels: labels, tanSquared: tanSquared)
+        let same = inputs.referencesAreEmbeddings
+        let anchors = inputs.embeddings.normalizedRows()
+        let positives = same ? anchors : inputs.references.normalizedRows()
+        // (x̂ₐ + x̂ₚ)·xₙ = x̂ₐ·xₙ + x̂ₚ·xₙ: one product of anchors and one of positives with the references.
+        let anchorProducts = matmul(anchors, inputs.references, transposeB: true)
+        let positiveProducts = same ? anchorProducts : matmul(positives, inputs.references, transposeB: true)
+        let pairDots = pairDotProducts(anchors, positives, rows: pairs.anchors, columns: pairs.others)
+        let terms = AngularPairTerms.terms(anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots,
+                                           anchors: pairs.anchors, positives: pairs.others,
+                                           labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
         return try reducer.reduce(terms).checked()
     }
 }

@@ -1,10 +1,11 @@
-/// The per-pair terms of the angular loss from one `[N, N]` product matrix, fused.
+/// The per-pair terms of the angular loss from products with the references, fused.
 ///
-/// With H = X̂·Xᵀ and cₜ = x̂ₐ·x̂ₚ for pair t = (a, p), the term is
-/// ln(1 + Σₙ exp(4k(H[a,n] + H[p,n]) − 2(1 + k)cₜ)) over n labelled differently from a
-/// (k = tan²α). Computing it from H avoids PML's `[pairs, N]` product (P/N times more
-/// multiply-adds) and its `[pairs, N]` intermediates: exponentials are recomputed in the
-/// pullback instead of stored.
+/// With A = Â·Rᵀ (anchors against references), P = R̂·Rᵀ (positives against references;
+/// both are X̂·Xᵀ for a batch against itself) and cₜ = âₐ·r̂ₚ for pair t = (a, p), the
+/// term is ln(1 + Σₙ exp(4k(A[a,n] + P[p,n]) − 2(1 + k)cₜ)) over references n labelled
+/// differently from a (k = tan²α). This avoids PML's `[pairs, M]` product (pairs/N times
+/// more multiply-adds) and its `[pairs, M]` intermediates: exponentials are recomputed in
+/// the pullback instead of stored.
 @usableFromInline enum AngularPairTerms {
     /// Pairs are split into this many chunks (whatever the thread count), each with its
     /// own gradient buffer, summed in order: results do not depend on the threads.
@@ -14,31 +15,35 @@
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func terms<Scalar: TensorScalar>(
-        products h: Variable<Scalar>, pairDots c: Variable<Scalar>, anchors: [Int], positives: [Int],
-        labels: [Int], tanSquared k: Scalar
+        anchorProducts a: Variable<Scalar>, positiveProducts p: Variable<Scalar>, pairDots c: Variable<Scalar>,
+        anchors: [Int], positives: [Int], labels: [Int], referenceLabels: [Int], tanSquared k: Scalar
     ) -> Variable<Scalar> {
-        let hv = h.value, cv = c.value
-        let n = labels.count, pairCount = anchors.count
+        let av = a.value, pv = p.value, cv = c.value
+        let n = referenceLabels.count, pairCount = anchors.count
         let scale = 4 * k, offset = 2 * (1 + k)
         // The columns each label's anchors sum over: every differently labelled row.
         var negatives = LabelGroups([])
-        for label in Set(labels) { negatives.rows[label] = (0..<n).filter { labels[$0] != label } }
-        /// Calls `body(exponent, column)` for every kept column of pair t, after computing the maximum.
-        @inline(__always) func exponent(_ hp: UnsafePointer<Scalar>, _ t: Int, _ j: Int) -> Scalar {
-            scale * (hp[anchors[t] * n + j] + hp[positives[t] * n + j]) - offset * cv.storage[t]
+        for label in Set(labels) { negatives.rows[label] = (0..<n).filter { referenceLabels[$0] != label } }
+        /// The exponent of pair t at reference column j.
+        @inline(__always) func exponent(_ ap: UnsafePointer<Scalar>, _ pp: UnsafePointer<Scalar>, _ t: Int, _ j: Int) -> Scalar {
+            scale * (ap[anchors[t] * n + j] + pp[positives[t] * n + j]) - offset * cv.storage[t]
         }
-        return Variable.record([h, c]) {
+        return Variable.record([a, p, c]) {
+            guard av.rank == 2, pv.rank == 2, av.shape[1] == n, pv.shape[1] == n else {
+                throw MetricLearningError(.shapeMismatch, "angular terms: products \(av.shape) and \(pv.shape) for \(n) references")
+            }
             var lse = [Scalar](repeating: 0, count: pairCount)
-            hv.storage.withUnsafeBufferPointer { hb in
+            av.storage.withUnsafeBufferPointer { ab in
+              pv.storage.withUnsafeBufferPointer { pb in
                 lse.withUnsafeMutableBufferPointer { out in
-                    nonisolated(unsafe) let (hp, out) = (hb.baseAddress!, out)
+                    nonisolated(unsafe) let (ap, pp, out) = (ab.baseAddress!, pb.baseAddress!, out)
                     parallelFor(chunks, work: pairCount * n * 8) { chunk in
                         var e = [Scalar](repeating: 0, count: n)
                         for t in stride(from: chunk, to: pairCount, by: chunks) {
                             let columns = negatives.members(of: labels[anchors[t]])
                             var m: Scalar = 0
                             for (i, j) in columns.enumerated() {
-                                e[i] = exponent(hp, t, j)
+                                e[i] = exponent(ap, pp, t, j)
                                 m = Swift.max(m, e[i])
                             }
                             for i in 0..<columns.count { e[i] -= m }
@@ -48,43 +53,56 @@
                         }
                     }
                 }
+              }
             }
             let values = Tensor<Scalar>(uncheckedShape: [pairCount], scalars: lse)
             return (values, { g in
-                var buffers = [[Scalar]](repeating: [], count: chunks)
+                var anchorBuffers = [[Scalar]](repeating: [], count: chunks)
+                var positiveBuffers = [[Scalar]](repeating: [], count: chunks)
                 var dc = [Scalar](repeating: 0, count: pairCount)
-                hv.storage.withUnsafeBufferPointer { hb in
-                    buffers.withUnsafeMutableBufferPointer { bufs in
+                av.storage.withUnsafeBufferPointer { ab in
+                  pv.storage.withUnsafeBufferPointer { pb in
+                    anchorBuffers.withUnsafeMutableBufferPointer { abufs in
+                      positiveBuffers.withUnsafeMutableBufferPointer { pbufs in
                         dc.withUnsafeMutableBufferPointer { dcb in
-                            nonisolated(unsafe) let (hp, bufs, dcb) = (hb.baseAddress!, bufs, dcb)
+                            nonisolated(unsafe) let (ap, pp, abufs, pbufs, dcb) = (ab.baseAddress!, pb.baseAddress!, abufs, pbufs, dcb)
                             parallelFor(chunks, work: pairCount * n * 8) { chunk in
-                                var grad = [Scalar](repeating: 0, count: n * n)
+                                var gradA = [Scalar](repeating: 0, count: av.count)
+                                var gradP = [Scalar](repeating: 0, count: pv.count)
                                 var e = [Scalar](repeating: 0, count: n)
                                 for t in stride(from: chunk, to: pairCount, by: chunks) where g.storage[t] != 0 {
                                     let columns = negatives.members(of: labels[anchors[t]])
                                     let (ra, rp) = (anchors[t] * n, positives[t] * n)
-                                    for (i, j) in columns.enumerated() { e[i] = exponent(hp, t, j) - lse[t] }
+                                    for (i, j) in columns.enumerated() { e[i] = exponent(ap, pp, t, j) - lse[t] }
                                     e.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: columns.count) }
                                     var weightSum: Scalar = 0
                                     let factor = g.storage[t] * scale
                                     for (i, j) in columns.enumerated() {
                                         weightSum += e[i]
                                         let dh = factor * e[i]
-                                        grad[ra + j] += dh
-                                        grad[rp + j] += dh
+                                        gradA[ra + j] += dh
+                                        gradP[rp + j] += dh
                                     }
                                     dcb[t] = -offset * g.storage[t] * weightSum
                                 }
-                                bufs[chunk] = grad
+                                abufs[chunk] = gradA
+                                pbufs[chunk] = gradP
                             }
                         }
+                      }
                     }
+                  }
                 }
-                var dh = buffers[0]
-                for chunk in 1..<chunks where !buffers[chunk].isEmpty {
-                    for i in 0..<dh.count { dh[i] += buffers[chunk][i] }
+                func total(_ buffers: [[Scalar]], count: Int) -> [Scalar] {
+                    var sum = buffers[0].isEmpty ? [Scalar](repeating: 0, count: count) : buffers[0]
+                    for chunk in 1..<chunks where !buffers[chunk].isEmpty {
+                        for i in 0..<count { sum[i] += buffers[chunk][i] }
+                    }
+                    return sum
                 }
-                return [Tensor(uncheckedShape: [n, n], scalars: dh), Tensor(uncheckedShape: [pairCount], scalars: dc)]
+                return [Tensor(uncheckedShape: av.shape, scalars: total(anchorBuffers, count: av.count)),
+                        Tensor(uncheckedShape: pv.shape, scalars: total(positiveBuffers, count: pv.count)),
+                        Tensor(uncheckedShape: [pairCount], scalars: dc)]
             })
         }
     }

@@ -1,23 +1,23 @@
 /// Per anchor, the farthest positive and the nearest negative (PML's batch-hard rule).
 @usableFromInline enum BatchHardSelection {
     /// One triplet per anchor that has both a positive and a negative; ties go to the
-    /// lowest index. "Farthest" and "nearest" follow `isSimilarity`.
+    /// lowest index; an anchor is never its own positive. "Farthest" and "nearest" follow `isSimilarity`.
     ///
     /// - Complexity: O(N·M) over an `[N, M]` matrix.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @usableFromInline static func triplets<Scalar: TensorScalar>(
-        _ matrix: Tensor<Scalar>, labels: [Int], referenceLabels: [Int]? = nil, isSimilarity: Bool
+        _ matrix: Tensor<Scalar>, pairing: ReferencePairing, isSimilarity: Bool
     ) -> [IndexTriplet] {
-        let refs = referenceLabels ?? labels
+        let (labels, refs) = (pairing.labels, pairing.referenceLabels)
         let m = refs.count
-        let sameSet = referenceLabels == nil
         var out: [IndexTriplet] = []
         matrix.storage.withUnsafeBufferPointer { d in
             for a in 0..<labels.count {
                 var hardestPositive = -1, hardestNegative = -1
                 var positiveValue: Scalar = 0, negativeValue: Scalar = 0
-                for j in 0..<m where !(sameSet && j == a) {
+                let own = pairing.selfReference(of: a)
+                for j in 0..<m where j != own {
                     let value = d[a * m + j]
                     if refs[j] == labels[a] {
                         // Harder positive: farther (smaller similarity).

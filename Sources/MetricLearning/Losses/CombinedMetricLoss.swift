@@ -9,9 +9,13 @@ public struct CombinedMetricLoss<Scalar: TensorScalar>: MetricLoss {
     }
 
     public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
-        var total = embeddings.sum() * 0
-        for part in parts { total = total + part.weight * (try part.loss(embeddings, labels: labels, tuples: tuples)) }
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validate(tuples)
+        var total = inputs.embeddings.sum() * 0
+        for part in parts { total = total + part.weight * (try part.loss(inputs, tuples: tuples)) }
         return try total.checked()
     }
 }

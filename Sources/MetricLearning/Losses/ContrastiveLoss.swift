@@ -27,13 +27,17 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss {
         self.reducer = reducer
     }
 
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
-        let (positive, negative) = (tuples ?? .allPairs(labels: labels)).asPairs()
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validate(tuples)
+        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
         let p = PairColumns(positive + negative)
-        let values = distance.values(embeddings, rows: p.anchors, columns: p.others)
+        let values = inputs.values(distance, rows: p.anchors, columns: p.others)
         let positiveValues = values.elements(in: 0..<positive.count)
         let negativeValues = values.elements(in: positive.count..<p.anchors.count)
         let positiveTerms = distance.isSimilarity ? (positiveMargin - positiveValues).relu() : (positiveValues - positiveMargin).relu()

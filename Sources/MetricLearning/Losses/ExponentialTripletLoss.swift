@@ -22,17 +22,27 @@ public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss {
         self.distance = distance
     }
 
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validate(tuples)
         try BatchValidation.require(overlap >= 0 && overlap < 1, "overlap", overlap, "must lie in [0, 1)")
-        let matrix = distance(embeddings)
-        let triplets = tuples.map { TripletColumns($0.asTriplets()) }
-            ?? TripletColumns(BatchHardSelection.triplets(matrix.value, labels: labels, isSimilarity: distance.isSimilarity))
-        guard triplets.count > 0 else { return embeddings.sum() * 0 }
-        let ap = (matrix.gatheringElements(rows: triplets.anchors, columns: triplets.positives) / Self.diameter).clamped(upper: 1)
-        let an = (matrix.gatheringElements(rows: triplets.anchors, columns: triplets.negatives) / Self.diameter).clamped(upper: 1)
+        let triplets: TripletColumns
+        if let tuples {
+            triplets = TripletColumns(tuples.asTriplets())
+        } else {
+            let matrix = try inputs.matrix(distance).checked().value
+            triplets = TripletColumns(BatchHardSelection.triplets(matrix, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))
+        }
+        guard triplets.count > 0 else { return inputs.embeddings.sum() * 0 + inputs.references.sum() * 0 }
+        let count = triplets.count
+        let values = inputs.values(distance, rows: triplets.anchors + triplets.anchors, columns: triplets.positives + triplets.negatives)
+        let ap = (values.elements(in: 0..<count) / Self.diameter).clamped(upper: 1)
+        let an = (values.elements(in: count..<(2 * count)) / Self.diameter).clamped(upper: 1)
         let u = ((ap - overlap).relu() / (1 - overlap)).mean()
         let v = ((0.5 - an).relu() / 0.5).mean()
         return try (-((1 - u + Self.epsilon).log()) - (1 - v + Self.epsilon).log()).checked()

@@ -13,7 +13,8 @@
         case meanOfNonZero, mean, sum
     }
 
-    /// The loss and its gradient with respect to the `[N, N]` matrix (of the loss's distance).
+    /// The loss and its gradient with respect to the `[N, M]` matrix of anchors against
+    /// references (of the loss's distance).
     ///
     /// `matrix` holds distances (or similarities when `isSimilarity`); the miner keeps
     /// triplets by `type` and `minerMargin`, the loss uses `lossMargin`.
@@ -21,34 +22,35 @@
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func lossAndGradient<Scalar: TensorScalar>(
-        matrix: Tensor<Scalar>, labels: [Int], isSimilarity: Bool,
+        matrix: Tensor<Scalar>, pairing: ReferencePairing, isSimilarity: Bool,
         type: TripletMarginMiner<Scalar>.TripletType, minerMargin: Scalar, lossMargin: Scalar, reduction: Reduction
     ) -> (value: Scalar, gradient: Tensor<Scalar>) {
-        let n = labels.count
+        let (labels, refs) = (pairing.labels, pairing.referenceLabels)
+        let (n, m) = (labels.count, refs.count)
         let sign: Scalar = isSimilarity ? -1 : 1
         // Per anchor: the sum of non-zero terms, their count, and the number of mined triplets.
         var termSums = [Scalar](repeating: 0, count: n)
         var nonZeroCounts = [Int](repeating: 0, count: n)
         var minedCounts = [Int](repeating: 0, count: n)
         // Unscaled gradient with respect to v = sign · matrix: rows are anchors.
-        var gradient = [Scalar](repeating: 0, count: n * n)
-        let groups = LabelGroups(labels)
-        matrix.storage.withUnsafeBufferPointer { m in
+        var gradient = [Scalar](repeating: 0, count: n * m)
+        let groups = LabelGroups(refs)
+        matrix.storage.withUnsafeBufferPointer { matrix in
             termSums.withUnsafeMutableBufferPointer { sums in
                 nonZeroCounts.withUnsafeMutableBufferPointer { nonZero in
                     minedCounts.withUnsafeMutableBufferPointer { mined in
                         gradient.withUnsafeMutableBufferPointer { grad in
-                            nonisolated(unsafe) let (m, sums, nonZero, mined, grad) = (m, sums, nonZero, mined, grad)
+                            nonisolated(unsafe) let (matrix, sums, nonZero, mined, grad) = (matrix, sums, nonZero, mined, grad)
                             let chunks = Swift.min(n, 64)
-                            parallelFor(chunks, work: n * n * 16) { chunk in
+                            parallelFor(chunks, work: n * m * 16) { chunk in
                                 var negatives: [(value: Scalar, index: Int)] = []
                                 var prefix: [Scalar] = []
                                 var runCounts: [Int] = []
                                 var keys: [UInt64] = [], scratch: [UInt64] = []
                                 for a in stride(from: chunk, to: n, by: chunks) {
-                                    let row = a * n
+                                    let row = a * m
                                     negatives.removeAll(keepingCapacity: true)
-                                    sortedNegatives(of: a, row: m.baseAddress! + row, labels: labels, sign: sign,
+                                    sortedNegatives(of: labels[a], row: matrix.baseAddress! + row, referenceLabels: refs, sign: sign,
                                                     into: &negatives, keys: &keys, scratch: &scratch)
                                     let count = negatives.count
                                     prefix.removeAll(keepingCapacity: true)
@@ -57,8 +59,9 @@
                                     for item in negatives { running += item.value; prefix.append(running) }
                                     runCounts = Array(repeating: 0, count: count + 1)
                                     var anchorSum: Scalar = 0, anchorNonZero = 0, anchorMined = 0
-                                    for p in groups.members(of: labels[a]) where p != a {
-                                        let ap = sign * m[row + p]
+                                    let own = pairing.selfReference(of: a)
+                                    for p in groups.members(of: labels[a]) where p != own {
+                                        let ap = sign * matrix[row + p]
                                         // First sorted position whose gap g = v_an − v_ap satisfies `past`.
                                         func firstIndex(_ past: (Scalar) -> Bool) -> Int {
                                             var lo = 0, hi = count
@@ -110,24 +113,24 @@
         case .sum: divisor = 1
         }
         guard divisor > 0 else {
-            return (0, Tensor(uncheckedShape: [n, n], scalars: Array(repeating: 0, count: n * n)))
+            return (0, Tensor(uncheckedShape: [n, m], scalars: Array(repeating: 0, count: n * m)))
         }
         let scale = sign / divisor
         for i in 0..<gradient.count where gradient[i] != 0 { gradient[i] *= scale }
-        return (total / divisor, Tensor(uncheckedShape: [n, n], scalars: gradient))
+        return (total / divisor, Tensor(uncheckedShape: [n, m], scalars: gradient))
     }
 
-    /// The anchor's negatives as (v, index), sorted by v = sign · value (ties in any order:
+    /// The references labelled other than `label` as (v, index), sorted by v = sign · value (ties in any order:
     /// every threshold separates by value, so the order among equal values never matters).
     ///
     /// `Float` values sort as packed integer keys (order-preserving bits, index below),
     /// several times faster than sorting tuples with a comparison closure.
     @inline(__always)
     static func sortedNegatives<Scalar: TensorScalar>(
-        of anchor: Int, row: UnsafePointer<Scalar>, labels: [Int], sign: Scalar,
+        of label: Int, row: UnsafePointer<Scalar>, referenceLabels labels: [Int], sign: Scalar,
         into negatives: inout [(value: Scalar, index: Int)], keys: inout [UInt64], scratch: inout [UInt64]
     ) {
-        let n = labels.count, label = labels[anchor]
+        let n = labels.count
         if MemoryLayout<Scalar>.size == 4 {
             keys.removeAll(keepingCapacity: true)
             for j in 0..<n where labels[j] != label {

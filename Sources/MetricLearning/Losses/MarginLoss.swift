@@ -21,22 +21,32 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss {
 
     /// The loss with the stored, fixed β.
     public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(embeddings, beta: Variable(beta), labels: labels, tuples: tuples)
+        try self(LossInputs(embeddings: embeddings, labels: labels), beta: Variable(beta), tuples: tuples)
+    }
+
+    /// The loss against references with the stored, fixed β.
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(inputs, beta: Variable(beta), tuples: tuples)
     }
 
     /// The loss with a differentiable β (a one-element variable), for learning β.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func callAsFunction(
         _ embeddings: Variable<Scalar>, beta: Variable<Scalar>, labels: [Int], tuples: MinedTuples?
     ) throws -> Variable<Scalar> {
-        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+        try self(LossInputs(embeddings: embeddings, labels: labels), beta: beta, tuples: tuples)
+    }
+
+    /// The loss against references with a differentiable β.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, beta: Variable<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validate(tuples)
         try BatchValidation.require(margin >= 0, "margin", margin, "must not be negative")
         guard beta.value.count == 1 else {
             throw MetricLearningError(.shapeMismatch, "beta must hold one scalar, got shape \(beta.shape)")
         }
-        let t = TripletColumns((tuples ?? .allTriplets(labels: labels)).asTriplets())
-        let values = distance.values(embeddings, rows: t.anchors + t.anchors, columns: t.positives + t.negatives)
+        let t = TripletColumns((tuples ?? inputs.pairing.allTriplets()).asTriplets())
+        let values = inputs.values(distance, rows: t.anchors + t.anchors, columns: t.positives + t.negatives)
         let ap = values.elements(in: 0..<t.count)
         let an = values.elements(in: t.count..<(2 * t.count))
         let b = beta.reshaped(to: [])

@@ -29,26 +29,22 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss {
         self.reducer = reducer
     }
 
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        let (n, _) = try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        let (n, m, _) = try inputs.validate(tuples)
         try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
         try BatchValidation.require(beta > 0, "beta", beta, "must be positive")
-        var positiveMask = [Bool](repeating: false, count: n * n)
-        var negativeMask = [Bool](repeating: false, count: n * n)
-        if let tuples {
-            let (positive, negative) = tuples.asPairs()
-            for p in positive { positiveMask[Int(p.anchor) * n + Int(p.other)] = true }
-            for p in negative { negativeMask[Int(p.anchor) * n + Int(p.other)] = true }
-        } else {
-            for i in 0..<n {
-                for j in 0..<n where i != j {
-                    if labels[i] == labels[j] { positiveMask[i * n + j] = true } else { negativeMask[i * n + j] = true }
-                }
-            }
-        }
-        let matrix = distance(embeddings)
+        var positiveMask = [Bool](repeating: false, count: n * m)
+        var negativeMask = [Bool](repeating: false, count: n * m)
+        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
+        for p in positive { positiveMask[Int(p.anchor) * m + Int(p.other)] = true }
+        for p in negative { negativeMask[Int(p.anchor) * m + Int(p.other)] = true }
+        let matrix = inputs.matrix(distance)
         // For a distance, "closer" flips sign: the exponents use base − d and d − base.
         let fromBase = distance.isSimilarity ? matrix - base : base - matrix
         let positiveTerms = (-alpha * fromBase).logSumExp(alongAxis: 1, mask: positiveMask, includingZero: true) / alpha

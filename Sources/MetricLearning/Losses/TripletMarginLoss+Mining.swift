@@ -7,20 +7,27 @@ extension TripletMarginLoss {
     /// reducer, and the miner compares with the same distance, the triplets are never
     /// built: O(N² log N) time and O(N²) memory (see `FusedTripletReduction`). Otherwise
     /// it mines and then reduces.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func callAsFunction(
         _ embeddings: Variable<Scalar>, labels: [Int], minedBy miner: TripletMarginMiner<Scalar>
     ) throws -> Variable<Scalar> {
-        try BatchValidation.check(embeddings, labels: labels)
+        try self(LossInputs(embeddings: embeddings, labels: labels), minedBy: miner)
+    }
+
+    /// The loss of anchors against references over the triplets `miner` would mine
+    /// between them, reduced without materialising them when possible.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, minedBy miner: TripletMarginMiner<Scalar>) throws -> Variable<Scalar> {
+        try inputs.validate(nil)
         guard !swap, !smooth, let reduction = fusedReduction, DistanceIdentity(distance) == DistanceIdentity(miner.distance) else {
-            return try self(embeddings, labels: labels, tuples: miner.mine(embeddings.value, labels: labels))
+            return try self(inputs, tuples: miner.mine(MiningInputs(inputs)))
         }
-        let matrix = distance(embeddings)
+        let matrix = inputs.matrix(distance)
+        let pairing = inputs.pairing
         let (type, minerMargin, lossMargin, isSimilarity) = (miner.type, miner.margin, margin, distance.isSimilarity)
         return try Variable.record([matrix]) {
             let (value, gradient) = FusedTripletReduction.lossAndGradient(
-                matrix: matrix.value, labels: labels, isSimilarity: isSimilarity,
+                matrix: matrix.value, pairing: pairing, isSimilarity: isSimilarity,
                 type: type, minerMargin: minerMargin, lossMargin: lossMargin, reduction: reduction)
             return (Tensor(value), { g in [gradient * g.scalars[0]] })
         }.checked()

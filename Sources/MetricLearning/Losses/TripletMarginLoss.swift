@@ -29,19 +29,22 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss {
         self.reducer = reducer
     }
 
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try BatchValidation.check(embeddings, labels: labels, tuples: tuples)
-        let t = TripletColumns((tuples ?? .allTriplets(labels: labels)).asTriplets())
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validate(tuples)
+        let t = TripletColumns((tuples ?? inputs.pairing.allTriplets()).asTriplets())
         let count = t.count
-        // One pass over the distinct kinds of pair: (a, p), (a, n) and, for swap, (p, n).
-        let values = distance.values(embeddings, rows: t.anchors + t.anchors + (swap ? t.positives : []),
-                                     columns: t.positives + t.negatives + (swap ? t.negatives : []))
+        let values = inputs.values(distance, rows: t.anchors + t.anchors, columns: t.positives + t.negatives)
         let ap = values.elements(in: 0..<count)
         var an = values.elements(in: count..<(2 * count))
         if swap {
-            let pn = values.elements(in: (2 * count)..<(3 * count))
+            // Positive–negative distances are between two references.
+            let pn = distance.values(inputs.references, rows: t.positives, columns: t.negatives)
             an = distance.isSimilarity ? Variable.maximum(an, pn) : Variable.minimum(an, pn)
         }
         let violation = (distance.isSimilarity ? an - ap : ap - an) + margin

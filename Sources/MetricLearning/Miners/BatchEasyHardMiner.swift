@@ -45,9 +45,13 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner {
         self.distance = distance
     }
 
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
         let (p, n) = (positiveStrategy, negativeStrategy)
         if p == .semihard && n == .semihard {
             throw MetricLearningError(.invalidParameter, "positiveStrategy and negativeStrategy cannot both be semihard")
@@ -55,16 +59,18 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner {
         if (p == .semihard && n == .all) || (p == .all && n == .semihard) {
             throw MetricLearningError(.invalidParameter, "semihard cannot be combined with all (positive \(p), negative \(n))")
         }
-        let d = try matrix(embeddings, labels: labels, distance: distance)
-        let count = labels.count
+        let d = try inputs.matrix(distance)
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let m = refs.count
         let sign: Scalar = distance.isSimilarity ? 1 : -1  // closeness c = sign · value
         var positives: [IndexPair] = [], negatives: [IndexPair] = []
-        for a in 0..<count {
+        for a in 0..<labels.count {
+            let own = inputs.pairing.selfReference(of: a)
             func choose(positive: Bool, strategy: Strategy, threshold: Scalar?) -> Int? {
                 let range = positive ? allowedPositiveRange : allowedNegativeRange
                 var best: Int?, bestCloseness: Scalar = 0
-                for j in 0..<count where j != a && (labels[j] == labels[a]) == positive {
-                    let value = d.storage[a * count + j]
+                for j in 0..<m where j != own && (refs[j] == labels[a]) == positive {
+                    let value = d.storage[a * m + j]
                     if let range, !range.contains(value) { continue }
                     let c = sign * value
                     if let threshold {
@@ -79,7 +85,7 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner {
                 }
                 return best
             }
-            func closeness(_ j: Int) -> Scalar { sign * d.storage[a * count + j] }
+            func closeness(_ j: Int) -> Scalar { sign * d.storage[a * m + j] }
             var chosenPositive: Int?, chosenNegative: Int?
             if p == .semihard {
                 chosenNegative = choose(positive: false, strategy: n, threshold: nil)
@@ -107,7 +113,7 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner {
             }
         }
         if p == .all || n == .all {
-            let (allPositive, allNegative) = MinedTuples.allPairs(labels: labels).asPairs()
+            let (allPositive, allNegative) = inputs.pairing.allPairs().asPairs()
             if p == .all { positives = allPositive }
             if n == .all { negatives = allNegative }
         }

@@ -11,10 +11,14 @@ public struct BatchHardMiner<Scalar: TensorScalar>: Miner {
         self.distance = distance
     }
 
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        let d = try matrix(embeddings, labels: labels, distance: distance)
-        return .triplets(BatchHardSelection.triplets(d, labels: labels, isSimilarity: distance.isSimilarity))
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        let d = try inputs.matrix(distance)
+        return .triplets(BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))
     }
 }

@@ -24,36 +24,40 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
     }
 
     public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
         var generator = SeededRandomGenerator(seed: seed)
-        return try mine(embeddings, labels: labels, using: &generator)
+        return try mine(inputs, using: &generator)
     }
 
     /// Mines with draws from `generator`, which advances.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int], using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+    public func mine(_ inputs: MiningInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
         try BatchValidation.require(cutoff >= 0, "cutoff", cutoff, "must not be negative")
         try BatchValidation.require(nonzeroLossCutoff > 0, "nonzeroLossCutoff", nonzeroLossCutoff, "must be positive")
-        let weights = try negativeWeights(embeddings, labels: labels)
-        let n = labels.count
-        let groups = LabelGroups(labels)
+        let weights = try negativeWeights(inputs)
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let n = refs.count
+        let groups = LabelGroups(refs)
         var out: [IndexTriplet] = []
         var cumulative = [Double](repeating: 0, count: n)
-        for a in 0..<n {
-            let members = groups.members(of: labels[a])
-            guard members.count >= 2 else { continue }
+        for a in 0..<labels.count {
+            // Positives: references with the anchor's label, other than the anchor itself.
+            let own = inputs.pairing.selfReference(of: a)
+            let members = groups.members(of: labels[a]).filter { $0 != own }
+            guard !members.isEmpty else { continue }
             var total = 0.0
             for j in 0..<n {
                 total += weights[a * n + j]
                 cumulative[j] = total
             }
             guard total > 0 else { continue }
-            let anchorPosition = members.firstIndex(of: a)!
-            for _ in 0..<members.count {
-                // A uniform draw over the members other than the anchor.
-                var k = generator.nextIndex(below: members.count - 1)
-                if k >= anchorPosition { k += 1 }
-                let p = members[k]
+            // As many draws as the label has members (counting the anchor when it is among them).
+            for _ in 0..<(members.count + (own == nil ? 0 : 1)) {
+                let p = members[generator.nextIndex(below: members.count)]
                 let target = generator.nextUnitInterval() * total
                 var lo = 0, hi = n - 1
                 while lo < hi {
@@ -67,15 +71,16 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
     }
 
     /// The unnormalised sampling weight of every (anchor, candidate) pair, row-major.
-    func negativeWeights(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> [Double] {
-        let (n, width) = try BatchValidation.check(embeddings, labels: labels)
-        let d = try EuclideanDistance<Scalar>().matrix(embeddings, embeddings)
-        let dimension = Double(width)
-        var logWeights = [Double](repeating: -.infinity, count: n * n)
+    func negativeWeights(_ inputs: MiningInputs<Scalar>) throws -> [Double] {
+        let d = try inputs.matrix(EuclideanDistance<Scalar>())
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let (rows, n) = (labels.count, refs.count)
+        let dimension = Double(inputs.embeddings.shape[1])
+        var logWeights = [Double](repeating: -.infinity, count: rows * n)
         var largest = -Double.infinity
-        for i in 0..<n {
+        for i in 0..<rows {
             for j in 0..<n {
-                let raw = i == j ? Double(d.storage[i * n + j]) + 1 : Double(d.storage[i * n + j])
+                let raw = j == inputs.pairing.selfReference(of: i) ? Double(d.storage[i * n + j]) + 1 : Double(d.storage[i * n + j])
                 let clamped = Swift.max(raw, Double(cutoff))
                 let lw = (2 - dimension) * Double.log(clamped)
                     - ((dimension - 3) / 2) * Double.log(Swift.max(1 - 0.25 * clamped * clamped, 1e-8))
@@ -83,9 +88,9 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
                 if lw.isFinite { largest = Swift.max(largest, lw) }
             }
         }
-        var weights = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0..<n where labels[i] != labels[j] && Double(d.storage[i * n + j]) < Double(nonzeroLossCutoff) {
+        var weights = [Double](repeating: 0, count: rows * n)
+        for i in 0..<rows {
+            for j in 0..<n where labels[i] != refs[j] && Double(d.storage[i * n + j]) < Double(nonzeroLossCutoff) {
                 let w = Double.exp(logWeights[i * n + j] - largest)
                 weights[i * n + j] = w.isFinite ? w : 0
             }

@@ -15,27 +15,32 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner {
         self.distance = distance
     }
 
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        let d = try matrix(embeddings, labels: labels, distance: distance)
-        let n = labels.count
-        let similarity = distance.isSimilarity
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        let d = try inputs.matrix(distance)
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let m = refs.count
         // Work in "closeness" c (similarity, or negated distance): larger is closer.
-        let sign: Scalar = similarity ? 1 : -1
+        let sign: Scalar = distance.isSimilarity ? 1 : -1
         var positive: [IndexPair] = [], negative: [IndexPair] = []
-        for a in 0..<n {
+        for a in 0..<labels.count {
+            let own = inputs.pairing.selfReference(of: a)
             var leastClosePositive = Scalar.infinity, closestNegative = -Scalar.infinity
-            for j in 0..<n where j != a {
-                let c = sign * d.storage[a * n + j]
-                if labels[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
+            for j in 0..<m where j != own {
+                let c = sign * d.storage[a * m + j]
+                if refs[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
                 else { closestNegative = Swift.max(closestNegative, c) }
             }
             guard leastClosePositive < .infinity, closestNegative > -.infinity else { continue }
-            for j in 0..<n where j != a {
-                let c = sign * d.storage[a * n + j]
+            for j in 0..<m where j != own {
+                let c = sign * d.storage[a * m + j]
                 let pair = IndexPair(anchor: Int32(a), other: Int32(j))
-                if labels[j] == labels[a] {
+                if refs[j] == labels[a] {
                     if c - epsilon < closestNegative { positive.append(pair) }
                 } else if c + epsilon > leastClosePositive {
                     negative.append(pair)

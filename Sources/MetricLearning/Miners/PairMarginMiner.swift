@@ -18,20 +18,26 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
         self.distance = distance
     }
 
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        let d = try matrix(embeddings, labels: labels, distance: distance)
-        let n = labels.count
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        let d = try inputs.matrix(distance)
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let m = refs.count
         var positive: [IndexPair] = [], negative: [IndexPair] = []
         // Work in "farness" f (distance, or negated similarity): larger is farther.
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         let (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
-        d.storage.withUnsafeBufferPointer { m in
-            for i in 0..<n {
-                for j in 0..<n where j != i {
-                    let f = sign * m[i * n + j]
-                    if labels[i] == labels[j] {
+        d.storage.withUnsafeBufferPointer { matrix in
+            for i in 0..<labels.count {
+                let own = inputs.pairing.selfReference(of: i)
+                for j in 0..<m where j != own {
+                    let f = sign * matrix[i * m + j]
+                    if labels[i] == refs[j] {
                         if f > farPositive { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
                     } else if f < farNegative {
                         negative.append(IndexPair(anchor: Int32(i), other: Int32(j)))

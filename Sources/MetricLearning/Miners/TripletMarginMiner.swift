@@ -41,23 +41,29 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner {
         self.distance = distance
     }
 
-    /// - Complexity: O(N²·D) for the distances, O(N·P·N) comparisons (P positives per
-    ///   anchor), memory O(N²) plus the kept triplets.
+    /// - Complexity: O(N·M·D) for the distances, O(N·P·M) comparisons (P positives per
+    ///   anchor), memory O(N·M) plus the kept triplets.
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        let d = try matrix(embeddings, labels: labels, distance: distance)
-        let n = labels.count
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        let d = try inputs.matrix(distance)
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let m = refs.count
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         var out: [IndexTriplet] = []
-        let groups = LabelGroups(labels)
-        d.storage.withUnsafeBufferPointer { m in
-            for a in 0..<n {
-                let row = a * n
-                for p in groups.members(of: labels[a]) where p != a {
-                    let ap = m[row + p]
-                    for negative in 0..<n where labels[negative] != labels[a] {
-                        let gap = sign * (m[row + negative] - ap)
+        let groups = LabelGroups(refs)
+        d.storage.withUnsafeBufferPointer { matrix in
+            for a in 0..<labels.count {
+                let row = a * m
+                let own = inputs.pairing.selfReference(of: a)
+                for p in groups.members(of: labels[a]) where p != own {
+                    let ap = matrix[row + p]
+                    for negative in 0..<m where refs[negative] != labels[a] {
+                        let gap = sign * (matrix[row + negative] - ap)
                         if type.keeps(gap: gap, margin: margin) {
                             out.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(negative)))
                         }

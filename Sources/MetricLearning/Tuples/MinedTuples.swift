@@ -24,29 +24,14 @@ public enum MinedTuples: Sendable, Equatable {
     ///
     /// - Complexity: O(N²).
     public static func allPairs(labels: [Int]) -> MinedTuples {
-        var positive: [IndexPair] = [], negative: [IndexPair] = []
-        for i in labels.indices {
-            for j in labels.indices where i != j {
-                let pair = IndexPair(anchor: Int32(i), other: Int32(j))
-                if labels[i] == labels[j] { positive.append(pair) } else { negative.append(pair) }
-            }
-        }
-        return .pairs(positive: positive, negative: negative)
+        ReferencePairing(labels: labels, referenceLabels: labels, selfOffset: 0).allPairs()
     }
 
     /// Every triplet (a, p, n) with a ≠ p, labels[a] = labels[p] ≠ labels[n], in lexicographic order.
     ///
     /// - Complexity: O(N³) time and output; mining paths that avoid it exist for large batches.
     public static func allTriplets(labels: [Int]) -> MinedTuples {
-        var triplets: [IndexTriplet] = []
-        for a in labels.indices {
-            for p in labels.indices where p != a && labels[p] == labels[a] {
-                for n in labels.indices where labels[n] != labels[a] {
-                    triplets.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(n)))
-                }
-            }
-        }
-        return .triplets(triplets)
+        ReferencePairing(labels: labels, referenceLabels: labels, selfOffset: 0).allTriplets()
     }
 
     /// The tuples as triplets: pairs sharing an anchor are combined (positive-pair order
