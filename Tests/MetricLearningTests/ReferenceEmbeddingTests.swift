@@ -1,0 +1,98 @@
+import Testing
+@testable import MetricLearning
+
+/// Losses and miners against reference embeddings (PML's `ref_emb`).
+@Suite("Reference embeddings")
+struct ReferenceEmbeddingTests {
+    static var losses: [(String, any MetricLoss<Double>)] { LossGradientTests.metricLosses() }
+    static let x: Tensor<Double> = randomMatrix(14, 5, seed: 31)
+    static let labels = (0..<14).map { ($0 * 5) % 4 }
+
+    /// A copy in a separate buffer: the two-set code paths run, but the result must equal
+    /// the batch against itself once the anchor's own copy is excluded.
+    static func copy(_ t: Tensor<Double>) -> Tensor<Double> { Tensor(uncheckedShape: t.shape, scalars: t.scalars.map { $0 + 0 }) }
+
+    @Test(arguments: 0..<15) func separateCopyOfTheBatchEqualsTheBatchItself(index: Int) throws {
+        let (name, loss) = Self.losses[index]
+        let (x, labels) = (name == "exponential-triplet" ? Self.x * 0.3 : Self.x, Self.labels)
+        let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
+        let (split, gradients) = try valueWithGradient(at: [x, Self.copy(x)]) { v in
+            try loss(LossInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
+        }
+        expectClose([split], [value], atol: 1e-12, rtol: 1e-10, name)
+        expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-10, rtol: 1e-8, name)
+        #expect(gradients[1].scalars.contains { $0 != 0 }, "\(name): references get a gradient")
+    }
+
+    @Test(arguments: 0..<15) func gradientsForEmbeddingsAndReferences(index: Int) throws {
+        let (name, loss) = Self.losses[index]
+        let scale = name == "exponential-triplet" ? 0.3 : 1.0
+        let x = Self.x * scale
+        let refs: Tensor<Double> = randomMatrix(9, 5, seed: 32) * scale
+        let refLabels = (0..<9).map { $0 % 4 }
+        let report = try checkGradients(at: [x, refs]) { v in
+            try loss(v[0], labels: Self.labels, references: v[1], referenceLabels: refLabels)
+        }
+        #expect(report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name): \(report)")
+        let r = try loss.valueWithGradients(embeddings: x, labels: Self.labels, references: refs, referenceLabels: refLabels)
+        #expect(r.embeddingsGradient.shape == [14, 5] && r.referencesGradient.shape == [9, 5])
+    }
+
+    @Test func minersAgainstReferencesMatchBruteForceAndTheSelfCase() throws {
+        let refs: Tensor<Double> = randomMatrix(11, 5, seed: 33)
+        let refLabels = (0..<11).map { $0 % 4 }
+        let miners: [any Miner<Double>] = [
+            BatchHardMiner(), BatchEasyHardMiner(), TripletMarginMiner(margin: 0.4, type: .all), TripletMarginMiner(margin: 0.3, type: .semihard),
+            MultiSimilarityMiner(), PairMarginMiner(positiveMargin: 0.5, negativeMargin: 1.2), DistanceWeightedMiner(nonzeroLossCutoff: 2),
+        ]
+        for miner in miners {
+            // A separate copy with the self offset mines exactly what the batch alone mines.
+            let alone = try miner.mine(Self.x, labels: Self.labels)
+            let viaCopy = try miner.mine(MiningInputs(embeddings: Self.x, labels: Self.labels, references: Self.copy(Self.x),
+                                                      referenceLabels: Self.labels, selfOffset: 0))
+            #expect(alone == viaCopy, "\(type(of: miner))")
+            // Against separate references every index is valid for the loss.
+            let tuples = try miner.mine(Self.x, labels: Self.labels, references: refs, referenceLabels: refLabels)
+            try tuples.validate(batchSize: 14, referenceCount: 11)
+        }
+        let d = try EuclideanDistance<Double>().matrix(Self.x, refs)
+        guard case .triplets(let got) = try TripletMarginMiner<Double>(margin: 0.4, type: .all)
+            .mine(Self.x, labels: Self.labels, references: refs, referenceLabels: refLabels) else { Issue.record("not triplets"); return }
+        var expected: Set<IndexTriplet> = []
+        for a in 0..<14 { for p in 0..<11 where refLabels[p] == Self.labels[a] { for n in 0..<11 where refLabels[n] != Self.labels[a] {
+            if d[a, n] - d[a, p] <= 0.4 { expected.insert(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(n))) }
+        } } }
+        #expect(Set(got) == expected && got.count == expected.count)
+    }
+
+    @Test func fusedTripletReductionAgainstReferences() throws {
+        let refs: Tensor<Double> = randomMatrix(30, 5, seed: 34)
+        let refLabels = (0..<30).map { $0 % 4 }
+        for type in TripletMarginMiner<Double>.TripletType.allCases {
+            let miner = TripletMarginMiner<Double>(margin: 0.3, type: type)
+            let loss = TripletMarginLoss<Double>(margin: 0.3)
+            let (fused, fusedGradients) = try valueWithGradient(at: [Self.x, refs]) { v in
+                try loss(LossInputs(embeddings: v[0], labels: Self.labels, references: v[1], referenceLabels: refLabels), minedBy: miner)
+            }
+            let tuples = try miner.mine(Self.x, labels: Self.labels, references: refs, referenceLabels: refLabels)
+            let r = try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: refs, referenceLabels: refLabels, tuples: tuples)
+            expectClose([fused], [r.value], atol: 1e-12, rtol: 1e-10, "\(type)")
+            expectClose(fusedGradients[0].scalars, r.embeddingsGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(type)")
+            expectClose(fusedGradients[1].scalars, r.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(type)")
+        }
+    }
+
+    @Test func badReferencesThrow() {
+        let loss = TripletMarginLoss<Double>()
+        #expect(throws: MetricLearningError.self) {
+            try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: randomMatrix(4, 3, seed: 1), referenceLabels: [0, 1, 2, 3])
+        }
+        #expect(throws: MetricLearningError.self) {
+            try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: randomMatrix(4, 5, seed: 1), referenceLabels: [0, 1])
+        }
+        #expect(throws: MetricLearningError.self) {
+            try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: randomMatrix(4, 5, seed: 1), referenceLabels: [0, 1, 2, 3],
+                                        tuples: .triplets([IndexTriplet(anchor: 0, positive: 7, negative: 1)]))
+        }
+    }
+}
