@@ -51,12 +51,22 @@
             nr = 4
             run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD2<Scalar>.self)
         }
-        if symmetric {
-            for i in 0..<m {
-                let blockStart = (i / blockRows) * blockRows
-                // Columns whose panel ends at or before the row block's start were skipped.
-                let skippedEnd = Swift.min((blockStart / nr) * nr, i)
-                for j in 0..<skippedEnd { c[i * n + j] = c[j * n + i] }
+        if symmetric { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
+    }
+
+    /// Copies the entries the Gram path skipped (below the diagonal, left of each row
+    /// block's first computed panel) from their transposes, in cache-friendly tiles.
+    static func mirrorSkippedTiles<Scalar>(_ c: UnsafeMutablePointer<Scalar>, n: Int, panelWidth nr: Int) {
+        let tile = 32
+        for i0 in stride(from: 0, to: n, by: tile) {
+            for j0 in stride(from: 0, to: i0 + tile, by: tile) {
+                for i in i0..<Swift.min(i0 + tile, n) {
+                    // Columns whose panel ends at or before the row block's start were skipped.
+                    let skippedEnd = Swift.min(((i / blockRows) * blockRows / nr) * nr, i)
+                    let end = Swift.min(j0 + tile, skippedEnd)
+                    if end <= j0 { continue }
+                    for j in j0..<end { c[i * n + j] = c[j * n + i] }
+                }
             }
         }
     }
