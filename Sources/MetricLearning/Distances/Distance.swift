@@ -63,6 +63,15 @@ extension Distance {
         count * 4 < (x.shape.first ?? 0) * (y.shape.first ?? 0)
     }
 
+    /// Dot products of prepared rows for the given pairs: sparse when few, else gathered from the matrix.
+    func dotProductValues(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+        guard prefersPairs(count: rows.count, x, y) else {
+            return matrix(x, y).gatheringElements(rows: rows, columns: columns)
+        }
+        let (px, py) = preparedPairs(x, y)
+        return pairDotProducts(px, py, rows: rows, columns: columns)
+    }
+
     /// The sparse values of `x` against `y`, prepared (normalised) once when they are one variable.
     func preparedPairs(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> (Variable<Scalar>, Variable<Scalar>) {
         let px = prepare(x)

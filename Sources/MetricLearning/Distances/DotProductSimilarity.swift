@@ -20,10 +20,6 @@ public struct DotProductSimilarity<Scalar: TensorScalar>: Distance {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func values(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-        guard prefersPairs(count: rows.count, x, y) else {
-            return matrix(x, y).gatheringElements(rows: rows, columns: columns)
-        }
-        let (px, py) = preparedPairs(x, y)
-        return pairDotProducts(px, py, rows: rows, columns: columns)
+        dotProductValues(x, against: y, rows: rows, columns: columns)
     }
 }

@@ -27,32 +27,27 @@ extension Tensor {
     }
 
     /// Samples of 𝒩(mean, standardDeviation²), reproducible for a seed on every platform.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func randomNormal(
         shape: [Int], mean: Scalar = 0, standardDeviation: Scalar = 1, seed: UInt64
     ) throws -> Tensor {
-        try validate(shape: shape)
-        var generator = SeededRandomGenerator(seed: seed)
-        let n = shape.reduce(1, *)
-        var values = [Scalar]()
-        values.reserveCapacity(n)
-        for _ in 0..<n { values.append(mean + standardDeviation * Scalar(generator.nextNormal())) }
-        return Tensor(uncheckedShape: shape, scalars: values)
+        try sampled(shape: shape, seed: seed) { mean + standardDeviation * Scalar($0.nextNormal()) }
     }
 
     /// Samples of the uniform distribution on [lower, upper), reproducible for a seed.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func randomUniform(
         shape: [Int], lower: Scalar = 0, upper: Scalar = 1, seed: UInt64
     ) throws -> Tensor {
+        try sampled(shape: shape, seed: seed) { lower + (upper - lower) * Scalar($0.nextUnitInterval()) }
+    }
+
+    /// A tensor of `shape` filled in row-major order by `draw` from a generator seeded with `seed`.
+    static func sampled(shape: [Int], seed: UInt64, _ draw: (inout SeededRandomGenerator) -> Scalar) throws -> Tensor {
         try validate(shape: shape)
         var generator = SeededRandomGenerator(seed: seed)
         let n = shape.reduce(1, *)
         var values = [Scalar]()
         values.reserveCapacity(n)
-        for _ in 0..<n { values.append(lower + (upper - lower) * Scalar(generator.nextUnitInterval())) }
+        for _ in 0..<n { values.append(draw(&generator)) }
         return Tensor(uncheckedShape: shape, scalars: values)
     }
 
