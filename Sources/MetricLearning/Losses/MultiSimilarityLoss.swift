@@ -44,11 +44,9 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss {
         let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
         for p in positive { positiveMask[Int(p.anchor) * m + Int(p.other)] = true }
         for p in negative { negativeMask[Int(p.anchor) * m + Int(p.other)] = true }
-        let matrix = inputs.matrix(distance)
         // For a distance, "closer" flips sign: the exponents use base − d and d − base.
-        let fromBase = distance.isSimilarity ? matrix - base : base - matrix
-        let positiveTerms = (-alpha * fromBase).logSumExp(alongAxis: 1, mask: positiveMask, includingZero: true) / alpha
-        let negativeTerms = (beta * fromBase).logSumExp(alongAxis: 1, mask: negativeMask, includingZero: true) / beta
-        return try reducer.reduce(positiveTerms + negativeTerms).checked()
+        let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: positiveMask, negativeMask: negativeMask,
+                                               alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
+        return try reducer.reduce(terms).checked()
     }
 }
