@@ -13,9 +13,19 @@ public func matmul<Scalar: TensorScalar>(
         return Variable.record([a]) {
             let out = try matmul(av, av, transposeB: true)
             return (out, { g in
-                let n = g.shape[0]
+                let n = g.shape[0], tile = 32
                 var symmetric = g.storage
-                for i in 0..<n { for j in 0..<n { symmetric[i * n + j] += g.storage[j * n + i] } }
+                g.storage.withUnsafeBufferPointer { gp in
+                    symmetric.withUnsafeMutableBufferPointer { sp in
+                        for i0 in stride(from: 0, to: n, by: tile) {
+                            for j0 in stride(from: 0, to: n, by: tile) {
+                                for i in i0..<Swift.min(i0 + tile, n) {
+                                    for j in j0..<Swift.min(j0 + tile, n) { sp[i * n + j] += gp[j * n + i] }
+                                }
+                            }
+                        }
+                    }
+                }
                 return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: symmetric), av)]
             })
         }

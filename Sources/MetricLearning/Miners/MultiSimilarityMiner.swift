@@ -28,22 +28,25 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner {
         // Work in "closeness" c (similarity, or negated distance): larger is closer.
         let sign: Scalar = distance.isSimilarity ? 1 : -1
         var positive: [IndexPair] = [], negative: [IndexPair] = []
-        for a in 0..<labels.count {
-            let own = inputs.pairing.selfReference(of: a)
-            var leastClosePositive = Scalar.infinity, closestNegative = -Scalar.infinity
-            for j in 0..<m where j != own {
-                let c = sign * d.storage[a * m + j]
-                if refs[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
-                else { closestNegative = Swift.max(closestNegative, c) }
-            }
-            guard leastClosePositive < .infinity, closestNegative > -.infinity else { continue }
-            for j in 0..<m where j != own {
-                let c = sign * d.storage[a * m + j]
-                let pair = IndexPair(anchor: Int32(a), other: Int32(j))
-                if refs[j] == labels[a] {
-                    if c - epsilon < closestNegative { positive.append(pair) }
-                } else if c + epsilon > leastClosePositive {
-                    negative.append(pair)
+        d.storage.withUnsafeBufferPointer { matrix in
+            for a in 0..<labels.count {
+                let own = inputs.pairing.selfReference(of: a)
+                let row = matrix.baseAddress! + a * m
+                var leastClosePositive = Scalar.infinity, closestNegative = -Scalar.infinity
+                for j in 0..<m where j != own {
+                    let c = sign * row[j]
+                    if refs[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
+                    else { closestNegative = Swift.max(closestNegative, c) }
+                }
+                guard leastClosePositive < .infinity, closestNegative > -.infinity else { continue }
+                for j in 0..<m where j != own {
+                    let c = sign * row[j]
+                    let pair = IndexPair(anchor: Int32(a), other: Int32(j))
+                    if refs[j] == labels[a] {
+                        if c - epsilon < closestNegative { positive.append(pair) }
+                    } else if c + epsilon > leastClosePositive {
+                        negative.append(pair)
+                    }
                 }
             }
         }
