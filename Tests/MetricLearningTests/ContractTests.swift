@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Runs the copy of `../shared/contract/main.swift` (the `contract-check` executable, built
+/// Runs the copy of the shared consumer contract (the `contract-check` executable, built
 /// with a plain `import MetricLearning`) and expects it to hold.
 @Suite("Public contract")
 struct ContractTests {
