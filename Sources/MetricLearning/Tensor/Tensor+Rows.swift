@@ -59,18 +59,23 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, 
         x.storage.withUnsafeBufferPointer { px in
             y.storage.withUnsafeBufferPointer { py in
                 for i in 0..<xs.count {
+                    let row = p.baseAddress! + i * n
+                    let xi = xs[i]
+                    var lowest = Scalar.infinity
                     for j in 0..<n {
-                        let fast = xs[i] + ys[j] - 2 * p[i * n + j]
-                        if fast > cancellation * (xs[i] + ys[j]) {
-                            p[i * n + j] = fast
-                        } else {
-                            var exact: Scalar = 0
-                            for k in 0..<width {
-                                let d = px[i * width + k] - py[j * width + k]
-                                exact += d * d
-                            }
-                            p[i * n + j] = exact
+                        let fast = xi + ys[j] - 2 * row[j]
+                        row[j] = fast
+                        lowest = Swift.min(lowest, fast - cancellation * (xi + ys[j]))
+                    }
+                    // Rarely needed: recompute entries that lost their digits.
+                    guard lowest <= 0 else { continue }
+                    for j in 0..<n where row[j] <= cancellation * (xi + ys[j]) {
+                        var exact: Scalar = 0
+                        for k in 0..<width {
+                            let d = px[i * width + k] - py[j * width + k]
+                            exact += d * d
                         }
+                        row[j] = exact
                     }
                 }
             }
