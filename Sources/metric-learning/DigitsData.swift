@@ -6,10 +6,8 @@ enum DigitsData {
     /// The data set: bundled digits scaled to [0, 1], or the CSV at `path` as given.
     static func load(path: String?) throws -> LabeledDataset<Float> {
         if let path {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw DemoError("cannot read data file '\(path)'")
-            }
-            return try DatasetLoader.csv(text)
+            guard FileManager.default.isReadableFile(atPath: path) else { throw DemoError("cannot read data file '\(path)'") }
+            return try DatasetLoader.csv(path: path)
         }
         guard let url = Bundle.module.url(forResource: "digits", withExtension: "csv"),
               let text = try? String(contentsOf: url, encoding: .utf8) else {

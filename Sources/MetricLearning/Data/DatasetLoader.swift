@@ -72,6 +72,19 @@ public enum DatasetLoader {
     }
 }
 
+extension DatasetLoader {
+    /// Reads a CSV file (see `csv(_:labelColumn:scale:)`).
+    /// - Throws: `MetricLearningError` naming the path when it cannot be read, or the line of a malformed row.
+    public static func csv<Scalar: TensorScalar>(path: String, labelColumn: Int? = nil, scale: Scalar = 1) throws -> LabeledDataset<Scalar> {
+        try csv(String(decoding: FileReader.bytes(atPath: path), as: UTF8.self), labelColumn: labelColumn, scale: scale)
+    }
+
+    /// Reads MNIST-format IDX files, for example `train-images-idx3-ubyte` and `train-labels-idx1-ubyte`.
+    public static func idx<Scalar: TensorScalar>(imagesPath: String, labelsPath: String, scale: Scalar = 1) throws -> LabeledDataset<Scalar> {
+        try idx(images: FileReader.bytes(atPath: imagesPath), labels: FileReader.bytes(atPath: labelsPath), scale: scale)
+    }
+}
+
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and carriage returns.
     func trimmingWhitespace() -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MetricLearning
 
@@ -31,6 +32,21 @@ struct DatasetLoaderTests {
         #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: Array(images.prefix(20)), labels: labels) }
         #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: images, labels: [0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3]) }
         #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: labels, labels: labels) }
+    }
+
+    @Test func filesWrittenByTheTest() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loader-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = directory.appendingPathComponent("d.csv"), images = directory.appendingPathComponent("i.idx"), labels = directory.appendingPathComponent("l.idx")
+        try "0.5,1.5,2\n2.5,3.5,0\n".write(to: csv, atomically: true, encoding: .utf8)
+        try Data([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 3, 10, 20, 30]).write(to: images)
+        try Data([0, 0, 8, 1, 0, 0, 0, 1, 9]).write(to: labels)
+        let fromCsv: LabeledDataset<Double> = try DatasetLoader.csv(path: csv.path)
+        #expect(fromCsv.labels == [2, 0] && fromCsv.features.scalars == [0.5, 1.5, 2.5, 3.5])
+        let fromIdx: LabeledDataset<Float> = try DatasetLoader.idx(imagesPath: images.path, labelsPath: labels.path)
+        #expect(fromIdx.labels == [9] && fromIdx.features.scalars == [10, 20, 30])
+        #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.csv(path: directory.appendingPathComponent("none").path) }
     }
 
     @Test func seededSplit() throws {
