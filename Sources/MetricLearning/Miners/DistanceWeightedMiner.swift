@@ -70,29 +70,40 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
         return .triplets(out)
     }
 
-    /// The unnormalised sampling weight of every (anchor, candidate) pair, row-major.
+    /// The unnormalised sampling weight of every (anchor, reference) pair, row-major: zero
+    /// for same-label references and those at or beyond `nonzeroLossCutoff`.
+    ///
+    /// Log-weights are shifted by each row's maximum before exponentiating (PML shifts by
+    /// the global maximum); draws are proportional within a row, so the distribution is
+    /// the same, and no row underflows to all zeros.
     func negativeWeights(_ inputs: MiningInputs<Scalar>) throws -> [Double] {
         let d = try inputs.matrix(EuclideanDistance<Scalar>())
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let (rows, n) = (labels.count, refs.count)
         let dimension = Double(inputs.embeddings.shape[1])
-        var logWeights = [Double](repeating: -.infinity, count: rows * n)
-        var largest = -Double.infinity
-        for i in 0..<rows {
-            for j in 0..<n {
-                let raw = j == inputs.pairing.selfReference(of: i) ? Double(d.storage[i * n + j]) + 1 : Double(d.storage[i * n + j])
-                let clamped = Swift.max(raw, Double(cutoff))
-                let lw = (2 - dimension) * Double.log(clamped)
-                    - ((dimension - 3) / 2) * Double.log(Swift.max(1 - 0.25 * clamped * clamped, 1e-8))
-                logWeights[i * n + j] = lw
-                if lw.isFinite { largest = Swift.max(largest, lw) }
-            }
-        }
+        let (lower, upper) = (Double(cutoff), Double(nonzeroLossCutoff))
         var weights = [Double](repeating: 0, count: rows * n)
-        for i in 0..<rows {
-            for j in 0..<n where labels[i] != refs[j] && Double(d.storage[i * n + j]) < Double(nonzeroLossCutoff) {
-                let w = Double.exp(logWeights[i * n + j] - largest)
-                weights[i * n + j] = w.isFinite ? w : 0
+        var candidates: [Int] = [], logWeights: [Double] = []
+        d.storage.withUnsafeBufferPointer { matrix in
+            for i in 0..<rows {
+                candidates.removeAll(keepingCapacity: true)
+                logWeights.removeAll(keepingCapacity: true)
+                var largest = -Double.infinity
+                for j in 0..<n where labels[i] != refs[j] {
+                    let distance = Double(matrix[i * n + j])
+                    guard distance < upper else { continue }
+                    let clamped = Swift.max(distance, lower)
+                    let lw = (2 - dimension) * Double.log(clamped)
+                        - ((dimension - 3) / 2) * Double.log(Swift.max(1 - 0.25 * clamped * clamped, 1e-8))
+                    candidates.append(j)
+                    logWeights.append(lw)
+                    if lw.isFinite { largest = Swift.max(largest, lw) }
+                }
+                guard largest.isFinite else { continue }
+                for (k, j) in candidates.enumerated() {
+                    let w = Double.exp(logWeights[k] - largest)
+                    weights[i * n + j] = w.isFinite ? w : 0
+                }
             }
         }
         return weights
