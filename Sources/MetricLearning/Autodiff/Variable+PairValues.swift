@@ -53,9 +53,7 @@ extension Variable {
                     for t in 0..<rows.count {
                         let a = px.baseAddress! + rows[t] * d, b = py.baseAddress! + columns[t] * d
                         if squaredDistance {
-                            var sum: Scalar = 0
-                            for k in 0..<d { let diff = a[k] - b[k]; sum += diff * diff }
-                            out[t] = sum
+                            out[t] = Reductions.squaredDistance(a, b, d)
                         } else {
                             out[t] = Reductions.dot(a, b, d)
                         }

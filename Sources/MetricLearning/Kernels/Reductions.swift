@@ -37,4 +37,21 @@
         while i < n { s += a[i] * b[i]; i += 1 }
         return s
     }
+
+    /// Σ (a[i] − b[i])² for i in 0..<n.
+    @inlinable @inline(__always)
+    static func squaredDistance<Scalar: TensorScalar>(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
+        var acc = SIMD8<Scalar>()
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            let diff = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+                - rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            acc += diff * diff
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { let diff = a[i] - b[i]; s += diff * diff; i += 1 }
+        return s
+    }
 }

@@ -77,31 +77,32 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
     /// the global maximum); draws are proportional within a row, so the distribution is
     /// the same, and no row underflows to all zeros.
     func negativeWeights(_ inputs: MiningInputs<Scalar>) throws -> [Double] {
-        let d = try inputs.matrix(EuclideanDistance<Scalar>())
+        // Squared distances suffice: ln d = ½ ln d², and the cutoffs compare squared.
+        let d = try inputs.matrix(EuclideanDistance<Scalar>(squared: true))
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let (rows, n) = (labels.count, refs.count)
-        let dimension = Double(inputs.embeddings.shape[1])
-        let (lower, upper) = (Double(cutoff), Double(nonzeroLossCutoff))
+        let dimension = Scalar(inputs.embeddings.shape[1])
+        let (lower, upper) = (cutoff * cutoff, nonzeroLossCutoff * nonzeroLossCutoff)
         var weights = [Double](repeating: 0, count: rows * n)
-        var candidates: [Int] = [], logWeights: [Double] = []
+        var candidates: [Int] = [], logWeights: [Scalar] = []
         d.storage.withUnsafeBufferPointer { matrix in
             for i in 0..<rows {
                 candidates.removeAll(keepingCapacity: true)
                 logWeights.removeAll(keepingCapacity: true)
-                var largest = -Double.infinity
+                var largest = -Scalar.infinity
                 for j in 0..<n where labels[i] != refs[j] {
-                    let distance = Double(matrix[i * n + j])
-                    guard distance < upper else { continue }
-                    let clamped = Swift.max(distance, lower)
-                    let lw = (2 - dimension) * Double.log(clamped)
-                        - ((dimension - 3) / 2) * Double.log(Swift.max(1 - 0.25 * clamped * clamped, 1e-8))
+                    let squared = matrix[i * n + j]
+                    guard squared < upper else { continue }
+                    let clamped = Swift.max(squared, lower)
+                    let lw = (2 - dimension) / 2 * Scalar.log(clamped)
+                        - ((dimension - 3) / 2) * Scalar.log(Swift.max(1 - Scalar(0.25) * clamped, Scalar(1e-8)))
                     candidates.append(j)
                     logWeights.append(lw)
                     if lw.isFinite { largest = Swift.max(largest, lw) }
                 }
                 guard largest.isFinite else { continue }
                 for (k, j) in candidates.enumerated() {
-                    let w = Double.exp(logWeights[k] - largest)
+                    let w = Double(Scalar.exp(logWeights[k] - largest))
                     weights[i * n + j] = w.isFinite ? w : 0
                 }
             }
