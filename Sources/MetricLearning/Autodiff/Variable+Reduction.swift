@@ -83,8 +83,11 @@ extension Variable {
     func totalExtremum(largest: Bool) -> Variable {
         let x = value
         return Variable.record([self]) {
-            let index = largest ? x.storage.indices.max(by: { x.storage[$0] < x.storage[$1] || (x.storage[$0] == x.storage[$1] && $0 > $1) })
-                                : x.storage.indices.min(by: { x.storage[$0] < x.storage[$1] || (x.storage[$0] == x.storage[$1] && $0 < $1) })
+            // The first extreme element gets the gradient.
+            var index: Int?
+            for (i, v) in x.storage.enumerated() where index == nil || (largest ? v > x.storage[index!] : v < x.storage[index!]) {
+                index = i
+            }
             let out = index.map { Tensor(x.storage[$0]) } ?? Tensor(largest ? -.infinity : .infinity)
             return (out, { g in
                 var grad = [Scalar](repeating: 0, count: x.count)

@@ -22,8 +22,8 @@
         let n = referenceLabels.count, pairCount = anchors.count
         let scale = 4 * k, offset = 2 * (1 + k)
         // The columns each label's anchors sum over: every differently labelled row.
-        var negatives = LabelGroups([])
-        for label in Set(labels) { negatives.rows[label] = (0..<n).filter { referenceLabels[$0] != label } }
+        var negativesOf: [Int: [Int]] = [:]
+        for label in Set(labels) { negativesOf[label] = (0..<n).filter { referenceLabels[$0] != label } }
         /// The exponent of pair t at reference column j.
         @inline(__always) func exponent(_ ap: UnsafePointer<Scalar>, _ pp: UnsafePointer<Scalar>, _ t: Int, _ j: Int) -> Scalar {
             scale * (ap[anchors[t] * n + j] + pp[positives[t] * n + j]) - offset * cv.storage[t]
@@ -40,7 +40,7 @@
                     parallelFor(chunks, work: pairCount * n * 8) { chunk in
                         var e = [Scalar](repeating: 0, count: n)
                         for t in stride(from: chunk, to: pairCount, by: chunks) {
-                            let columns = negatives.members(of: labels[anchors[t]])
+                            let columns = negativesOf[labels[anchors[t]]] ?? []
                             var m: Scalar = 0
                             for (i, j) in columns.enumerated() {
                                 e[i] = exponent(ap, pp, t, j)
@@ -71,7 +71,7 @@
                                 var gradP = [Scalar](repeating: 0, count: pv.count)
                                 var e = [Scalar](repeating: 0, count: n)
                                 for t in stride(from: chunk, to: pairCount, by: chunks) where g.storage[t] != 0 {
-                                    let columns = negatives.members(of: labels[anchors[t]])
+                                    let columns = negativesOf[labels[anchors[t]]] ?? []
                                     let (ra, rp) = (anchors[t] * n, positives[t] * n)
                                     for (i, j) in columns.enumerated() { e[i] = exponent(ap, pp, t, j) - lse[t] }
                                     e.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: columns.count) }

@@ -1,9 +1,11 @@
 /// The batch rows of each label, in increasing order.
 @usableFromInline struct LabelGroups {
-    @usableFromInline var rows: [Int: [Int]] = [:]
+    @usableFromInline let rows: [Int: [Int]]
 
     @usableFromInline init(_ labels: [Int]) {
+        var rows: [Int: [Int]] = [:]
         for (i, label) in labels.enumerated() { rows[label, default: []].append(i) }
+        self.rows = rows
     }
 
     /// The rows carrying `label`.

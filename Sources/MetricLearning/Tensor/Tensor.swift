@@ -7,13 +7,8 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, Sendable, CustomStringCon
     /// The extent of each axis, outermost first.
     public private(set) var shape: [Int]
     /// The elements in row-major order; `scalars.count` is the product of `shape`.
-    public var scalars: [Scalar] {
-        get { storage }
-        set {
-            precondition(newValue.count == storage.count, "Tensor.scalars: replacing \(storage.count) scalars with \(newValue.count)")
-            storage = newValue
-        }
-    }
+    /// (Build a new tensor, or use the subscript, to change them.)
+    public var scalars: [Scalar] { storage }
     @usableFromInline var storage: [Scalar]
 
     /// Creates a tensor from a shape and its row-major scalars.

@@ -52,7 +52,7 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
                 let vHat = second[i][j] / correction2
                 p[j] -= learningRate * mHat / (vHat.squareRoot() + epsilon)
             }
-            parameters[i].scalars = p
+            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
         }
     }
 }

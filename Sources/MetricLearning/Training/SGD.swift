@@ -35,7 +35,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
                 }
                 p[j] -= learningRate * g
             }
-            parameters[i].scalars = p
+            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
         }
     }
 }
