@@ -7,6 +7,12 @@
         anchors = pairs.map { Int($0.anchor) }
         others = pairs.map { Int($0.other) }
     }
+
+    /// Adds one pair.
+    @usableFromInline mutating func append(_ pair: IndexPair) {
+        anchors.append(Int(pair.anchor))
+        others.append(Int(pair.other))
+    }
 }
 
 /// Index columns of triplets, ready for `gatheringElements`.

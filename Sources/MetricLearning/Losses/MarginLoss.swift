@@ -45,17 +45,22 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss {
         guard beta.value.count == 1 else {
             throw MetricLearningError(.shapeMismatch, "beta must hold one scalar, got shape \(beta.shape)")
         }
-        let t = TripletColumns((tuples ?? inputs.pairing.allTriplets()).asTriplets())
-        let values = inputs.values(distance, rows: t.anchors + t.anchors, columns: t.positives + t.negatives)
-        let ap = values.elements(in: 0..<t.count)
-        let an = values.elements(in: t.count..<(2 * t.count))
+        // Each triplet's two terms depend on one pair each: sum over distinct pairs, each
+        // weighted by the number of triplets it appears in (O(N²) pairs, not O(N³) triplets).
+        let pairs = WeightedPairs<Scalar>.of(tuples, pairing: inputs.pairing)
+        let count = pairs.positive.anchors.count
+        let values = inputs.values(distance, rows: pairs.positive.anchors + pairs.negative.anchors,
+                                   columns: pairs.positive.others + pairs.negative.others)
+        let ap = values.elements(in: 0..<count)
+        let an = values.elements(in: count..<(count + pairs.negative.anchors.count))
         let b = beta.reshaped(to: [])
-        let positiveTerms = (distance.isSimilarity ? b - ap : ap - b) + margin
-        let negativeTerms = (distance.isSimilarity ? an - b : b - an) + margin
-        let positive = positiveTerms.relu(), negative = negativeTerms.relu()
-        let active = (positive.value.scalars + negative.value.scalars).reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        let total = positive.sum() + negative.sum()
-        return try (active == 0 ? total * 0 : total / Scalar(active)).checked()
+        let positive = ((distance.isSimilarity ? b - ap : ap - b) + margin).relu()
+        let negative = ((distance.isSimilarity ? an - b : b - an) + margin).relu()
+        var active: Scalar = 0
+        for (v, w) in zip(positive.value.scalars, pairs.positiveWeights) where v > 0 { active += w }
+        for (v, w) in zip(negative.value.scalars, pairs.negativeWeights) where v > 0 { active += w }
+        let total = (positive * Variable(Tensor(pairs.positiveWeights))).sum() + (negative * Variable(Tensor(pairs.negativeWeights))).sum()
+        return try (active == 0 ? total * 0 : total / active).checked()
     }
 
     /// The value and the gradients with respect to the embeddings and to β.
