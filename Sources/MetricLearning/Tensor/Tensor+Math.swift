@@ -14,7 +14,17 @@ extension Tensor {
     /// √x elementwise.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func squareRoot() -> Tensor { map { $0.squareRoot() } }
+    public func squareRoot() -> Tensor {
+        let n = count
+        let out = [Scalar](unsafeUninitializedCapacity: n) { buffer, initialized in
+            storage.withUnsafeBufferPointer { src in
+                let (from, to) = (src.baseAddress!, buffer.baseAddress!)
+                for i in 0..<n { to[i] = from[i].squareRoot() }
+            }
+            initialized = n
+        }
+        return Tensor(uncheckedShape: shape, scalars: out)
+    }
     /// |x| elementwise.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
