@@ -13,20 +13,7 @@ public func matmul<Scalar: TensorScalar>(
         return Variable.record([a]) {
             let out = try matmul(av, av, transposeB: true)
             return (out, { g in
-                let n = g.shape[0], tile = 32
-                var symmetric = g.storage
-                g.storage.withUnsafeBufferPointer { gp in
-                    symmetric.withUnsafeMutableBufferPointer { sp in
-                        for i0 in stride(from: 0, to: n, by: tile) {
-                            for j0 in stride(from: 0, to: n, by: tile) {
-                                for i in i0..<Swift.min(i0 + tile, n) {
-                                    for j in j0..<Swift.min(j0 + tile, n) { sp[i * n + j] += gp[j * n + i] }
-                                }
-                            }
-                        }
-                    }
-                }
-                return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: symmetric), av)]
+                return [try? matmul(PairwiseDistancePullback.symmetrized(g), av)]
             })
         }
     }
@@ -117,30 +104,12 @@ public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y
 
 /// Differentiable squared Euclidean distances ‖x_i − y_j‖².
 ///
-/// Pullback: ∂x_i = 2(x_i Σⱼ gᵢⱼ − Σⱼ gᵢⱼ y_j), ∂y_j = 2(y_j Σᵢ gᵢⱼ − Σᵢ gᵢⱼ x_i).
+/// Pullback: ∂x_i = 2(x_i Σⱼ gᵢⱼ − Σⱼ gᵢⱼ y_j), ∂y_j = 2(y_j Σᵢ gᵢⱼ − Σᵢ gᵢⱼ x_i); for a
+/// batch against itself, one product with g + gᵀ.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
-    let xv = x.value, yv = y.value
-    let needX = x.isTracked, needY = y.isTracked
-    return Variable.record([x, y]) {
-        let out = try pairwiseSquaredDistances(xv, yv)
-        return (out, { g in
-            func side(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool) -> Tensor<Scalar>? {
-                guard let weights = try? g.sum(alongAxis: transposeG ? 0 : 1),
-                      let mixed = try? matmul(g, other, transposeA: transposeG) else { return nil }
-                let (r, c) = (own.shape[0], own.shape[1])
-                var grad = own.storage
-                for i in 0..<r {
-                    let w = weights.storage[i]
-                    for j in 0..<c { grad[i * c + j] = 2 * (grad[i * c + j] * w - mixed.storage[i * c + j]) }
-                }
-                return Tensor(uncheckedShape: own.shape, scalars: grad)
-            }
-            return [needX ? side(xv, yv, g, transposeG: false) : nil,
-                    needY ? side(yv, xv, g, transposeG: true) : nil]
-        })
-    }
+    PairwiseDistancePullback.record(x, y, root: false)
 }
 
 /// Differentiable Euclidean distances ‖x_i − y_j‖; the gradient at distance 0 is 0
@@ -148,5 +117,62 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
-    pairwiseSquaredDistances(x, y).squareRoot()
+    PairwiseDistancePullback.record(x, y, root: true)
+}
+
+/// The pairwise (squared) distance operation and its pullback, shared by both forms.
+@usableFromInline enum PairwiseDistancePullback {
+    @usableFromInline static func record<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, root: Bool) -> Variable<Scalar> {
+        let xv = x.value, yv = y.value
+        let same = x.isTracked && x.isSameVariable(as: y)
+        let needX = x.isTracked, needY = y.isTracked && !same
+        return Variable.record(same ? [x] : [x, y]) {
+            var out = try pairwiseSquaredDistances(xv, yv)
+            if root { out.formSquareRoot() }
+            return (out, { g in
+                var gs = g
+                if root {
+                    // d = √s: ∂s = g / 2d, and 0 where d = 0.
+                    gs.storage.withUnsafeMutableBufferPointer { gp in
+                        out.storage.withUnsafeBufferPointer { dp in
+                            for i in 0..<gp.count { gp[i] = dp[i] > 0 ? gp[i] / (2 * dp[i]) : 0 }
+                        }
+                    }
+                }
+                if same { return [side(xv, xv, symmetrized(gs), transposeG: false)] }
+                return [needX ? side(xv, yv, gs, transposeG: false) : nil, needY ? side(yv, xv, gs, transposeG: true) : nil]
+            })
+        }
+    }
+
+    /// 2(own_i Σ gᵢ − (g·other)_i) over the rows of `own` (g transposed for the right operand).
+    static func side<Scalar: TensorScalar>(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool) -> Tensor<Scalar>? {
+        guard let weights = try? g.sum(alongAxis: transposeG ? 0 : 1),
+              let mixed = try? matmul(g, other, transposeA: transposeG) else { return nil }
+        let (r, c) = (own.shape[0], own.shape[1])
+        var grad = own.storage
+        for i in 0..<r {
+            let w = weights.storage[i]
+            for j in 0..<c { grad[i * c + j] = 2 * (grad[i * c + j] * w - mixed.storage[i * c + j]) }
+        }
+        return Tensor(uncheckedShape: own.shape, scalars: grad)
+    }
+
+    /// g + gᵀ of a square matrix, in cache-friendly tiles.
+    @usableFromInline static func symmetrized<Scalar: TensorScalar>(_ g: Tensor<Scalar>) -> Tensor<Scalar> {
+        let n = g.shape[0], tile = 32
+        var symmetric = g.storage
+        g.storage.withUnsafeBufferPointer { gp in
+            symmetric.withUnsafeMutableBufferPointer { sp in
+                for i0 in stride(from: 0, to: n, by: tile) {
+                    for j0 in stride(from: 0, to: n, by: tile) {
+                        for i in i0..<Swift.min(i0 + tile, n) {
+                            for j in j0..<Swift.min(j0 + tile, n) { sp[i * n + j] += gp[j * n + i] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedShape: g.shape, scalars: symmetric)
+    }
 }

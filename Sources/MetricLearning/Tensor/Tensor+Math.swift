@@ -25,6 +25,12 @@ extension Tensor {
         }
         return Tensor(uncheckedShape: shape, scalars: out)
     }
+    /// Replaces every element by its square root, in place.
+    @usableFromInline mutating func formSquareRoot() {
+        storage.withUnsafeMutableBufferPointer { p in
+            for i in 0..<p.count { p[i] = p[i].squareRoot() }
+        }
+    }
     /// |x| elementwise.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -89,5 +89,7 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairwiseDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-    try pairwiseSquaredDistances(x, y).squareRoot()
+    var distances = try pairwiseSquaredDistances(x, y)
+    distances.formSquareRoot()
+    return distances
 }
