@@ -22,3 +22,19 @@ import Dispatch
 
 /// Below this many scalar operations a kernel stays on the calling thread.
 @usableFromInline let parallelWorkThreshold = 1 << 18
+
+/// Splits `0..<count` into `chunks` contiguous ranges (a split that never depends on the
+/// threads), runs `body` on each in parallel when `work` is large enough, and returns
+/// the results in range order — so concatenating them gives the sequential result.
+@usableFromInline func parallelRanges<Result>(_ count: Int, chunks: Int = 16, work: Int, _ body: (Range<Int>) -> Result) -> [Result] {
+    let parts = Swift.max(1, Swift.min(chunks, count))
+    var results = [Result?](repeating: nil, count: parts)
+    results.withUnsafeMutableBufferPointer { slots in
+        nonisolated(unsafe) let slots = slots
+        parallelFor(parts, work: work) { part in
+            let lower = count * part / parts, upper = count * (part + 1) / parts
+            slots[part] = body(lower..<upper)
+        }
+    }
+    return results.map { $0! }
+}

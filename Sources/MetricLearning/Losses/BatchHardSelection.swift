@@ -11,28 +11,33 @@
     ) -> [IndexTriplet] {
         let (labels, refs) = (pairing.labels, pairing.referenceLabels)
         let m = refs.count
-        var out: [IndexTriplet] = []
-        matrix.storage.withUnsafeBufferPointer { d in
-            for a in 0..<labels.count {
-                var hardestPositive = -1, hardestNegative = -1
-                var positiveValue: Scalar = 0, negativeValue: Scalar = 0
-                let own = pairing.selfReference(of: a)
-                for j in 0..<m where j != own {
-                    let value = d[a * m + j]
-                    if refs[j] == labels[a] {
-                        // Harder positive: farther (smaller similarity).
-                        if hardestPositive < 0 || (isSimilarity ? value < positiveValue : value > positiveValue) {
-                            hardestPositive = j; positiveValue = value
+        let parts = matrix.storage.withUnsafeBufferPointer { d in
+            nonisolated(unsafe) let d = d
+            return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> [IndexTriplet] in
+                var out: [IndexTriplet] = []
+                for a in anchors {
+                    var hardestPositive = -1, hardestNegative = -1
+                    var positiveValue: Scalar = 0, negativeValue: Scalar = 0
+                    let own = pairing.selfReference(of: a)
+                    for j in 0..<m where j != own {
+                        let value = d[a * m + j]
+                        if refs[j] == labels[a] {
+                            // Harder positive: farther (smaller similarity).
+                            if hardestPositive < 0 || (isSimilarity ? value < positiveValue : value > positiveValue) {
+                                hardestPositive = j; positiveValue = value
+                            }
+                        } else if hardestNegative < 0 || (isSimilarity ? value > negativeValue : value < negativeValue) {
+                            hardestNegative = j; negativeValue = value
                         }
-                    } else if hardestNegative < 0 || (isSimilarity ? value > negativeValue : value < negativeValue) {
-                        hardestNegative = j; negativeValue = value
+                    }
+                    if hardestPositive >= 0 && hardestNegative >= 0 {
+                        out.append(IndexTriplet(anchor: Int32(a), positive: Int32(hardestPositive), negative: Int32(hardestNegative)))
                     }
                 }
-                if hardestPositive >= 0 && hardestNegative >= 0 {
-                    out.append(IndexTriplet(anchor: Int32(a), positive: Int32(hardestPositive), negative: Int32(hardestNegative)))
-                }
+                return out
             }
         }
+        let out = parts.flatMap { $0 }
         return out
     }
 }

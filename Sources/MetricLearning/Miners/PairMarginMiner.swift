@@ -28,23 +28,29 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
         let d = try inputs.matrix(distance)
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
-        var positive: [IndexPair] = [], negative: [IndexPair] = []
         // Work in "farness" f (distance, or negated similarity): larger is farther.
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         let (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
-        d.storage.withUnsafeBufferPointer { matrix in
-            for i in 0..<labels.count {
-                let own = inputs.pairing.selfReference(of: i)
-                for j in 0..<m where j != own {
-                    let f = sign * matrix[i * m + j]
-                    if labels[i] == refs[j] {
-                        if f > farPositive { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
-                    } else if f < farNegative {
-                        negative.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+        let pairing = inputs.pairing
+        let parts = d.storage.withUnsafeBufferPointer { matrix in
+            nonisolated(unsafe) let matrix = matrix
+            return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> ([IndexPair], [IndexPair]) in
+                var positive: [IndexPair] = [], negative: [IndexPair] = []
+                for i in anchors {
+                    let own = pairing.selfReference(of: i)
+                    for j in 0..<m where j != own {
+                        let f = sign * matrix[i * m + j]
+                        if labels[i] == refs[j] {
+                            if f > farPositive { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                        } else if f < farNegative {
+                            negative.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+                        }
                     }
                 }
+                return (positive, negative)
             }
         }
+        let (positive, negative) = (parts.flatMap(\.0), parts.flatMap(\.1))
         return .pairs(positive: positive, negative: negative)
     }
 }

@@ -54,23 +54,30 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner {
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
         let sign: Scalar = distance.isSimilarity ? -1 : 1
-        var out: [IndexTriplet] = []
         let groups = LabelGroups(refs)
-        d.storage.withUnsafeBufferPointer { matrix in
-            for a in 0..<labels.count {
-                let row = a * m
-                let own = inputs.pairing.selfReference(of: a)
-                for p in groups.members(of: labels[a]) where p != own {
-                    let ap = matrix[row + p]
-                    for negative in 0..<m where refs[negative] != labels[a] {
-                        let gap = sign * (matrix[row + negative] - ap)
-                        if type.keeps(gap: gap, margin: margin) {
-                            out.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(negative)))
+        let pairing = inputs.pairing
+        let (type, margin) = (self.type, self.margin)
+        let parts = d.storage.withUnsafeBufferPointer { matrix in
+            nonisolated(unsafe) let matrix = matrix
+            return parallelRanges(labels.count, work: labels.count * m * 8) { anchors -> [IndexTriplet] in
+                var out: [IndexTriplet] = []
+                for a in anchors {
+                    let row = a * m
+                    let own = pairing.selfReference(of: a)
+                    for p in groups.members(of: labels[a]) where p != own {
+                        let ap = matrix[row + p]
+                        for negative in 0..<m where refs[negative] != labels[a] {
+                            let gap = sign * (matrix[row + negative] - ap)
+                            if type.keeps(gap: gap, margin: margin) {
+                                out.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(negative)))
+                            }
                         }
                     }
                 }
+                return out
             }
         }
+        let out = parts.flatMap { $0 }
         return .triplets(out)
     }
 }
