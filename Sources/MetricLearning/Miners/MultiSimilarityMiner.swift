@@ -27,35 +27,29 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner {
         let m = refs.count
         // Work in "closeness" c (similarity, or negated distance): larger is closer.
         let sign: Scalar = distance.isSimilarity ? 1 : -1
-        let pairing = inputs.pairing
-        let parts = d.storage.withUnsafeBufferPointer { matrix in
-            nonisolated(unsafe) let matrix = matrix
-            return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> ([IndexPair], [IndexPair]) in
-                var positive: [IndexPair] = [], negative: [IndexPair] = []
-                for a in anchors {
-                    let own = pairing.selfReference(of: a)
-                    let row = matrix.baseAddress! + a * m
-                    var leastClosePositive = Scalar.infinity, closestNegative = -Scalar.infinity
-                    for j in 0..<m where j != own {
-                        let c = sign * row[j]
-                        if refs[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
-                        else { closestNegative = Swift.max(closestNegative, c) }
-                    }
-                    guard leastClosePositive < .infinity, closestNegative > -.infinity else { continue }
-                    for j in 0..<m where j != own {
-                        let c = sign * row[j]
-                        let pair = IndexPair(anchor: Int32(a), other: Int32(j))
-                        if refs[j] == labels[a] {
-                            if c - epsilon < closestNegative { positive.append(pair) }
-                        } else if c + epsilon > leastClosePositive {
-                            negative.append(pair)
-                        }
+        var positive: [IndexPair] = [], negative: [IndexPair] = []
+        d.storage.withUnsafeBufferPointer { matrix in
+            for a in 0..<labels.count {
+                let own = inputs.pairing.selfReference(of: a)
+                let row = matrix.baseAddress! + a * m
+                var leastClosePositive = Scalar.infinity, closestNegative = -Scalar.infinity
+                for j in 0..<m where j != own {
+                    let c = sign * row[j]
+                    if refs[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
+                    else { closestNegative = Swift.max(closestNegative, c) }
+                }
+                guard leastClosePositive < .infinity, closestNegative > -.infinity else { continue }
+                for j in 0..<m where j != own {
+                    let c = sign * row[j]
+                    let pair = IndexPair(anchor: Int32(a), other: Int32(j))
+                    if refs[j] == labels[a] {
+                        if c - epsilon < closestNegative { positive.append(pair) }
+                    } else if c + epsilon > leastClosePositive {
+                        negative.append(pair)
                     }
                 }
-                return (positive, negative)
             }
         }
-        let (positive, negative) = (parts.flatMap(\.0), parts.flatMap(\.1))
         return .pairs(positive: positive, negative: negative)
     }
 }
