@@ -65,4 +65,18 @@ struct EvaluationTests {
         #expect(report.precisionAt1 == 1 && report.meanAveragePrecisionAtR == 1 && report.knnAccuracy[5] == 1)
         #expect(throws: MetricLearningError.self) { try KMeans(clusterCount: 0).fit(try Tensor<Double>(rows: rows)) }
     }
+
+    @Test func degenerateQuerySetsGiveFiniteReports() throws {
+        let x: Tensor<Double> = randomMatrix(6, 3, seed: 8)
+        for labels in [[0, 0, 0, 0, 0, 0], [0, 1, 2, 3, 4, 5]] {
+            let r = try RetrievalMetrics().report(queries: x, queryLabels: labels)
+            let values = [r.precisionAt1, r.rPrecision, r.meanAveragePrecisionAtR, r.meanAveragePrecision, r.meanReciprocalRank,
+                          r.normalizedMutualInformation, r.adjustedMutualInformation] + Array(r.knnAccuracy.values)
+            let finite = values.allSatisfy { $0.isFinite }
+            #expect(finite, "\(labels): \(r)")
+        }
+        let one = try RetrievalMetrics().report(queries: try x.gatheringRows([0]), queryLabels: [3])
+        #expect(one.precisionAt1 == 0 && one.knnAccuracy[1] == 0)
+        #expect(throws: MetricLearningError.self) { _ = try RetrievalMetrics().report(queries: x, queryLabels: [0, 1]) }
+    }
 }

@@ -45,6 +45,16 @@ struct PastOneBatchTests {
         #expect(values.allSatisfy(\.isFinite) && memory.memory.count == 18)
     }
 
+    @Test func crossBatchMemoryOnDegenerateBatches() throws {
+        var memory = CrossBatchMemory<Double>(loss: TripletMarginLoss(), miner: BatchHardMiner(), memorySize: 4)
+        let (v1, g1) = try memory.valueWithGradient(embeddings: try Tensor(shape: [1, 4], scalars: [1, 2, 3, 4]), labels: [0])
+        #expect(v1 == 0 && g1.scalars.allSatisfy { $0 == 0 })
+        let (v2, g2) = try memory.valueWithGradient(embeddings: try Tensor(shape: [2, 4], scalars: [1, 2, 3, 5, 0, 0, 0, 0]), labels: [0, 1])
+        #expect(v2.isFinite && g2.isFinite)
+        memory.reset()
+        #expect(memory.memory.isEmpty && memory.memoryLabels.isEmpty)
+    }
+
     /// The documented recipe: each worker all-gathers the embeddings, computes the loss of its
     /// own anchors against the gathered references (its slice at `selfOffset`), and the
     /// gradients of the gathered copies are summed back to their owners (an all-reduce).
