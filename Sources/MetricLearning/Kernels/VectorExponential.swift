@@ -29,6 +29,39 @@
         }
     }
 
+    /// Replaces each of `count` values x at `p` by e^(x − shift) and returns their sum,
+    /// accumulated in eight lanes in a fixed order.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func applySummed<Scalar: TensorScalar>(_ p: UnsafeMutablePointer<Scalar>, count: Int, subtracting shift: Scalar) -> Scalar {
+        guard Scalar.self == Float.self else {
+            var total: Scalar = 0
+            for i in 0..<count {
+                p[i] = Scalar.exp(p[i] - shift)
+                total += p[i]
+            }
+            return total
+        }
+        return p.withMemoryRebound(to: Float.self, capacity: count) { f in
+            let raw = UnsafeMutableRawPointer(f), offset = Float(shift)
+            var sum = SIMD8<Float>(), i = 0
+            while i + 8 <= count {
+                let y = exp8(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - offset)
+                raw.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
+                sum += y
+                i += 8
+            }
+            var total = sum.sum()
+            while i < count {
+                f[i] = exp8(SIMD8(repeating: f[i] - offset))[0]
+                total += f[i]
+                i += 1
+            }
+            return Scalar(total)
+        }
+    }
+
     /// eˣ for eight floats; +∞ above 88.72, 0 below −103.97, NaN stays NaN.
     @inline(__always)
     static func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
@@ -37,7 +70,10 @@
         var x = input
         x.replace(with: high, where: x .> high)
         x.replace(with: low, where: x .< low)
-        let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        // Round to nearest even by adding and removing 1.5·2²³ (|x·log₂e| < 2²²): baseline
+        // x86-64 has no vector rounding instruction, and `rounded` becomes eight libm calls.
+        let shifted = x * 1.44269504088896341 + 12582912
+        let n = shifted - 12582912
         var r = x - n * 0.693359375
         r = r + n * 2.12194440e-4
         var y = SIMD8<Float>(repeating: 1.9875691500e-4)
@@ -48,8 +84,8 @@
         y = y * r + 5.0000001201e-1
         y = y * (r * r) + r + 1
         // 2ⁿ in two halves so that n down to −150 still lands in the subnormals.
-        // n is integral and small: adding 1.5·2²³ puts it in the low mantissa bits.
-        let ni = unsafeBitCast(n + 12582912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        // n sits in the low mantissa bits of `shifted`.
+        let ni = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let half = ni &>> 1
         let first = unsafeBitCast(SIMD8<UInt32>(truncatingIfNeeded: (half &+ 127) &<< 23), to: SIMD8<Float>.self)
         let second = unsafeBitCast(SIMD8<UInt32>(truncatingIfNeeded: (ni &- half &+ 127) &<< 23), to: SIMD8<Float>.self)

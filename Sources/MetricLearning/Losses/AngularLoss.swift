@@ -38,9 +38,13 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss {
         let anchorProducts = matmul(anchors, inputs.references, transposeB: true)
         let positiveProducts = same ? anchorProducts : matmul(positives, inputs.references, transposeB: true)
         let pairDots = pairDotProducts(anchors, positives, rows: pairs.anchors, columns: pairs.others)
-        let terms = AngularPairTerms.terms(anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots,
-                                           anchors: pairs.anchors, positives: pairs.others,
-                                           labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
+        let shared = same ? nil : positiveProducts
+        let terms = FactoredAngularTerms.terms(anchorProducts: anchorProducts, positiveProducts: shared, pairDots: pairDots,
+                                               anchors: pairs.anchors, positives: pairs.others,
+                                               labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
+            ?? AngularPairTerms.terms(anchorProducts: anchorProducts, positiveProducts: shared, pairDots: pairDots,
+                                      anchors: pairs.anchors, positives: pairs.others,
+                                      labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
         return try reducer.reduce(terms).checked()
     }
 }

@@ -1,109 +1,146 @@
 /// The per-pair terms of the angular loss from products with the references, fused.
 ///
 /// With A = Â·Rᵀ (anchors against references), P = R̂·Rᵀ (positives against references;
-/// both are X̂·Xᵀ for a batch against itself) and cₜ = âₐ·r̂ₚ for pair t = (a, p), the
-/// term is ln(1 + Σₙ exp(4k(A[a,n] + P[p,n]) − 2(1 + k)cₜ)) over references n labelled
+/// for a batch against itself P is A) and cₜ = âₐ·r̂ₚ for pair t = (a, p), the term is
+/// ln(1 + Σₙ exp(hₜₙ)), hₜₙ = 4k(A[a,n] + P[p,n]) − 2(1 + k)cₜ, over references n labelled
 /// differently from a (k = tan²α). This avoids PML's `[pairs, M]` product (pairs/N times
 /// more multiply-adds) and its `[pairs, M]` intermediates: exponentials are recomputed in
-/// the pullback instead of stored.
+/// the pullback, row by row, instead of stored.
+///
+/// - Complexity: O(T·M) time for T pairs and M references, O(M) scratch per thread.
 @usableFromInline enum AngularPairTerms {
-    /// Pairs are split into this many chunks (whatever the thread count), each with its
-    /// own gradient buffer, summed in order: results do not depend on the threads.
-    @usableFromInline static let chunks = 4
-
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func terms<Scalar: TensorScalar>(
-        anchorProducts a: Variable<Scalar>, positiveProducts p: Variable<Scalar>, pairDots c: Variable<Scalar>,
+        anchorProducts a: Variable<Scalar>, positiveProducts p: Variable<Scalar>?, pairDots c: Variable<Scalar>,
         anchors: [Int], positives: [Int], labels: [Int], referenceLabels: [Int], tanSquared k: Scalar
     ) -> Variable<Scalar> {
-        let av = a.value, pv = p.value, cv = c.value
-        let n = referenceLabels.count, pairCount = anchors.count
-        let scale = 4 * k, offset = 2 * (1 + k)
-        // The columns each label's anchors sum over: every differently labelled row.
-        var negativesOf: [Int: [Int]] = [:]
-        for label in Set(labels) { negativesOf[label] = (0..<n).filter { referenceLabels[$0] != label } }
-        /// The exponent of pair t at reference column j.
-        @inline(__always) func exponent(_ ap: UnsafePointer<Scalar>, _ pp: UnsafePointer<Scalar>, _ t: Int, _ j: Int) -> Scalar {
-            scale * (ap[anchors[t] * n + j] + pp[positives[t] * n + j]) - offset * cv.storage[t]
-        }
-        return Variable.record([a, p, c]) {
-            guard av.rank == 2, pv.rank == 2, av.shape[1] == n, pv.shape[1] == n else {
-                throw MetricLearningError(.shapeMismatch, "angular terms: products \(av.shape) and \(pv.shape) for \(n) references")
+        let av = a.value, pv = p?.value ?? a.value, cv = c.value
+        let m = referenceLabels.count, pairCount = anchors.count
+        let terms = Kernel(scale: 4 * k, offset: 2 * (1 + k), columns: m, anchors: anchors, positives: positives,
+                           excluded: SameLabelColumns(labels: labels, referenceLabels: referenceLabels))
+        return Variable.record(p.map { [a, $0, c] } ?? [a, c]) {
+            guard av.rank == 2, pv.rank == 2, av.shape[1] == m, pv.shape[1] == m, cv.count == pairCount else {
+                throw MetricLearningError(.shapeMismatch, "angular terms: products \(av.shape) and \(pv.shape) for \(m) references")
             }
-            var lse = [Scalar](repeating: 0, count: pairCount)
+            // lse[t], and w[t] = Σₙ exp(hₜₙ − lse[t]) = ∂lse[t]/∂(Σₙ hₜₙ) for the pair dot's gradient.
+            var lse = [Scalar](repeating: 0, count: pairCount), weights = lse
             av.storage.withUnsafeBufferPointer { ab in
               pv.storage.withUnsafeBufferPointer { pb in
-                lse.withUnsafeMutableBufferPointer { out in
-                    nonisolated(unsafe) let (ap, pp, out) = (ab.baseAddress!, pb.baseAddress!, out)
-                    parallelFor(chunks, work: pairCount * n * 8) { chunk in
-                        var e = [Scalar](repeating: 0, count: n)
-                        for t in stride(from: chunk, to: pairCount, by: chunks) {
-                            let columns = negativesOf[labels[anchors[t]]] ?? []
-                            var m: Scalar = 0
-                            for (i, j) in columns.enumerated() {
-                                e[i] = exponent(ap, pp, t, j)
-                                m = Swift.max(m, e[i])
+                cv.storage.withUnsafeBufferPointer { cb in
+                  lse.withUnsafeMutableBufferPointer { lb in
+                    weights.withUnsafeMutableBufferPointer { wb in
+                        nonisolated(unsafe) let (ap, pp, cp, lp, wp) = (ab.baseAddress!, pb.baseAddress!, cb.baseAddress!, lb.baseAddress!, wb.baseAddress!)
+                        _ = parallelRanges(pairCount, work: pairCount * m * 24) { range in
+                            let e = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
+                            defer { e.deallocate() }
+                            for t in range {
+                                let shift = terms.offset * cp[t]
+                                let top = terms.exponents(e, ap + anchors[t] * m, pp + positives[t] * m, anchor: anchors[t], shift: shift)
+                                let sum = VectorExponential.applySummed(e, count: m, subtracting: top)
+                                let total = Scalar.exp(-top) + sum
+                                lp[t] = top + Scalar.log(total)
+                                wp[t] = sum / total
                             }
-                            for i in 0..<columns.count { e[i] -= m }
-                            e.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: columns.count) }
-                            let total = Scalar.exp(-m) + e.withUnsafeBufferPointer { Reductions.sum($0.baseAddress!, columns.count) }
-                            out[t] = m + Scalar.log(total)
                         }
                     }
+                  }
                 }
               }
             }
             let values = Tensor<Scalar>(uncheckedShape: [pairCount], scalars: lse)
             return (values, { g in
-                var anchorBuffers = [[Scalar]](repeating: [], count: chunks)
-                var positiveBuffers = [[Scalar]](repeating: [], count: chunks)
-                var dc = [Scalar](repeating: 0, count: pairCount)
-                av.storage.withUnsafeBufferPointer { ab in
-                  pv.storage.withUnsafeBufferPointer { pb in
-                    anchorBuffers.withUnsafeMutableBufferPointer { abufs in
-                      positiveBuffers.withUnsafeMutableBufferPointer { pbufs in
-                        dc.withUnsafeMutableBufferPointer { dcb in
-                            nonisolated(unsafe) let (ap, pp, abufs, pbufs, dcb) = (ab.baseAddress!, pb.baseAddress!, abufs, pbufs, dcb)
-                            parallelFor(chunks, work: pairCount * n * 8) { chunk in
-                                var gradA = [Scalar](repeating: 0, count: av.count)
-                                var gradP = [Scalar](repeating: 0, count: pv.count)
-                                var e = [Scalar](repeating: 0, count: n)
-                                for t in stride(from: chunk, to: pairCount, by: chunks) where g.storage[t] != 0 {
-                                    let columns = negativesOf[labels[anchors[t]]] ?? []
-                                    let (ra, rp) = (anchors[t] * n, positives[t] * n)
-                                    for (i, j) in columns.enumerated() { e[i] = exponent(ap, pp, t, j) - lse[t] }
-                                    e.withUnsafeMutableBufferPointer { VectorExponential.apply($0.baseAddress!, count: columns.count) }
-                                    var weightSum: Scalar = 0
-                                    let factor = g.storage[t] * scale
-                                    for (i, j) in columns.enumerated() {
-                                        weightSum += e[i]
-                                        let dh = factor * e[i]
-                                        gradA[ra + j] += dh
-                                        gradP[rp + j] += dh
-                                    }
-                                    dcb[t] = -offset * g.storage[t] * weightSum
-                                }
-                                abufs[chunk] = gradA
-                                pbufs[chunk] = gradP
-                            }
-                        }
-                      }
+                let upstream = g.storage
+                let dc = (0..<pairCount).map { -terms.offset * upstream[$0] * weights[$0] }
+                // ∂/∂A[a,·] = Σ over pairs with anchor a of 4k·gₜ·exp(hₜ − lseₜ); likewise P by positive.
+                let byAnchor = RowGroups(rows: anchors, count: av.shape[0])
+                if p == nil, anchors.indices.allSatisfy({ labels[anchors[$0]] == labels[positives[$0]] }),
+                   let mirror = byAnchor.mirrors(rows: anchors, others: positives) {
+                    // One matrix plays A and P and every pair (a, p) has its mirror (p, a), whose
+                    // exponents are the same numbers: row a takes both pairs' weights in one pass.
+                    var gradient = [Scalar](repeating: 0, count: av.count)
+                    terms.accumulateRows(&gradient, av, av, cv, lse, groups: byAnchor) {
+                        terms.scale * (upstream[$0] + upstream[mirror[$0]])
                     }
-                  }
+                    return [Tensor(uncheckedShape: av.shape, scalars: gradient), Tensor(uncheckedShape: [pairCount], scalars: dc)]
                 }
-                func total(_ buffers: [[Scalar]], count: Int) -> [Scalar] {
-                    var sum = buffers[0].isEmpty ? [Scalar](repeating: 0, count: count) : buffers[0]
-                    for chunk in 1..<chunks where !buffers[chunk].isEmpty {
-                        for i in 0..<count { sum[i] += buffers[chunk][i] }
-                    }
-                    return sum
+                let byPositive = RowGroups(rows: positives, count: pv.shape[0])
+                var da = [Scalar](repeating: 0, count: av.count)
+                terms.accumulateRows(&da, av, pv, cv, lse, groups: byAnchor) { terms.scale * upstream[$0] }
+                if p == nil {
+                    terms.accumulateRows(&da, av, pv, cv, lse, groups: byPositive) { terms.scale * upstream[$0] }
+                    return [Tensor(uncheckedShape: av.shape, scalars: da), Tensor(uncheckedShape: [pairCount], scalars: dc)]
                 }
-                return [Tensor(uncheckedShape: av.shape, scalars: total(anchorBuffers, count: av.count)),
-                        Tensor(uncheckedShape: pv.shape, scalars: total(positiveBuffers, count: pv.count)),
+                var dp = [Scalar](repeating: 0, count: pv.count)
+                terms.accumulateRows(&dp, av, pv, cv, lse, groups: byPositive) { terms.scale * upstream[$0] }
+                return [Tensor(uncheckedShape: av.shape, scalars: da), Tensor(uncheckedShape: pv.shape, scalars: dp),
                         Tensor(uncheckedShape: [pairCount], scalars: dc)]
             })
+        }
+    }
+
+    /// The exponents of the pairs and the accumulation of their gradient rows.
+    @usableFromInline struct Kernel<Scalar: TensorScalar>: Sendable {
+        let scale: Scalar, offset: Scalar, columns: Int
+        let anchors: [Int], positives: [Int]
+        let excluded: SameLabelColumns
+
+        /// Writes e[n] = scale·(x[n] + y[n]) − shift, with −∞ at the columns labelled like
+        /// `anchor`, and returns max(0, maxₙ e[n]) — the 0 standing for the 1 inside the log.
+        @inline(__always)
+        func exponents(_ e: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>,
+                       anchor: Int, shift: Scalar) -> Scalar {
+            let raw = UnsafeMutableRawPointer(e), rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+            let width = MemoryLayout<Scalar>.stride, vectorEnd = columns & ~7
+            for n in stride(from: 0, to: vectorEnd, by: 8) {
+                let h = scale * (rx.loadUnaligned(fromByteOffset: n * width, as: SIMD8<Scalar>.self)
+                                 + ry.loadUnaligned(fromByteOffset: n * width, as: SIMD8<Scalar>.self)) - shift
+                raw.storeBytes(of: h, toByteOffset: n * width, as: SIMD8<Scalar>.self)
+            }
+            for n in vectorEnd..<columns { e[n] = scale * (x[n] + y[n]) - shift }
+            for n in excluded.columns(of: anchor) { e[n] = -.infinity }
+            return Reductions.maximum(e, columns, atLeast: 0)
+        }
+
+        /// Adds to row r of `out` ([rows, M]) weight(t)·exp(hₜ − lseₜ) for each pair t grouped
+        /// under r (by anchor or by positive), in pair order.
+        func accumulateRows(_ out: inout [Scalar], _ av: Tensor<Scalar>, _ pv: Tensor<Scalar>, _ cv: Tensor<Scalar>, _ lse: [Scalar],
+                            groups: RowGroups, weight: (Int) -> Scalar) {
+            let m = columns
+            av.storage.withUnsafeBufferPointer { ab in
+              pv.storage.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    nonisolated(unsafe) let (ap, pp, op) = (ab.baseAddress!, pb.baseAddress!, ob.baseAddress!)
+                    withoutActuallyEscaping(weight) { weight in
+                        nonisolated(unsafe) let weight = weight
+                        _ = parallelRanges(groups.rowCount, work: anchors.count * m * 24) { rows in
+                            let e = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
+                            defer { e.deallocate() }
+                            for r in rows {
+                                let row = UnsafeMutableRawPointer(op + r * m), width = MemoryLayout<Scalar>.stride
+                                for t in groups.pairs(of: r) {
+                                    let w = weight(t)
+                                    guard w != 0 else { continue }
+                                    _ = exponents(e, ap + anchors[t] * m, pp + positives[t] * m, anchor: anchors[t],
+                                                  shift: offset * cv.storage[t] + lse[t])
+                                    VectorExponential.apply(e, count: m)
+                                    let raw = UnsafeRawPointer(e)
+                                    var n = 0
+                                    while n + 8 <= m {
+                                        let sum = row.loadUnaligned(fromByteOffset: n * width, as: SIMD8<Scalar>.self)
+                                            + w * raw.loadUnaligned(fromByteOffset: n * width, as: SIMD8<Scalar>.self)
+                                        row.storeBytes(of: sum, toByteOffset: n * width, as: SIMD8<Scalar>.self)
+                                        n += 8
+                                    }
+                                    while n < m { op[r * m + n] += w * e[n]; n += 1 }
+                                }
+                            }
+                        }
+                    }
+                }
+              }
+            }
         }
     }
 }
