@@ -20,5 +20,25 @@ func gemmBenchmark(sizes: [Int]) throws -> [(String, Double)] {
         let gflops = 2 * Double(n) * Double(n) * Double(n) / best / 1e9
         results.append(("gemm@\(n)", gflops))
     }
+    // The shapes of a loss step at N×128: X·Xᵀ (Gram, half the work), G·X and Gᵀ·X.
+    for n in sizes where n >= 512 {
+        let x = try Tensor<Float>.randomNormal(shape: [n, 128], seed: 3)
+        let g = try Tensor<Float>.randomNormal(shape: [n, n], seed: 4)
+        let shapes: [(String, () throws -> Tensor<Float>)] = [
+            ("gram@\(n)x128", { try matmul(x, x, transposeB: true) }),
+            ("gx@\(n)x128", { try matmul(g, x) }),
+            ("gtx@\(n)x128", { try matmul(g, x, transposeA: true) }),
+        ]
+        for (name, product) in shapes {
+            _ = try product()
+            var best = Double.infinity
+            for _ in 0..<10 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try product()
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            results.append((name, 2 * Double(n) * Double(n) * 128 / best / 1e9))
+        }
+    }
     return results
 }

@@ -27,22 +27,31 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss {
     public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.require(alphaDegrees > 0 && alphaDegrees < 90, "alphaDegrees", alphaDegrees, "must lie in (0, 90)")
-        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
-        guard !positive.isEmpty, !negative.isEmpty else { return inputs.embeddings.sum() * 0 + inputs.references.sum() * 0 }
+        let (positive, hasNegative) = tuples.map { let pairs = $0.asPairs(); return (pairs.positive, !pairs.negative.isEmpty) }
+            ?? inputs.pairing.positivePairs()
+        guard !positive.isEmpty, hasNegative else { return inputs.embeddings.sum() * 0 + inputs.references.sum() * 0 }
         let pairs = PairColumns(positive)
         let tanSquared = Scalar.tan(alphaDegrees * .pi / 180) * Scalar.tan(alphaDegrees * .pi / 180)
         let same = inputs.referencesAreEmbeddings
         let anchors = inputs.embeddings.normalizedRows()
         let positives = same ? anchors : inputs.references.normalizedRows()
+        let pairDots = pairDotProducts(anchors, positives, rows: pairs.anchors, columns: pairs.others)
+        if same {
+            // x̂ₐ·xₙ = (x̂ₐ·x̂ₙ)‖xₙ‖: a Gram matrix (half the products, one in the pullback) and the norms.
+            if let terms = FactoredAngularTerms.terms(normalized: anchors, norms: inputs.embeddings.rowNorms(), pairDots: pairDots,
+                                                      anchors: pairs.anchors, positives: pairs.others, labels: inputs.labels,
+                                                      tanSquared: tanSquared) {
+                return try reducer.reduce(terms).checked()
+            }
+        }
         // (x̂ₐ + x̂ₚ)·xₙ = x̂ₐ·xₙ + x̂ₚ·xₙ: one product of anchors and one of positives with the references.
         let anchorProducts = matmul(anchors, inputs.references, transposeB: true)
-        let positiveProducts = same ? anchorProducts : matmul(positives, inputs.references, transposeB: true)
-        let pairDots = pairDotProducts(anchors, positives, rows: pairs.anchors, columns: pairs.others)
-        let shared = same ? nil : positiveProducts
-        let terms = FactoredAngularTerms.terms(anchorProducts: anchorProducts, positiveProducts: shared, pairDots: pairDots,
-                                               anchors: pairs.anchors, positives: pairs.others,
-                                               labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
-            ?? AngularPairTerms.terms(anchorProducts: anchorProducts, positiveProducts: shared, pairDots: pairDots,
+        let positiveProducts = same ? nil : matmul(positives, inputs.references, transposeB: true)
+        // The batch against itself only gets here when its exponents span too wide for factoring.
+        let factored = same ? nil : FactoredAngularTerms.terms(
+            anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots, anchors: pairs.anchors,
+            positives: pairs.others, labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
+        let terms = factored ?? AngularPairTerms.terms(anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots,
                                       anchors: pairs.anchors, positives: pairs.others,
                                       labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
         return try reducer.reduce(terms).checked()

@@ -27,6 +27,20 @@
         return .pairs(positive: positive, negative: negative)
     }
 
+    /// Every positive pair, as `allPairs()` lists them, and whether any negative pair exists —
+    /// for losses that take their negatives from the labels instead of a pair list.
+    @usableFromInline func positivePairs() -> (positive: [IndexPair], hasNegative: Bool) {
+        var positive: [IndexPair] = []
+        let groups = LabelGroups(referenceLabels)
+        for i in labels.indices {
+            let own = selfReference(of: i)
+            for j in groups.members(of: labels[i]) where j != own { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+        }
+        let first = referenceLabels.first
+        let hasNegative = !labels.isEmpty && (referenceLabels.contains { $0 != first } || labels.contains { $0 != first && first != nil })
+        return (positive, hasNegative)
+    }
+
     /// Every triplet (a, p, n): p a reference with a's label other than a itself, n one with another label.
     @usableFromInline func allTriplets() -> MinedTuples {
         var triplets: [IndexTriplet] = []

@@ -1,0 +1,63 @@
+/// Steps on a row-major matrix that rewrite it in place: an [N, N] buffer costs page faults
+/// every time it is freshly allocated, so a pullback that owns one reuses it.
+@usableFromInline enum InPlaceMatrix {
+    /// Returns dₙ = Σᵣ g[r,n]·x[r,n] (rows summed in order) and then sets g[r,n] *= scales[n].
+    /// Work is split over fixed column ranges, so the result does not depend on the threads.
+    ///
+    /// - Complexity: O(rows·columns).
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func scaleColumns<Scalar: TensorScalar>(_ g: inout [Scalar], by scales: [Scalar], collecting x: [Scalar]) -> [Scalar] {
+        let m = scales.count, n = m == 0 ? 0 : g.count / m
+        var sums = [Scalar](repeating: 0, count: m)
+        g.withUnsafeMutableBufferPointer { gb in
+          sums.withUnsafeMutableBufferPointer { db in
+            x.withUnsafeBufferPointer { xb in
+              scales.withUnsafeBufferPointer { sb in
+                nonisolated(unsafe) let (gp, dp, xp, sp) = (gb.baseAddress!, db.baseAddress!, xb.baseAddress!, sb.baseAddress!)
+                _ = parallelRanges(m, work: n * m * 3) { columns in
+                    let (low, width) = (columns.lowerBound, columns.count)
+                    for r in 0..<n {
+                        let row = r * m + low
+                        for j in 0..<width {
+                            dp[low + j] += gp[row + j] * xp[row + j]
+                            gp[row + j] *= sp[low + j]
+                        }
+                    }
+                }
+              }
+            }
+          }
+        }
+        return sums
+    }
+
+    /// Replaces the square matrix g ([size, size]) by g + gᵀ, tile pair by tile pair; every
+    /// element is written by one task once, so the result does not depend on the threads.
+    ///
+    /// - Complexity: O(size²).
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func symmetrize<Scalar: TensorScalar>(_ g: inout [Scalar], size n: Int) {
+        let tile = 8, tiles = (n + tile - 1) / tile
+        g.withUnsafeMutableBufferPointer { gb in
+            nonisolated(unsafe) let gp = gb.baseAddress!
+            // Task I owns the tile pairs (I, J ≥ I): rows of tile I and their mirrors.
+            parallelFor(tiles, work: n * n * 2) { ti in
+                let i0 = ti * tile, i1 = Swift.min(i0 + tile, n)
+                for j0 in stride(from: i0, to: n, by: tile) {
+                    let j1 = Swift.min(j0 + tile, n)
+                    for i in i0..<i1 {
+                        for j in Swift.max(j0, i)..<j1 {
+                            let sum = gp[i * n + j] + gp[j * n + i]
+                            gp[i * n + j] = sum
+                            gp[j * n + i] = sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
