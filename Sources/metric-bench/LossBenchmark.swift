@@ -21,7 +21,8 @@ struct LossBenchmarkCase {
     }
 
     /// The six cases of the peer benchmark, with the same names and settings.
-    /// Semi-hard mining uses the fused mine-and-reduce path (no triplet list is built).
+    /// Semi-hard and multi-similarity mining use the fused mine-and-reduce paths (no tuple
+    /// list is built).
     static var all: [LossBenchmarkCase] { [
         .init(name: "contrastive+pairmargin", loss: ContrastiveLoss<Float>(), miner: PairMarginMiner<Float>()),
         .init(name: "triplet+semihard") { embeddings, labels in
@@ -29,7 +30,9 @@ struct LossBenchmarkCase {
                 embeddings: embeddings, labels: labels, minedBy: TripletMarginMiner(margin: 0.1, type: .semihard))
         },
         .init(name: "triplet+batchhard", loss: TripletMarginLoss<Float>(margin: 0.1), miner: BatchHardMiner<Float>()),
-        .init(name: "multisimilarity+ms", loss: MultiSimilarityLoss<Float>(), miner: MultiSimilarityMiner<Float>()),
+        .init(name: "multisimilarity+ms") { embeddings, labels in
+            try MultiSimilarityLoss<Float>().valueWithGradient(embeddings: embeddings, labels: labels, minedBy: MultiSimilarityMiner())
+        },
         .init(name: "angular", loss: AngularLoss<Float>(), miner: nil),
         .init(name: "triplet+distweighted", loss: TripletMarginLoss<Float>(margin: 0.1), miner: DistanceWeightedMiner<Float>()),
     ] }

@@ -15,6 +15,8 @@ struct DeterminismTests {
             ("angular", { try AngularLoss<Float>().valueWithGradient(embeddings: x, labels: labels) }),
             ("multi-similarity+ms", { try MultiSimilarityLoss<Float>().valueWithGradient(
                 embeddings: x, labels: labels, tuples: MultiSimilarityMiner<Float>().mine(x, labels: labels)) }),
+            ("multi-similarity+ms (fused)", { try MultiSimilarityLoss<Float>().valueWithGradient(
+                embeddings: x, labels: labels, minedBy: MultiSimilarityMiner()) }),
             ("contrastive", { try ContrastiveLoss<Float>().valueWithGradient(embeddings: x, labels: labels) }),
             ("gram", { (0, try matmul(x, x, transposeB: true)) }),
         ]

@@ -160,22 +160,22 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
 
     /// g + gᵀ of a square matrix, in cache-friendly tiles.
     @usableFromInline static func symmetrized<Scalar: TensorScalar>(_ g: Tensor<Scalar>) -> Tensor<Scalar> {
-        let n = g.shape[0], tile = 32
-        var symmetric = [Scalar](repeating: 0, count: g.count)
-        g.storage.withUnsafeBufferPointer { gb in
-            symmetric.withUnsafeMutableBufferPointer { sb in
+        let n = g.shape[0], tile = 8
+        // Written tile row by tile row by the thread that owns it (page faults split too).
+        let symmetric = [Scalar](unsafeUninitializedCapacity: g.count) { sb, initialized in
+            g.storage.withUnsafeBufferPointer { gb in
                 nonisolated(unsafe) let (gp, sp) = (gb.baseAddress!, sb.baseAddress!)
-                // Each tile row of the output is written by one range; every element once.
                 _ = parallelRanges((n + tile - 1) / tile, work: n * n * 2) { tiles in
                     for i0 in tiles.map({ $0 * tile }) {
                         for j0 in stride(from: 0, to: n, by: tile) {
                             for i in i0..<Swift.min(i0 + tile, n) {
-                                for j in j0..<Swift.min(j0 + tile, n) { sp[i * n + j] = gp[i * n + j] + gp[j * n + i] }
+                                for j in j0..<Swift.min(j0 + tile, n) { (sp + i * n + j).initialize(to: gp[i * n + j] + gp[j * n + i]) }
                             }
                         }
                     }
                 }
             }
+            initialized = g.count
         }
         return Tensor(uncheckedShape: g.shape, scalars: symmetric)
     }

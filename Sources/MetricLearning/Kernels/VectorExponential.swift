@@ -43,23 +43,33 @@
             }
             return total
         }
-        return p.withMemoryRebound(to: Float.self, capacity: count) { f in
-            let raw = UnsafeMutableRawPointer(f), offset = Float(shift)
-            var sum = SIMD8<Float>(), i = 0
-            while i + 8 <= count {
-                let y = exp8(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - offset)
+        return p.withMemoryRebound(to: Float.self, capacity: count) { Scalar(applySummed($0, count: count, subtracting: Float(shift))) }
+    }
+
+    /// `applySummed` for `Float`: a concrete function, so that `exp8` is inlined into its loop.
+    @usableFromInline
+    static func applySummed(_ f: UnsafeMutablePointer<Float>, count: Int, subtracting offset: Float) -> Float {
+        let raw = UnsafeMutableRawPointer(f)
+        var sum = SIMD8<Float>(), i = 0
+        // One call site of `exp8` (with two, it is not inlined): the tail goes through a padded vector.
+        while i < count {
+            let full = i + 8 <= count
+            var x = SIMD8<Float>(repeating: -.infinity)
+            if full {
+                x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            } else {
+                for k in 0..<(count - i) { x[k] = f[i + k] }
+            }
+            let y = exp8(x - offset)
+            if full {
                 raw.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
-                sum += y
-                i += 8
+            } else {
+                for k in 0..<(count - i) { f[i + k] = y[k] }
             }
-            var total = sum.sum()
-            while i < count {
-                f[i] = exp8(SIMD8(repeating: f[i] - offset))[0]
-                total += f[i]
-                i += 1
-            }
-            return Scalar(total)
+            sum += y
+            i += 8
         }
+        return sum.sum()
     }
 
     /// eˣ for eight floats; +∞ above 88.72, 0 below −103.97, NaN stays NaN.
