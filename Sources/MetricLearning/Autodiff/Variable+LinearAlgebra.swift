@@ -133,9 +133,12 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
                 var gs = g
                 if root {
                     // d = √s: ∂s = g / 2d, and 0 where d = 0.
-                    gs.storage.withUnsafeMutableBufferPointer { gp in
-                        out.storage.withUnsafeBufferPointer { dp in
-                            for i in 0..<gp.count { gp[i] = dp[i] > 0 ? gp[i] / (2 * dp[i]) : 0 }
+                    gs.storage.withUnsafeMutableBufferPointer { gb in
+                        out.storage.withUnsafeBufferPointer { db in
+                            nonisolated(unsafe) let (gp, dp) = (gb.baseAddress, db.baseAddress)
+                            _ = parallelRanges(gb.count, work: gb.count * 8) { range in
+                                for i in range { gp![i] = dp![i] > 0 ? gp![i] / (2 * dp![i]) : 0 }
+                            }
                         }
                     }
                 }

@@ -58,7 +58,10 @@
     /// block's first computed panel) from their transposes, in cache-friendly tiles.
     static func mirrorSkippedTiles<Scalar>(_ c: UnsafeMutablePointer<Scalar>, n: Int, panelWidth nr: Int) {
         let tile = 32
-        for i0 in stride(from: 0, to: n, by: tile) {
+        // Row tiles write only their own skipped entries and read computed ones: independent.
+        nonisolated(unsafe) let c = c
+        parallelFor((n + tile - 1) / tile, work: n * n) { rowTile in
+            let i0 = rowTile * tile
             for j0 in stride(from: 0, to: i0 + tile, by: tile) {
                 for i in i0..<Swift.min(i0 + tile, n) {
                     // Columns whose panel ends at or before the row block's start were skipped.

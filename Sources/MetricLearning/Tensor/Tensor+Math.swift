@@ -27,8 +27,11 @@ extension Tensor {
     }
     /// Replaces every element by its square root, in place.
     @usableFromInline mutating func formSquareRoot() {
-        storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count { p[i] = p[i].squareRoot() }
+        storage.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let p = buffer.baseAddress
+            _ = parallelRanges(buffer.count, work: buffer.count * 8) { range in
+                for i in range { p![i] = p![i].squareRoot() }
+            }
         }
     }
     /// |x| elementwise.

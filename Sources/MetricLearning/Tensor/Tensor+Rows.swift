@@ -55,11 +55,13 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, 
     // Where cancellation leaves few correct digits (near-duplicates, the diagonal of a
     // self-distance matrix), the entry is recomputed directly as Σ (x − y)².
     let cancellation = Scalar(64) * Scalar.ulpOfOne.squareRoot()
-    products.storage.withUnsafeMutableBufferPointer { p in
-        x.storage.withUnsafeBufferPointer { px in
-            y.storage.withUnsafeBufferPointer { py in
-                for i in 0..<xs.count {
-                    let row = p.baseAddress! + i * n
+    products.storage.withUnsafeMutableBufferPointer { pb in
+        x.storage.withUnsafeBufferPointer { xb in
+            y.storage.withUnsafeBufferPointer { yb in
+                nonisolated(unsafe) let (p, px, py) = (pb.baseAddress, xb.baseAddress, yb.baseAddress)
+                _ = parallelRanges(xs.count, work: xs.count * n * 4) { rows in
+                for i in rows {
+                    let row = p! + i * n
                     let xi = xs[i]
                     var lowest = Scalar.infinity
                     for j in 0..<n {
@@ -72,11 +74,12 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, 
                     for j in 0..<n where row[j] <= cancellation * (xi + ys[j]) {
                         var exact: Scalar = 0
                         for k in 0..<width {
-                            let d = px[i * width + k] - py[j * width + k]
+                            let d = px![i * width + k] - py![j * width + k]
                             exact += d * d
                         }
                         row[j] = exact
                     }
+                }
                 }
             }
         }
