@@ -5,7 +5,9 @@
 @usableFromInline final class Tape<Scalar: TensorScalar> {
     /// Maps the gradient of an operation's output to the gradients of its inputs
     /// (`nil` where an input needs none).
-    @usableFromInline typealias Pullback = (Tensor<Scalar>) -> [Tensor<Scalar>?]
+    /// Takes the output's gradient, owned: the tape keeps no copy, so a pullback may
+    /// rewrite it in place without a copy.
+    @usableFromInline typealias Pullback = (consuming Tensor<Scalar>) -> [Tensor<Scalar>?]
 
     @usableFromInline struct Node {
         @usableFromInline let inputs: [Int]
@@ -37,6 +39,7 @@
         grads[output] = seed
         for i in stride(from: output, through: 0, by: -1) {
             guard let pullback = nodes[i].pullback, let g = grads[i] else { continue }
+            grads[i] = nil
             let inputGrads = pullback(g)
             for (slot, input) in nodes[i].inputs.enumerated() where input >= 0 {
                 guard let gi = inputGrads[slot] else { continue }

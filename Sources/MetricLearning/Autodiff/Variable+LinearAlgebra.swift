@@ -13,7 +13,10 @@ public func matmul<Scalar: TensorScalar>(
         return Variable.record([a]) {
             let out = try matmul(av, av, transposeB: true)
             return (out, { g in
-                return [try? matmul(PairwiseDistancePullback.symmetrized(g), av)]
+                // The tape hands over its only copy of g: symmetrised in place, no new [N, N] buffer.
+                var gradient = consume g
+                InPlaceMatrix.symmetrize(&gradient.storage, size: gradient.shape[0])
+                return [try? matmul(gradient, av)]
             })
         }
     }
@@ -130,7 +133,7 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
             var out = try pairwiseSquaredDistances(xv, yv)
             if root { out.formSquareRoot() }
             return (out, { g in
-                var gs = g
+                var gs = consume g
                 if root {
                     // d = √s: ∂s = g / 2d, and 0 where d = 0.
                     gs.storage.withUnsafeMutableBufferPointer { gb in
@@ -142,7 +145,10 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
                         }
                     }
                 }
-                if same { return [side(xv, xv, symmetrized(gs), transposeG: false)] }
+                if same {
+                    InPlaceMatrix.symmetrize(&gs.storage, size: gs.shape[0])
+                    return [side(xv, xv, gs, transposeG: false)]
+                }
                 return [needX ? side(xv, yv, gs, transposeG: false) : nil, needY ? side(yv, xv, gs, transposeG: true) : nil]
             })
         }
@@ -159,27 +165,5 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
             for j in 0..<c { grad[i * c + j] = 2 * (grad[i * c + j] * w - mixed.storage[i * c + j]) }
         }
         return Tensor(uncheckedShape: own.shape, scalars: grad)
-    }
-
-    /// g + gᵀ of a square matrix, in cache-friendly tiles.
-    @usableFromInline static func symmetrized<Scalar: TensorScalar>(_ g: Tensor<Scalar>) -> Tensor<Scalar> {
-        let n = g.shape[0], tile = 8
-        // Written tile row by tile row by the thread that owns it (page faults split too).
-        let symmetric = [Scalar](unsafeUninitializedCapacity: g.count) { sb, initialized in
-            g.storage.withUnsafeBufferPointer { gb in
-                nonisolated(unsafe) let (gp, sp) = (gb.baseAddress!, sb.baseAddress!)
-                _ = parallelRanges((n + tile - 1) / tile, work: n * n * 2) { tiles in
-                    for i0 in tiles.map({ $0 * tile }) {
-                        for j0 in stride(from: 0, to: n, by: tile) {
-                            for i in i0..<Swift.min(i0 + tile, n) {
-                                for j in j0..<Swift.min(j0 + tile, n) { (sp + i * n + j).initialize(to: gp[i * n + j] + gp[j * n + i]) }
-                            }
-                        }
-                    }
-                }
-            }
-            initialized = g.count
-        }
-        return Tensor(uncheckedShape: g.shape, scalars: symmetric)
     }
 }

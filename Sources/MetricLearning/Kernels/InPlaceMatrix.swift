@@ -41,11 +41,14 @@
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func symmetrize<Scalar: TensorScalar>(_ g: inout [Scalar], size n: Int) {
-        let tile = 8, tiles = (n + tile - 1) / tile
+        // 16 floats are 64 bytes: tiles of different tasks never share a cache line (when the
+        // rows are aligned), and each task takes a contiguous run of tile rows.
+        let tile = 16, tiles = (n + tile - 1) / tile
         g.withUnsafeMutableBufferPointer { gb in
             nonisolated(unsafe) let gp = gb.baseAddress!
             // Task I owns the tile pairs (I, J ≥ I): rows of tile I and their mirrors.
-            parallelFor(tiles, work: n * n * 2) { ti in
+            _ = parallelRanges(tiles, work: n * n * 2) { tileRows in
+              for ti in tileRows {
                 let i0 = ti * tile, i1 = Swift.min(i0 + tile, n)
                 for j0 in stride(from: i0, to: n, by: tile) {
                     let j1 = Swift.min(j0 + tile, n)
@@ -57,6 +60,7 @@
                         }
                     }
                 }
+              }
             }
         }
     }
