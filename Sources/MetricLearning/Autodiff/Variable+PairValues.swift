@@ -63,23 +63,37 @@ extension Variable {
             return (Tensor(uncheckedShape: [rows.count], scalars: out), { g in
                 var gx = [Scalar](repeating: 0, count: needX ? r * d : 0)
                 var gy = [Scalar](repeating: 0, count: needY ? m * d : 0)
-                xv.storage.withUnsafeBufferPointer { px in
-                    yv.storage.withUnsafeBufferPointer { py in
+                xv.storage.withUnsafeBufferPointer { xb in
+                  yv.storage.withUnsafeBufferPointer { yb in
+                    gx.withUnsafeMutableBufferPointer { gxb in
+                      gy.withUnsafeMutableBufferPointer { gyb in
+                        let (px, py) = (xb.baseAddress!, yb.baseAddress!)
                         for t in 0..<rows.count where g.storage[t] != 0 {
-                            let (ra, rb) = (rows[t] * d, columns[t] * d)
+                            let (a, b) = (px + rows[t] * d, py + columns[t] * d)
                             let w = g.storage[t]
-                            for k in 0..<d {
+                            // Squared distance: ∂x = 2w(x − y), ∂y = −2w(x − y); dot: ∂x = w·y, ∂y = w·x.
+                            if let gxp = gxb.baseAddress {
+                                let row = gxp + rows[t] * d
                                 if squaredDistance {
-                                    let diff = 2 * w * (px[ra + k] - py[rb + k])
-                                    if needX { gx[ra + k] += diff }
-                                    if needY { gy[rb + k] -= diff }
+                                    Reductions.addScaled(row, a, 2 * w, d)
+                                    Reductions.addScaled(row, b, -2 * w, d)
                                 } else {
-                                    if needX { gx[ra + k] += w * py[rb + k] }
-                                    if needY { gy[rb + k] += w * px[ra + k] }
+                                    Reductions.addScaled(row, b, w, d)
+                                }
+                            }
+                            if let gyp = gyb.baseAddress {
+                                let row = gyp + columns[t] * d
+                                if squaredDistance {
+                                    Reductions.addScaled(row, a, -2 * w, d)
+                                    Reductions.addScaled(row, b, 2 * w, d)
+                                } else {
+                                    Reductions.addScaled(row, a, w, d)
                                 }
                             }
                         }
+                      }
                     }
+                  }
                 }
                 return [needX ? Tensor(uncheckedShape: xv.shape, scalars: gx) : nil,
                         needY ? Tensor(uncheckedShape: yv.shape, scalars: gy) : nil]
