@@ -72,7 +72,8 @@ extension Variable {
                             let (a, b) = (px + rows[t] * d, py + columns[t] * d)
                             let w = g.storage[t]
                             // Squared distance: ∂x = 2w(x − y), ∂y = −2w(x − y); dot: ∂x = w·y, ∂y = w·x.
-                            if let gxp = gxb.baseAddress {
+                            // (An empty array may still have a base address: test the flags.)
+                            if needX, let gxp = gxb.baseAddress {
                                 let row = gxp + rows[t] * d
                                 if squaredDistance {
                                     Reductions.addScaled(row, a, 2 * w, d)
@@ -81,7 +82,7 @@ extension Variable {
                                     Reductions.addScaled(row, b, w, d)
                                 }
                             }
-                            if let gyp = gyb.baseAddress {
+                            if needY, let gyp = gyb.baseAddress {
                                 let row = gyp + columns[t] * d
                                 if squaredDistance {
                                     Reductions.addScaled(row, a, -2 * w, d)

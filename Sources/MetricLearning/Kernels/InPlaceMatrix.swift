@@ -1,38 +1,6 @@
 /// Steps on a row-major matrix that rewrite it in place: an [N, N] buffer costs page faults
 /// every time it is freshly allocated, so a pullback that owns one reuses it.
 @usableFromInline enum InPlaceMatrix {
-    /// Returns dₙ = Σᵣ g[r,n]·x[r,n] (rows summed in order) and then sets g[r,n] *= scales[n].
-    /// Work is split over fixed column ranges, so the result does not depend on the threads.
-    ///
-    /// - Complexity: O(rows·columns).
-    @usableFromInline
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    static func scaleColumns<Scalar: TensorScalar>(_ g: inout [Scalar], by scales: [Scalar], collecting x: [Scalar]) -> [Scalar] {
-        let m = scales.count, n = m == 0 ? 0 : g.count / m
-        var sums = [Scalar](repeating: 0, count: m)
-        g.withUnsafeMutableBufferPointer { gb in
-          sums.withUnsafeMutableBufferPointer { db in
-            x.withUnsafeBufferPointer { xb in
-              scales.withUnsafeBufferPointer { sb in
-                nonisolated(unsafe) let (gp, dp, xp, sp) = (gb.baseAddress!, db.baseAddress!, xb.baseAddress!, sb.baseAddress!)
-                _ = parallelRanges(m, work: n * m * 3) { columns in
-                    let (low, width) = (columns.lowerBound, columns.count)
-                    for r in 0..<n {
-                        let row = r * m + low
-                        for j in 0..<width {
-                            dp[low + j] += gp[row + j] * xp[row + j]
-                            gp[row + j] *= sp[low + j]
-                        }
-                    }
-                }
-              }
-            }
-          }
-        }
-        return sums
-    }
-
     /// Replaces the square matrix g ([size, size]) by g + gᵀ, tile pair by tile pair; every
     /// element is written by one task once, so the result does not depend on the threads.
     ///
