@@ -25,12 +25,21 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
-        let d = try inputs.matrix(distance)
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
         // Work in "farness" f (distance, or negated similarity): larger is farther.
         let sign: Scalar = distance.isSimilarity ? -1 : 1
-        let (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
+        var (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
+        let d: Tensor<Scalar>
+        if let euclidean = distance as? EuclideanDistance<Scalar>, !euclidean.squared {
+            // Compare squared distances with exact thresholds instead of taking N×M roots:
+            // d > a ⟺ d² ≥ above(a) ⟺ d² > above(a).nextDown, and d < b ⟺ d² < atLeast(b).
+            d = try inputs.matrix(EuclideanDistance(normalizesEmbeddings: euclidean.normalizesEmbeddings, squared: true))
+            (farPositive, farNegative) = (SquaredDistanceThreshold.above(positiveMargin).nextDown,
+                                          SquaredDistanceThreshold.atLeast(negativeMargin))
+        } else {
+            d = try inputs.matrix(distance)
+        }
         let pairing = inputs.pairing
         let parts = d.storage.withUnsafeBufferPointer { matrix in
             nonisolated(unsafe) let matrix = matrix

@@ -1,0 +1,41 @@
+import Testing
+@testable import MetricLearning
+
+/// Thresholds on squared distances must decide √x > m and √x ≥ m exactly.
+@Suite("Squared-distance thresholds")
+struct SquaredDistanceThresholdTests {
+    static func check<S: TensorScalar>(_ type: S.Type, margins: [S]) {
+        for m in margins {
+            let (above, atLeast) = (SquaredDistanceThreshold.above(m), SquaredDistanceThreshold.atLeast(m))
+            // Every float within 64 steps of m², and a few far ones.
+            var x = Swift.max(0, m * m)
+            for _ in 0..<64 where x > 0 { x = x.nextDown }
+            var candidates: [S] = [0, S.leastNonzeroMagnitude, 1e-30, 0.5, 4, 1e6]
+            for _ in 0..<129 {
+                candidates.append(x)
+                x = x.nextUp
+            }
+            for x in candidates {
+                #expect((x.squareRoot() > m) == (x >= above), "√\(x) > \(m) vs threshold \(above)")
+                #expect((x.squareRoot() > m) == (x > above.nextDown), "√\(x) > \(m) vs strict form")
+                #expect((x.squareRoot() >= m) == (x >= atLeast), "√\(x) ≥ \(m) vs threshold \(atLeast)")
+                #expect((x.squareRoot() < m) == (x < atLeast), "√\(x) < \(m) vs threshold \(atLeast)")
+            }
+        }
+    }
+
+    @Test func decidesRootComparisonsExactly() {
+        var generator = SeededRandomGenerator(seed: 60)
+        let margins = [0, 0.05, 0.1, 0.2, 0.5, 0.8, 1, 1.4142135, 2, 3.7, -0.5] + (0..<40).map { _ in generator.nextUnitInterval() * 2 }
+        Self.check(Float.self, margins: margins.map { Float($0) })
+        Self.check(Double.self, margins: margins)
+    }
+
+    @Test func edgeMargins() {
+        #expect(SquaredDistanceThreshold.above(Float.infinity) == .infinity)
+        #expect(SquaredDistanceThreshold.atLeast(-Float.infinity) == 0)
+        #expect(SquaredDistanceThreshold.above(Double.nan).isNaN)
+        #expect(SquaredDistanceThreshold.above(Float(0)) == .leastNonzeroMagnitude)
+        #expect(SquaredDistanceThreshold.atLeast(Float(0)) == 0)
+    }
+}
