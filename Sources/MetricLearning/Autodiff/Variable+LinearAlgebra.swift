@@ -130,8 +130,7 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
         let same = x.isTracked && x.isSameVariable(as: y)
         let needX = x.isTracked, needY = y.isTracked && !same
         return Variable.record(same ? [x] : [x, y]) {
-            var out = try pairwiseSquaredDistances(xv, yv)
-            if root { out.formSquareRoot() }
+            let out = try DistanceMatrix.compute(xv, yv, root: root)
             return (out, { g in
                 var gs = consume g
                 if root {

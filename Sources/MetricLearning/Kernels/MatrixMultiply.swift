@@ -30,12 +30,13 @@
     /// With `symmetric` the caller promises B = Aᵀ (a Gram matrix): tiles wholly below the
     /// diagonal are skipped and mirrored from above, about half the work. Mirrored and
     /// computed entries are bitwise equal, since each is the same sum in the same order.
+    /// Without `mirrors`, only the upper triangle (diagonal included) is guaranteed filled.
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func multiply<Scalar: TensorScalar>(
         m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>,
-        symmetric: Bool = false
+        symmetric: Bool = false, mirrors: Bool = true
     ) {
         if m == 0 || n == 0 { return }
         if k == 0 {
@@ -51,7 +52,7 @@
             nr = 4
             run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD2<Scalar>.self)
         }
-        if symmetric { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
+        if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
     }
 
     /// Copies the entries the Gram path skipped (below the diagonal, left of each row

@@ -25,15 +25,6 @@ extension Tensor {
         }
         return Tensor(uncheckedShape: shape, scalars: out)
     }
-    /// Replaces every element by its square root, in place.
-    @usableFromInline mutating func formSquareRoot() {
-        storage.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let p = buffer.baseAddress
-            _ = parallelRanges(buffer.count, work: buffer.count * 8) { range in
-                for i in range { p![i] = p![i].squareRoot() }
-            }
-        }
-    }
     /// |x| elementwise.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

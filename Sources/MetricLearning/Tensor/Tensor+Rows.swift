@@ -48,43 +48,7 @@ public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-    var products = try matmul(x, y, transposeB: true)
-    let xs = try x.rowNorms().storage.map { $0 * $0 }
-    let ys = try y.rowNorms().storage.map { $0 * $0 }
-    let (n, width) = (ys.count, x.shape[1])
-    // Where cancellation leaves few correct digits (near-duplicates, the diagonal of a
-    // self-distance matrix), the entry is recomputed directly as Σ (x − y)².
-    let cancellation = Scalar(64) * Scalar.ulpOfOne.squareRoot()
-    products.storage.withUnsafeMutableBufferPointer { pb in
-        x.storage.withUnsafeBufferPointer { xb in
-            y.storage.withUnsafeBufferPointer { yb in
-                nonisolated(unsafe) let (p, px, py) = (pb.baseAddress, xb.baseAddress, yb.baseAddress)
-                _ = parallelRanges(xs.count, work: xs.count * n * 4) { rows in
-                for i in rows {
-                    let row = p! + i * n
-                    let xi = xs[i]
-                    var lowest = Scalar.infinity
-                    for j in 0..<n {
-                        let fast = xi + ys[j] - 2 * row[j]
-                        row[j] = fast
-                        lowest = Swift.min(lowest, fast - cancellation * (xi + ys[j]))
-                    }
-                    // Rarely needed: recompute entries that lost their digits.
-                    guard lowest <= 0 else { continue }
-                    for j in 0..<n where row[j] <= cancellation * (xi + ys[j]) {
-                        var exact: Scalar = 0
-                        for k in 0..<width {
-                            let d = px![i * width + k] - py![j * width + k]
-                            exact += d * d
-                        }
-                        row[j] = exact
-                    }
-                }
-                }
-            }
-        }
-    }
-    return products
+    try DistanceMatrix.compute(x, y, root: false)
 }
 
 /// The matrix of Euclidean distances ‖x_i − y_j‖.
@@ -92,7 +56,5 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairwiseDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-    var distances = try pairwiseSquaredDistances(x, y)
-    distances.formSquareRoot()
-    return distances
+    try DistanceMatrix.compute(x, y, root: true)
 }

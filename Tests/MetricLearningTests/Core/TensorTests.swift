@@ -87,6 +87,32 @@ struct TensorTests {
         expectClose(try pairwiseSquaredDistances(x, y).scalars, [0, 9, 100, 25, 16, 25], atol: 1e-12)
         #expect(try pairwiseDotProducts(x, y).scalars == [0, 0, 0, 0, 9, 50])
     }
+
+    /// A matrix against itself converts only its upper triangle and mirrors it: it must equal
+    /// the full computation against a copy, be exactly symmetric with a zero diagonal, and
+    /// match direct sums, near-duplicate rows included.
+    @Test func selfDistanceMatrixUsesItsSymmetry() throws {
+        for n in [5, 70, 300] {
+            var scalars = try Tensor<Float>.randomNormal(shape: [n, 9], seed: UInt64(n)).scalars
+            for k in 0..<9 { scalars[9 + k] = scalars[k] + 1e-4 }  // rows 0 and 1 nearly equal
+            let x = try Tensor<Float>(shape: [n, 9], scalars: scalars)
+            let copy = try Tensor<Float>(shape: [n, 9], scalars: scalars.map { $0 })
+            for root in [false, true] {
+                let own = try DistanceMatrix.compute(x, x, root: root), full = try DistanceMatrix.compute(x, copy, root: root)
+                #expect(own.scalars == full.scalars, "n \(n) root \(root)")
+                for i in 0..<n {
+                    #expect(own.scalars[i * n + i] == 0)
+                    for j in 0..<n where j != i {
+                        #expect(own.scalars[i * n + j] == own.scalars[j * n + i])
+                        var direct: Double = 0
+                        for k in 0..<9 { direct += Double(scalars[i * 9 + k] - scalars[j * 9 + k]) * Double(scalars[i * 9 + k] - scalars[j * 9 + k]) }
+                        let expected = root ? direct.squareRoot() : direct
+                        #expect(Swift.abs(Double(own.scalars[i * n + j]) - expected) <= 1e-5 * Swift.max(1, expected))
+                    }
+                }
+            }
+        }
+    }
 }
 
 @Suite("Vector exponential")
