@@ -24,32 +24,44 @@
             guard n == pairing.labels.count, m == pairing.referenceLabels.count else {
                 throw MetricLearningError(.shapeMismatch, "multi-similarity terms: matrix \(mv.shape) for \(n) anchors and \(m) references")
             }
-            var positiveLse = [Scalar](repeating: 0, count: n), negativeLse = positiveLse
-            mv.storage.withUnsafeBufferPointer { vb in
-              positiveLse.withUnsafeMutableBufferPointer { pb in
-                negativeLse.withUnsafeMutableBufferPointer { nb in
-                    nonisolated(unsafe) let (values, pl, nl) = (vb.baseAddress!, pb.baseAddress!, nb.baseAddress!)
-                    _ = parallelRanges(n, work: n * m * 16) { range in
-                        let e = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
-                        defer { e.deallocate() }
-                        for i in range { (pl[i], nl[i]) = rows.logSumExps(i, values + i * m, m, e) }
+            // Row i of `weights` keeps exp(β(c − b) − topᵢ) at the kept negatives (0 elsewhere):
+            // the pullback turns it into the gradient row in place.
+            var positiveLse = [Scalar](repeating: 0, count: n), negativeLse = positiveLse, tops = positiveLse
+            var closest = [Scalar](repeating: -.infinity, count: n)
+            let buffer = PullbackBuffer([Scalar](unsafeUninitializedCapacity: n * m) { wb, initialized in
+                mv.storage.withUnsafeBufferPointer { vb in
+                  positiveLse.withUnsafeMutableBufferPointer { pb in
+                    negativeLse.withUnsafeMutableBufferPointer { nb in
+                      tops.withUnsafeMutableBufferPointer { tb in
+                        closest.withUnsafeMutableBufferPointer { cb in
+                            nonisolated(unsafe) let (values, w, pl, nl, tp, cl) = (vb.baseAddress!, wb.baseAddress!, pb.baseAddress!,
+                                                                                   nb.baseAddress!, tb.baseAddress!, cb.baseAddress!)
+                            _ = parallelRanges(n, work: n * m * 16) { range in
+                                for i in range {
+                                    (pl[i], nl[i], tp[i], cl[i]) = rows.forward(i, values + i * m, m, w + i * m)
+                                }
+                            }
+                        }
+                      }
                     }
+                  }
                 }
-              }
-            }
+                initialized = n * m
+            })
             let terms = (0..<n).map { positiveLse[$0] / alpha + negativeLse[$0] / beta }
             return (Tensor(uncheckedShape: [n], scalars: terms), { g in
-                let gradient = [Scalar](unsafeUninitializedCapacity: n * m) { gb, initialized in
+                // The tape runs a pullback once; the buffer is then handed over without a copy.
+                guard var gradient = buffer.take() else { return [nil] }
+                gradient.withUnsafeMutableBufferPointer { gb in
                     mv.storage.withUnsafeBufferPointer { vb in
                         nonisolated(unsafe) let (values, out) = (vb.baseAddress!, gb.baseAddress!)
-                        _ = parallelRanges(n, work: n * m * 16) { range in
+                        _ = parallelRanges(n, work: n * m * 2) { range in
                             for i in range {
-                                rows.gradient(i, values + i * m, m, out + i * m, upstream: g.storage[i],
-                                              positiveLse: positiveLse[i], negativeLse: negativeLse[i])
+                                rows.gradient(i, values + i * m, m, out + i * m, upstream: g.storage[i], positiveLse: positiveLse[i],
+                                              negativeLse: negativeLse[i], top: tops[i], closestNegative: closest[i])
                             }
                         }
                     }
-                    initialized = n * m
                 }
                 return [Tensor(uncheckedShape: [n, m], scalars: gradient)]
             })
@@ -69,9 +81,9 @@
         }
 
         /// Writes β(c_j − b) at the kept negatives of row i and −∞ elsewhere into e, and
-        /// returns the kept positives' closeness values (nil when the row keeps nothing).
+        /// returns the closest negative's closeness (nil when the row keeps nothing).
         @inline(__always)
-        func select(_ i: Int, _ row: UnsafePointer<Scalar>, _ m: Int, _ e: UnsafeMutablePointer<Scalar>) -> [(column: Int, closeness: Scalar)]? {
+        func selectNegatives(_ i: Int, _ row: UnsafePointer<Scalar>, _ m: Int, _ e: UnsafeMutablePointer<Scalar>) -> Scalar? {
             let own = pairing.selfReference(of: i)
             for j in 0..<m { e[j] = sign * row[j] }
             var leastClosePositive = Scalar.infinity
@@ -83,34 +95,47 @@
             guard leastClosePositive < .infinity, closestNegative > -.infinity else { return nil }
             // The miner's comparisons exactly: c + ε > least close positive, c − ε < closest negative.
             for j in 0..<m { e[j] = e[j] + epsilon > leastClosePositive ? beta * (e[j] - shiftedBase) : -.infinity }
-            var positives: [(column: Int, closeness: Scalar)] = []
-            for j in members where j != own && sign * row[j] - epsilon < closestNegative { positives.append((j, sign * row[j])) }
-            return positives
+            return closestNegative
         }
 
-        /// (positive, negative) log-sum-exps of row i, each with a 0 in its set.
-        func logSumExps(_ i: Int, _ row: UnsafePointer<Scalar>, _ m: Int, _ e: UnsafeMutablePointer<Scalar>) -> (Scalar, Scalar) {
-            guard let positives = select(i, row, m, e) else { return (0, 0) }
+        /// The kept positives of row i: (column, closeness).
+        func positives(_ i: Int, _ row: UnsafePointer<Scalar>, closestNegative: Scalar) -> [(column: Int, closeness: Scalar)] {
+            let own = pairing.selfReference(of: i)
+            return groups.columns(of: i).compactMap { j in
+                j != own && sign * row[j] - epsilon < closestNegative ? (j, sign * row[j]) : nil
+            }
+        }
+
+        /// Row i: (positive lse, negative lse, shift, closest negative), each lse with a 0 in
+        /// its set, leaving exp(β(c − b) − shift) at the kept negatives of e (0 elsewhere).
+        func forward(_ i: Int, _ row: UnsafePointer<Scalar>, _ m: Int, _ e: UnsafeMutablePointer<Scalar>)
+            -> (Scalar, Scalar, Scalar, Scalar) {
+            guard let closestNegative = selectNegatives(i, row, m, e) else {
+                e.update(repeating: 0, count: m)
+                return (0, 0, 0, -.infinity)
+            }
             let top = Reductions.maximum(e, m, atLeast: 0)
             let negative = top + Scalar.log(Scalar.exp(-top) + VectorExponential.applySummed(e, count: m, subtracting: top))
-            let exponents = positives.map { -alpha * ($0.closeness - shiftedBase) }
+            let exponents = positives(i, row, closestNegative: closestNegative).map { -alpha * ($0.closeness - shiftedBase) }
             let high = exponents.reduce(0) { Swift.max($0, $1) }
             let positive = high + Scalar.log(exponents.reduce(Scalar.exp(-high)) { $0 + Scalar.exp($1 - high) })
-            return (positive, negative)
+            return (positive, negative, top, closestNegative)
         }
 
-        /// Row i of the gradient with respect to the matrix, written in full into `out`.
-        func gradient(_ i: Int, _ row: UnsafePointer<Scalar>, _ m: Int, _ out: UnsafeMutablePointer<Scalar>,
-                      upstream g: Scalar, positiveLse: Scalar, negativeLse: Scalar) {
-            guard g != 0, let positives = select(i, row, m, out) else {
-                out.initialize(repeating: 0, count: m)
+        /// Turns row i of the forward exponentials in `out` into the gradient row.
+        func gradient(_ i: Int, _ row: UnsafePointer<Scalar>, _ m: Int, _ out: UnsafeMutablePointer<Scalar>, upstream g: Scalar,
+                      positiveLse: Scalar, negativeLse: Scalar, top: Scalar, closestNegative: Scalar) {
+            guard g != 0, closestNegative > -.infinity else {
+                out.update(repeating: 0, count: m)
                 return
             }
-            // ∂(lse/β)/∂c = softmax weight; ∂(lse/α)/∂c = −softmax weight; ∂/∂value = sign · ∂/∂c.
-            _ = VectorExponential.applySummed(out, count: m, subtracting: negativeLse)
-            let negativeFactor = sign * g
+            // ∂(lse/β)/∂c = softmax weight exp(x − lse) = e·exp(top − lse); ∂(lse/α)/∂c = −softmax
+            // weight; ∂/∂value = sign · ∂/∂c.
+            let negativeFactor = sign * g * Scalar.exp(top - negativeLse)
             for j in 0..<m { out[j] *= negativeFactor }
-            for (j, c) in positives { out[j] -= sign * g * Scalar.exp(-alpha * (c - shiftedBase) - positiveLse) }
+            for (j, c) in positives(i, row, closestNegative: closestNegative) {
+                out[j] -= sign * g * Scalar.exp(-alpha * (c - shiftedBase) - positiveLse)
+            }
         }
     }
 }
