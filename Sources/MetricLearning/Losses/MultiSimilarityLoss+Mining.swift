@@ -22,9 +22,16 @@ extension MultiSimilarityLoss {
         guard DistanceIdentity(distance) == DistanceIdentity(miner.distance) else {
             return try self(inputs, tuples: miner.mine(MiningInputs(inputs)))
         }
-        let terms = MinedMultiSimilarityTerms.terms(
-            matrix: inputs.matrix(distance), pairing: inputs.pairing, epsilon: miner.epsilon,
-            alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
+        let terms: Variable<Scalar>
+        if inputs.referencesAreEmbeddings && (distance is CosineSimilarity<Scalar> || distance is DotProductSimilarity<Scalar>) {
+            // A Gram matrix of the (normalised) batch: computed, mined and differentiated in one buffer.
+            terms = MinedMultiSimilarityTerms.terms(gramOf: distance.prepare(inputs.embeddings), pairing: inputs.pairing,
+                                                    epsilon: miner.epsilon, alpha: alpha, beta: beta, base: base)
+        } else {
+            terms = MinedMultiSimilarityTerms.terms(
+                matrix: inputs.matrix(distance), pairing: inputs.pairing, epsilon: miner.epsilon,
+                alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
+        }
         return try reducer.reduce(terms).checked()
     }
 
