@@ -17,7 +17,8 @@
 @usableFromInline enum FactoredAngularTerms {
     /// The terms for a batch against itself, from its normalised rows x̂ and norms ν:
     /// A = P = X̂·Xᵀ = (X̂·X̂ᵀ)·diag(ν), a Gram matrix (half the products) whose pullback
-    /// is one product, (∂G + ∂Gᵀ)·X̂, with every [N, N] step done in place.
+    /// is one product, (∂G + ∂Gᵀ)·X̂, with every [N, N] step done in place (the Gram
+    /// matrix's buffer becomes its gradient).
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -28,22 +29,26 @@
         let xv = x.value, norms = v.value.storage, cv = c.value
         guard xv.rank == 2, xv.shape[0] == labels.count, norms.count == labels.count, cv.count == anchors.count,
               anchors.indices.allSatisfy({ labels[anchors[$0]] == labels[positives[$0]] }),
-              let gram = try? matmul(xv, xv, transposeB: true),
-              let rows = ScaledExponentials(gram, scale: 4 * k, columnScales: norms, rowLabels: labels, columnLabels: labels,
-                                            used: anchors + positives)
+              // The product is a temporary: its storage is `gram`'s alone, for the pullback to reuse.
+              let gram = try? matmul(xv, xv, transposeB: true).storage,
+              let rows = ScaledExponentials(Tensor(uncheckedShape: [labels.count, labels.count], scalars: gram), scale: 4 * k,
+                                            columnScales: norms, rowLabels: labels, columnLabels: labels, used: anchors + positives)
         else { return nil }
+        let owned = PullbackBuffer(gram)
         let pairs = PairTerms(anchorRows: rows, positiveRows: rows, pairDots: cv, anchors: anchors, positives: positives, tanSquared: k)
         return Variable.record([x, v, c]) {
             (pairs.values, { g in
                 let (coefficients, dc) = pairs.pullbackFactors(g)
                 let byAnchor = RowGroups(rows: anchors, count: rows.rows), byPositive = RowGroups(rows: positives, count: rows.rows)
                 // ∂A → ∂(X̂X̂ᵀ) = ∂A·diag(ν) and ∂νₙ = Σᵣ ∂A[r,n]·(X̂X̂ᵀ)[r,n]; then the Gram pullback.
-                var (dgram, dv) = rows.weightedRows([
+                // The Gram matrix's buffer becomes its own gradient.
+                guard var dgram = owned.take() else { return [nil, nil, nil] }
+                let dv = rows.replacingWithGradient(&dgram, sums: [
                     WeightedRowSum(groups: byAnchor, others: positives, source: rows, coefficients: coefficients),
                     WeightedRowSum(groups: byPositive, others: anchors, source: rows, coefficients: coefficients),
-                ], columnScales: norms, products: gram.storage)
+                ], columnScales: norms)
                 InPlaceMatrix.symmetrize(&dgram, size: rows.rows)
-                let dx = try? matmul(Tensor(uncheckedShape: gram.shape, scalars: dgram), xv)
+                let dx = try? matmul(Tensor(uncheckedShape: [rows.rows, rows.rows], scalars: dgram), xv)
                 return [dx, Tensor(uncheckedShape: [norms.count], scalars: dv), dc]
             })
         }

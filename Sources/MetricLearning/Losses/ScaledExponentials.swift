@@ -73,55 +73,70 @@
 
     /// The [rows, M] entries whose row r is E[r] ⊙ (the sums' rows r added in order).
     @usableFromInline func weightedRows(_ sums: [WeightedRowSum<Scalar>]) -> [Scalar] {
-        weightedRows(sums, columnScales: nil, products: []).rows
-    }
-
-    /// The [rows, M] entries whose row r is E[r] ⊙ (the sums' rows r added in order) ⊙ ν,
-    /// with ν = `columnScales`, and Σᵣ (E[r] ⊙ sums[r]) ⊙ products[r] — the gradient of a
-    /// product matrix X·diag(ν) split into X and ν, done while each row is in cache.
-    @usableFromInline func weightedRows(_ sums: [WeightedRowSum<Scalar>], columnScales: [Scalar]?, products: [Scalar])
-        -> (rows: [Scalar], scaleGradient: [Scalar]) {
         let m = columns
         let pairWork = sums.reduce(0) { $0 + $1.others.count }
-        var partials: [[Scalar]] = []
-        let out = [Scalar](unsafeUninitializedCapacity: rows * m) { ob, initialized in
+        return [Scalar](unsafeUninitializedCapacity: rows * m) { ob, initialized in
+            nonisolated(unsafe) let op = ob.baseAddress!
+            _ = parallelRanges(rows, work: (pairWork + rows) * m * 2) { range in
+                for r in range {
+                    let row = op + r * m
+                    row.initialize(repeating: 0, count: m)
+                    if accumulate(row, r, sums) { values.withUnsafeBufferPointer { Reductions.multiply(row, $0.baseAddress! + r * m, m) } }
+                }
+            }
+            initialized = rows * m
+        }
+    }
+
+    /// For a product matrix X·diag(ν) whose entries `products` holds: replaces `products` by
+    /// the gradient with respect to X — row r is (E[r] ⊙ Σ sums[r]) ⊙ ν — and returns the
+    /// gradient with respect to ν, Σᵣ (E[r] ⊙ Σ sums[r]) ⊙ products[r], summed over fixed
+    /// row ranges in order. Each row is read before it is replaced, while in cache.
+    @usableFromInline func replacingWithGradient(_ products: inout [Scalar], sums: [WeightedRowSum<Scalar>], columnScales: [Scalar]) -> [Scalar] {
+        let m = columns
+        let pairWork = sums.reduce(0) { $0 + $1.others.count }
+        let partials = products.withUnsafeMutableBufferPointer { pb in
             values.withUnsafeBufferPointer { eb in
-              products.withUnsafeBufferPointer { xb in
-                nonisolated(unsafe) let (op, ep, xp) = (ob.baseAddress!, eb.baseAddress!, xb.baseAddress)
-                partials = parallelRanges(rows, work: (pairWork + rows) * m * 2) { range -> [Scalar] in
-                    var partial = [Scalar](repeating: 0, count: columnScales == nil ? 0 : m)
+                nonisolated(unsafe) let (pp, ep) = (pb.baseAddress!, eb.baseAddress!)
+                return parallelRanges(rows, work: (pairWork + rows) * m * 2) { range -> [Scalar] in
+                    var partial = [Scalar](repeating: 0, count: m)
+                    let sum = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
+                    defer { sum.deallocate() }
                     for r in range {
-                        let row = op + r * m
-                        row.initialize(repeating: 0, count: m)
-                        var touched = false
-                        for sum in sums {
-                            sum.source.values.withUnsafeBufferPointer { sb in
-                                for t in sum.groups.pairs(of: r) where sum.coefficients[t] != 0 {
-                                    Reductions.addScaled(row, sb.baseAddress! + sum.others[t] * m, sum.coefficients[t], m)
-                                    touched = true
-                                }
-                            }
+                        let row = pp + r * m, e = ep + r * m
+                        sum.update(repeating: 0, count: m)
+                        guard accumulate(sum, r, sums) else {
+                            row.update(repeating: 0, count: m)
+                            continue
                         }
-                        guard touched else { continue }
-                        Reductions.multiply(row, ep + r * m, m)
-                        if let columnScales, let xp {
-                            for j in 0..<m {
-                                partial[j] += row[j] * xp[r * m + j]
-                                row[j] *= columnScales[j]
-                            }
+                        for j in 0..<m {
+                            let g = sum[j] * e[j]
+                            partial[j] += g * row[j]
+                            row[j] = g * columnScales[j]
                         }
                     }
                     return partial
                 }
-              }
             }
-            initialized = rows * m
         }
-        guard columnScales != nil else { return (out, []) }
         var total = [Scalar](repeating: 0, count: m)
         for partial in partials {
             for j in 0..<m { total[j] += partial[j] }
         }
-        return (out, total)
+        return total
+    }
+
+    /// Adds the sums' rows r to `row`, in order; false if no pair touched it.
+    private func accumulate(_ row: UnsafeMutablePointer<Scalar>, _ r: Int, _ sums: [WeightedRowSum<Scalar>]) -> Bool {
+        var touched = false
+        for sum in sums {
+            sum.source.values.withUnsafeBufferPointer { sb in
+                for t in sum.groups.pairs(of: r) where sum.coefficients[t] != 0 {
+                    Reductions.addScaled(row, sb.baseAddress! + sum.others[t] * columns, sum.coefficients[t], columns)
+                    touched = true
+                }
+            }
+        }
+        return touched
     }
 }
