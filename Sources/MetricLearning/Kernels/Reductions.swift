@@ -108,6 +108,32 @@
         while i < n { y[i] *= x[i]; i += 1 }
     }
 
+    /// The first i in 0..<n with p[i] < bound, or nil.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func firstIndex<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int, below bound: Scalar) -> Int? {
+        guard Scalar.self == Float.self else { return (0..<n).first { p[$0] < bound } }
+        return p.withMemoryRebound(to: Float.self, capacity: n) { firstIndex($0, n, below: Float(bound)) }
+    }
+
+    /// `firstIndex(_:_:below:)` for `Float`: eight lanes are tested at a time.
+    @usableFromInline
+    static func firstIndex(_ p: UnsafePointer<Float>, _ n: Int, below bound: Float) -> Int? {
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            if any(x .< bound) { break }
+            i += 8
+        }
+        while i < n {
+            if p[i] < bound { return i }
+            i += 1
+        }
+        return nil
+    }
+
     /// Σ p[i] for i in 0..<n.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -18,6 +18,11 @@ public struct BatchHardMiner<Scalar: TensorScalar>: Miner {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        if let euclidean = distance as? EuclideanDistance<Scalar>, !euclidean.squared {
+            // Squared distances order the same way; ties are settled as on the roots. No N×M roots.
+            let squared = try inputs.matrix(EuclideanDistance(normalizesEmbeddings: euclidean.normalizesEmbeddings, squared: true))
+            return .triplets(BatchHardSelection.triplets(squared, pairing: inputs.pairing, isSimilarity: false, squaredDistances: true))
+        }
         let d = try inputs.matrix(distance)
         return .triplets(BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))
     }

@@ -39,3 +39,29 @@ struct SquaredDistanceThresholdTests {
         #expect(SquaredDistanceThreshold.atLeast(Float(0)) == 0)
     }
 }
+
+/// Batch-hard selection on squared distances settles ties as the distances would.
+@Suite("Batch-hard ties on squared distances")
+struct BatchHardSquaredTieTests {
+    @Test func earlierIndexWithTheSameRootWins() throws {
+        // Two squared distances whose roots round to the same Float.
+        var low: Float = 2, high: Float = 2
+        while high.nextUp.squareRoot() == low.squareRoot() { high = high.nextUp }
+        while low.nextDown.squareRoot() == high.squareRoot() { low = low.nextDown }
+        #expect(low < high && low.squareRoot() == high.squareRoot())
+        // Anchor 0 (label 0); positives 1, 2 (label 0); negatives 3, 4 (label 1).
+        // Positive 1 is a hair nearer than 2 in d² but ties on the root: 1 must win.
+        // Negative 3 is a hair farther than 4 in d² but ties on the root: 3 must win.
+        let labels = [0, 0, 0, 1, 1]
+        var squared = [Float](repeating: 9, count: 25)
+        for i in 0..<5 { squared[i * 5 + i] = 0 }
+        (squared[1], squared[2], squared[3], squared[4]) = (low, high, high, low)
+        let pairing = ReferencePairing(labels: labels, referenceLabels: labels, selfOffset: 0)
+        let fromSquares = BatchHardSelection.triplets(try Tensor(shape: [5, 5], scalars: squared), pairing: pairing,
+                                                      isSimilarity: false, squaredDistances: true)
+        let fromRoots = BatchHardSelection.triplets(try Tensor(shape: [5, 5], scalars: squared.map { $0.squareRoot() }),
+                                                    pairing: pairing, isSimilarity: false)
+        #expect(fromSquares == fromRoots)
+        #expect(fromSquares.first == IndexTriplet(anchor: 0, positive: 1, negative: 3))
+    }
+}
