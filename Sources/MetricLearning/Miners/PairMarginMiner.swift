@@ -41,19 +41,30 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
             d = try inputs.matrix(distance)
         }
         let pairing = inputs.pairing
+        let groups = SameLabelColumns(labels: labels, referenceLabels: refs)
+        let (positiveBound, negativeBound) = (farPositive, farNegative)
         let parts = d.storage.withUnsafeBufferPointer { matrix in
-            nonisolated(unsafe) let matrix = matrix
+            nonisolated(unsafe) let matrix = matrix.baseAddress
             return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> ([IndexPair], [IndexPair]) in
                 var positive: [IndexPair] = [], negative: [IndexPair] = []
+                let farness = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
+                defer { farness.deallocate() }
                 for i in anchors {
+                    guard let matrix else { break }
+                    let row = matrix + i * m
                     let own = pairing.selfReference(of: i)
-                    for j in 0..<m where j != own {
-                        let f = sign * matrix[i * m + j]
-                        if labels[i] == refs[j] {
-                            if f > farPositive { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
-                        } else if f < farNegative {
-                            negative.append(IndexPair(anchor: Int32(i), other: Int32(j)))
-                        }
+                    let members = groups.columns(of: i)
+                    // Positives from the label group; negatives by vectorised search for f < bound.
+                    for j in members where j != own && sign * row[j] > positiveBound {
+                        positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+                    }
+                    for j in 0..<m { farness[j] = sign * row[j] }
+                    for j in members { farness[j] = .infinity }
+                    if let own, own < m { farness[own] = .infinity }
+                    var start = 0
+                    while start < m, let k = Reductions.firstIndex(farness + start, m - start, below: negativeBound) {
+                        negative.append(IndexPair(anchor: Int32(i), other: Int32(start + k)))
+                        start += k + 1
                     }
                 }
                 return (positive, negative)
