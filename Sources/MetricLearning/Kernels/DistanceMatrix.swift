@@ -19,13 +19,14 @@
             throw MetricLearningError(.shapeMismatch, "pairwise distances: widths differ, \(x.shape) and \(y.shape)")
         }
         let same = n == m && x.storage.withUnsafeBufferPointer { a in y.storage.withUnsafeBufferPointer { a.baseAddress == $0.baseAddress } }
-        var out = [Scalar](repeating: 0, count: n * m)
         let xs = try x.rowNorms().storage.map { $0 * $0 }
         let ys = same ? xs : try y.rowNorms().storage.map { $0 * $0 }
         let cancellation = Scalar(64) * Scalar.ulpOfOne.squareRoot()
-        x.storage.withUnsafeBufferPointer { xb in
-          y.storage.withUnsafeBufferPointer { yb in
-            out.withUnsafeMutableBufferPointer { ob in
+        // Uninitialised: the product writes every entry of the upper triangle (all of them for
+        // two matrices) and the mirror the rest, each page first touched by its thread.
+        let out = [Scalar](unsafeUninitializedCapacity: n * m) { ob, initialized in
+          x.storage.withUnsafeBufferPointer { xb in
+            y.storage.withUnsafeBufferPointer { yb in
               xs.withUnsafeBufferPointer { xsb in
                 ys.withUnsafeBufferPointer { ysb in
                     guard let c = ob.baseAddress else { return }
@@ -59,6 +60,7 @@
               }
             }
           }
+          initialized = n * m
         }
         return Tensor(uncheckedShape: [n, m], scalars: out)
     }

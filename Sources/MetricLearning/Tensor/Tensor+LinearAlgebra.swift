@@ -19,20 +19,23 @@ public func matmul<Scalar: TensorScalar>(
         throw MetricLearningError(.shapeMismatch,
             "matmul: inner extents differ, \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "") (\(k) vs \(k2))")
     }
-    var out = [Scalar](repeating: 0, count: m * n)
-    a.storage.withUnsafeBufferPointer { pa in
-        b.storage.withUnsafeBufferPointer { pb in
-            out.withUnsafeMutableBufferPointer { pc in
+    // Every entry is written by the kernel (the first depth block stores, later ones add; a
+    // Gram matrix's skipped tiles are mirrored), so the buffer starts uninitialised and its
+    // pages are first touched by the threads that compute them.
+    let out = [Scalar](unsafeUninitializedCapacity: m * n) { pc, initialized in
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
                 let dummy = UnsafePointer<Scalar>(bitPattern: MemoryLayout<Scalar>.alignment)!
                 let va = MatrixView(base: pa.baseAddress ?? dummy, rowStride: transposeA ? 1 : ac, columnStride: transposeA ? ac : 1)
                 let vb = MatrixView(base: pb.baseAddress ?? dummy, rowStride: transposeB ? 1 : bc, columnStride: transposeB ? bc : 1)
                 // a·aᵀ of one buffer is a Gram matrix: compute half and mirror.
                 let gram = !transposeA && transposeB && pa.baseAddress == pb.baseAddress && a.shape == b.shape
-                if let c = pc.baseAddress {
+                if m * n > 0, let c = pc.baseAddress {
                     MatrixMultiply.multiply(m: m, n: n, k: k, a: va, b: vb, c: c, symmetric: gram)
                 }
             }
         }
+        initialized = m * n
     }
     return Tensor(uncheckedShape: [m, n], scalars: out)
 }
