@@ -11,8 +11,15 @@ import Dispatch
     if threads > 1 && work >= parallelWorkThreshold {
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                for i in stride(from: worker, to: count, by: threads) { body(i) }
+            if ComputeThreads.limit >= ComputeThreads.available {
+                // Every processor allowed: let Dispatch hand out the indices as threads free
+                // up, which balances parts of unequal size (the results do not depend on who
+                // runs which index).
+                DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    for i in stride(from: worker, to: count, by: threads) { body(i) }
+                }
             }
         }
     } else {
