@@ -13,10 +13,8 @@ public func matmul<Scalar: TensorScalar>(
         return Variable.record([a]) {
             let out = try matmul(av, av, transposeB: true)
             return (out, { g in
-                // The tape hands over its only copy of g: symmetrised in place, no new [N, N] buffer.
-                var gradient = consume g
-                InPlaceMatrix.symmetrize(&gradient.storage, size: gradient.shape[0])
-                return [try? matmul(gradient, av)]
+                // g + gᵀ is formed while g is packed for the product: no [N, N] pass or buffer.
+                return [try? symmetrizedProduct(g, av)]
             })
         }
     }
@@ -144,19 +142,26 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
                         }
                     }
                 }
-                if same {
-                    InPlaceMatrix.symmetrize(&gs.storage, size: gs.shape[0])
-                    return [side(xv, xv, gs, transposeG: false)]
-                }
+                if same { return [side(xv, xv, gs, transposeG: false, symmetrized: true)] }
                 return [needX ? side(xv, yv, gs, transposeG: false) : nil, needY ? side(yv, xv, gs, transposeG: true) : nil]
             })
         }
     }
 
-    /// 2(own_i Σ gᵢ − (g·other)_i) over the rows of `own` (g transposed for the right operand).
-    static func side<Scalar: TensorScalar>(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool) -> Tensor<Scalar>? {
-        guard let weights = try? g.sum(alongAxis: transposeG ? 0 : 1),
-              let mixed = try? matmul(g, other, transposeA: transposeG) else { return nil }
+    /// 2(own_i Σ gᵢ − (g·other)_i) over the rows of `own` (g transposed for the right operand;
+    /// g + gᵀ, never formed, when `symmetrized`).
+    static func side<Scalar: TensorScalar>(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool,
+                                           symmetrized: Bool = false) -> Tensor<Scalar>? {
+        let weights: Tensor<Scalar>, mixed: Tensor<Scalar>
+        if symmetrized {
+            guard let rows = try? g.sum(alongAxis: 1), let columns = try? g.sum(alongAxis: 0),
+                  let product = try? symmetrizedProduct(g, other) else { return nil }
+            (weights, mixed) = (Tensor(uncheckedShape: rows.shape, scalars: zip(rows.storage, columns.storage).map { $0 + $1 }), product)
+        } else {
+            guard let sums = try? g.sum(alongAxis: transposeG ? 0 : 1),
+                  let product = try? matmul(g, other, transposeA: transposeG) else { return nil }
+            (weights, mixed) = (sums, product)
+        }
         let (r, c) = (own.shape[0], own.shape[1])
         var grad = own.storage
         for i in 0..<r {

@@ -1,12 +1,16 @@
-/// A strided read-only matrix: element (i, j) is `base[i * rowStride + j * columnStride]`.
+/// A strided read-only matrix: element (i, j) is `base[i * rowStride + j * columnStride]`,
+/// plus `base[j * rowStride + i * columnStride]` when `addsTranspose` (a square matrix read
+/// as G + Gᵀ without forming it).
 @usableFromInline struct MatrixView<Scalar: TensorScalar> {
     @usableFromInline let base: UnsafePointer<Scalar>
     @usableFromInline let rowStride: Int
     @usableFromInline let columnStride: Int
-    @usableFromInline init(base: UnsafePointer<Scalar>, rowStride: Int, columnStride: Int) {
+    @usableFromInline let addsTranspose: Bool
+    @usableFromInline init(base: UnsafePointer<Scalar>, rowStride: Int, columnStride: Int, addsTranspose: Bool = false) {
         self.base = base
         self.rowStride = rowStride
         self.columnStride = columnStride
+        self.addsTranspose = addsTranspose
     }
 }
 
@@ -119,7 +123,13 @@
                     for kk in 0..<kc {
                         let col = dst + kk * mr
                         let src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
-                        for r in 0..<height { col[r] = src[r * aView.rowStride] }
+                        if aView.addsTranspose {
+                            // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
+                            let mirror = aView.base + (k0 + kk) * aView.rowStride + r0 * aView.columnStride
+                            for r in 0..<height { col[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
+                        } else {
+                            for r in 0..<height { col[r] = src[r * aView.rowStride] }
+                        }
                         for r in height..<mr { col[r] = 0 }
                     }
                 }

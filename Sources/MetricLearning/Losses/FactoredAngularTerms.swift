@@ -17,8 +17,8 @@
 @usableFromInline enum FactoredAngularTerms {
     /// The terms for a batch against itself, from its normalised rows x̂ and norms ν:
     /// A = P = X̂·Xᵀ = (X̂·X̂ᵀ)·diag(ν), a Gram matrix (half the products) whose pullback
-    /// is one product, (∂G + ∂Gᵀ)·X̂, with every [N, N] step done in place (the Gram
-    /// matrix's buffer becomes its gradient).
+    /// is one product, (∂G + ∂Gᵀ)·X̂ (the sum taken while packing); the Gram matrix's buffer
+    /// becomes its gradient.
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -47,8 +47,7 @@
                     WeightedRowSum(groups: byAnchor, others: positives, source: rows, coefficients: coefficients),
                     WeightedRowSum(groups: byPositive, others: anchors, source: rows, coefficients: coefficients),
                 ], columnScales: norms)
-                InPlaceMatrix.symmetrize(&dgram, size: rows.rows)
-                let dx = try? matmul(Tensor(uncheckedShape: [rows.rows, rows.rows], scalars: dgram), xv)
+                let dx = try? symmetrizedProduct(Tensor(uncheckedShape: [rows.rows, rows.rows], scalars: dgram), xv)
                 return [dx, Tensor(uncheckedShape: [norms.count], scalars: dv), dc]
             })
         }

@@ -41,7 +41,8 @@
     /// The terms for a batch against itself under a dot-product similarity of `x`'s rows
     /// (x normalised: cosine). The Gram matrix X·Xᵀ is computed here — the same numbers a
     /// miner gets — and its buffer becomes the exponentials and then the gradient, which
-    /// the Gram pullback, (∂S + ∂Sᵀ)·X, uses in place: one [N, N] buffer per step.
+    /// the Gram pullback, (∂S + ∂Sᵀ)·X, reads (the sum is taken while packing): one [N, N]
+    /// buffer per step.
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -67,8 +68,7 @@
             return (Tensor(uncheckedShape: [n], scalars: state.terms), { g in
                 guard var gradient = owned.take() else { return [nil] }
                 rows.gradient(&gradient, state, upstream: g.storage, n: n, m: n)
-                InPlaceMatrix.symmetrize(&gradient, size: n)
-                return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)]
+                return [try? symmetrizedProduct(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)]
             })
         }
     }

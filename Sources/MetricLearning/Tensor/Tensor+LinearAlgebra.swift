@@ -40,6 +40,32 @@ public func matmul<Scalar: TensorScalar>(
     return Tensor(uncheckedShape: [m, n], scalars: out)
 }
 
+/// (g + gᵀ)·x for a square g, without forming g + gᵀ: the sum is taken while g is packed
+/// for the product (the same numbers, bitwise, as symmetrising first).
+/// - Throws: `MetricLearningError.shapeMismatch` for a non-square g or mismatched extents.
+@usableFromInline
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func symmetrizedProduct<Scalar: TensorScalar>(_ g: Tensor<Scalar>, _ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    let (n, n2) = try g.matrixExtents("symmetrised product (left operand)")
+    let (k, d) = try x.matrixExtents("symmetrised product (right operand)")
+    guard n == n2, k == n else {
+        throw MetricLearningError(.shapeMismatch, "symmetrised product: \(g.shape) must be square and match \(x.shape)")
+    }
+    let out = [Scalar](unsafeUninitializedCapacity: n * d) { pc, initialized in
+        g.storage.withUnsafeBufferPointer { pg in
+            x.storage.withUnsafeBufferPointer { px in
+                if n * d > 0, let c = pc.baseAddress, let a = pg.baseAddress, let b = px.baseAddress {
+                    MatrixMultiply.multiply(m: n, n: d, k: n, a: MatrixView(base: a, rowStride: n, columnStride: 1, addsTranspose: true),
+                                            b: MatrixView(base: b, rowStride: d, columnStride: 1), c: c)
+                }
+            }
+        }
+        initialized = n * d
+    }
+    return Tensor(uncheckedShape: [n, d], scalars: out)
+}
+
 extension Tensor {
     /// The transpose of a matrix; a tensor of rank < 2 is returned unchanged.
     /// - Throws: `MetricLearningError.shapeMismatch` for rank > 2.

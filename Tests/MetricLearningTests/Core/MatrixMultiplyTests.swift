@@ -33,6 +33,20 @@ struct MatrixMultiplyTests {
         expectClose(gf.scalars, general.scalars, atol: 1e-4, rtol: 1e-4)
     }
 
+    /// (g + gᵀ)·x with the sum taken while packing equals symmetrising first, bitwise.
+    @Test(arguments: [(1, 3), (7, 5), (97, 33), (301, 20), (520, 9)])
+    func symmetrizedProductEqualsSymmetrisingFirst(n: Int, d: Int) throws {
+        for type in [Float.self, Double.self] as [any TensorScalar.Type] {
+            func check<S: TensorScalar>(_: S.Type) throws {
+                let g: Tensor<S> = randomMatrix(n, n, seed: 5), x: Tensor<S> = randomMatrix(n, d, seed: 6)
+                let symmetric = try Tensor<S>(shape: [n, n], scalars: (0..<(n * n)).map { g.scalars[$0] + g.scalars[($0 % n) * n + $0 / n] })
+                #expect(try symmetrizedProduct(g, x).scalars == matmul(symmetric, x).scalars, "\(S.self) n \(n) d \(d)")
+            }
+            try check(type)
+        }
+        #expect(throws: MetricLearningError.self) { try symmetrizedProduct(Tensor<Float>.zeros(shape: [3, 4]), Tensor<Float>.zeros(shape: [4, 2])) }
+    }
+
     @Test func mismatchedInnerExtentsThrow() {
         let a: Tensor<Double> = randomMatrix(3, 4, seed: 1)
         #expect(throws: MetricLearningError.self) { try matmul(a, a) }
