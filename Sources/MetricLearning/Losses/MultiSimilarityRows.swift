@@ -61,7 +61,9 @@
         let members = groups.columns(of: i).filter { $0 != own }
         let memberCloseness = members.map { sign * row[$0] }
         let leastClosePositive = memberCloseness.min() ?? .infinity
-        for j in 0..<m { e[j] = sign * row[j] }
+        if sign != 1 || UnsafePointer(e) != row {
+            for j in 0..<m { e[j] = sign * row[j] }
+        }
         for j in groups.columns(of: i) { e[j] = -.infinity }
         if let own, own < m { e[own] = -.infinity }
         let closestNegative = Reductions.maximum(e, m, atLeast: -.infinity)
@@ -71,7 +73,9 @@
         }
         // The miner's comparisons exactly: c + ε > least close positive, c − ε < closest negative.
         for j in 0..<m { e[j] = e[j] + epsilon > leastClosePositive ? beta * (e[j] - shiftedBase) : -.infinity }
-        let top = Reductions.maximum(e, m, atLeast: 0)
+        // The largest kept exponent is the closest negative's (kept whenever any is), the same
+        // arithmetic on the same number: no second pass for the maximum.
+        let top = closestNegative + epsilon > leastClosePositive ? Swift.max(0, beta * (closestNegative - shiftedBase)) : 0
         let negative = top + Scalar.log(Scalar.exp(-top) + VectorExponential.applySummed(e, count: m, subtracting: top))
         let kept = zip(members, memberCloseness).filter { $0.1 - epsilon < closestNegative }.map { (column: $0.0, closeness: $0.1) }
         let exponents = kept.map { -alpha * ($0.closeness - shiftedBase) }
