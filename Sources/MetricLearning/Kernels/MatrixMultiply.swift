@@ -17,13 +17,14 @@
 /// The matrix product C = A·B on packed panels with a register-blocked micro-kernel.
 ///
 /// A row block of A (`blockRows × depthBlock`) is packed into panels of
-/// `microRows` rows; B into panels of `2 × V.scalarCount` columns. The micro-kernel
+/// `microRows` rows, each scalar stored as a whole vector (a load instead of a
+/// broadcast shuffle in the inner loop); B into panels of `2 × V.scalarCount` columns. The micro-kernel
 /// keeps a `microRows × 2` tile of SIMD accumulators in registers and writes
 /// `c += a * b` (no fused multiply-add: that is a libm call in a baseline x86-64
 /// build). Row blocks run in parallel; each element of C is accumulated by one
 /// thread in a fixed order, so the result is the same for any thread count.
 ///
-/// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock) extra memory.
+/// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock·V.scalarCount) extra memory.
 @usableFromInline enum MatrixMultiply {
     @usableFromInline static let microRows = 6
     @usableFromInline static let depthBlock = 256
@@ -112,16 +113,20 @@
         parallelFor(rowBlocks, work: m * n * k) { rb in
             let i0 = rb * blockRows, mc = min(blockRows, m - i0)
             let rowPanels = (mc + mr - 1) / mr
-            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * depthBlock)
+            // A is packed pre-broadcast: each scalar repeated across a vector, so the
+            // micro-kernel loads it instead of shuffling (shuffles share the FP pipes).
+            let w = V.scalarCount
+            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * depthBlock * w)
             defer { packedA.deallocate() }
+            let col = UnsafeMutablePointer<Scalar>.allocate(capacity: mr)
+            defer { col.deallocate() }
             var edge = [Scalar](repeating: 0, count: mr * nr)
             for db in 0..<depthBlocks {
                 let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
                 for rp in 0..<rowPanels {
-                    let dst = packedA + rp * kc * mr
+                    let dst = packedA + rp * kc * mr * w
                     let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
                     for kk in 0..<kc {
-                        let col = dst + kk * mr
                         let src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
                         if aView.addsTranspose {
                             // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
@@ -131,6 +136,9 @@
                             for r in 0..<height { col[r] = src[r * aView.rowStride] }
                         }
                         for r in height..<mr { col[r] = 0 }
+                        let raw = UnsafeMutableRawPointer(dst + kk * mr * w)
+                        // Each of the column's scalars as a whole vector.
+                        for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
                     }
                 }
                 let blockB = packedBShared + k0 * panels * nr
@@ -141,7 +149,7 @@
                     let j0 = p * nr, width = min(nr, n - j0)
                     for rp in 0..<rowPanels {
                         let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
-                        let aPanel = packedA + rp * kc * mr
+                        let aPanel = packedA + rp * kc * mr * w
                         if width == nr && height == mr {
                             microKernel(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0, vector: V.self)
                         } else {
@@ -176,13 +184,14 @@
         for kk in 0..<kc {
             let b0 = rawB.loadUnaligned(fromByteOffset: kk * rawStep, as: V.self)
             let b1 = rawB.loadUnaligned(fromByteOffset: kk * rawStep + w * MemoryLayout<Scalar>.stride, as: V.self)
-            var x = V(repeating: ap[0]); c00 += x * b0; c01 += x * b1
-            x = V(repeating: ap[1]); c10 += x * b0; c11 += x * b1
-            x = V(repeating: ap[2]); c20 += x * b0; c21 += x * b1
-            x = V(repeating: ap[3]); c30 += x * b0; c31 += x * b1
-            x = V(repeating: ap[4]); c40 += x * b0; c41 += x * b1
-            x = V(repeating: ap[5]); c50 += x * b0; c51 += x * b1
-            ap += 6
+            let rawA = UnsafeRawPointer(ap), aStep = w * MemoryLayout<Scalar>.stride
+            var x = rawA.loadUnaligned(as: V.self); c00 += x * b0; c01 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: aStep, as: V.self); c10 += x * b0; c11 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 2 * aStep, as: V.self); c20 += x * b0; c21 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 3 * aStep, as: V.self); c30 += x * b0; c31 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 4 * aStep, as: V.self); c40 += x * b0; c41 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 5 * aStep, as: V.self); c50 += x * b0; c51 += x * b1
+            ap += 6 * w
         }
         @inline(__always) func store(_ row: Int, _ v0: V, _ v1: V) {
             let raw = UnsafeMutableRawPointer(c + row * ldc)
