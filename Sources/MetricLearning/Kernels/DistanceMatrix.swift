@@ -107,15 +107,24 @@
         return result
     }
 
-    /// Copies the strict upper triangle of the square matrix c ([n, n]) onto the lower one,
-    /// in tiles; row tiles are independent (each writes its own rows).
-    static func mirrorLower<Scalar>(_ c: UnsafeMutablePointer<Scalar>, _ n: Int) {
+    /// Copies the strict upper triangle of the square matrix c ([n, n]) onto the lower one;
+    /// row tiles are independent (each writes its own rows).
+    static func mirrorLower<Scalar: TensorScalar>(_ c: UnsafeMutablePointer<Scalar>, _ n: Int) {
         let tile = 32
         nonisolated(unsafe) let c = c
         _ = parallelRanges((n + tile - 1) / tile, work: n * n) { tiles in
             for rowTile in tiles {
                 let i0 = rowTile * tile, i1 = Swift.min(i0 + tile, n)
                 for j0 in stride(from: 0, to: i1, by: tile) {
+                    if Scalar.self == Float.self && j0 + tile <= i0 && i1 - i0 == tile {
+                        // A whole tile below the diagonal: 8 × 8 blocks transposed in registers.
+                        c.withMemoryRebound(to: Float.self, capacity: n * n) { f in
+                            for bi in stride(from: i0, to: i1, by: 8) {
+                                for bj in stride(from: j0, to: j0 + tile, by: 8) { MatrixMultiply.transposeBlock(f, n, row: bi, column: bj) }
+                            }
+                        }
+                        continue
+                    }
                     for i in i0..<i1 {
                         for j in j0..<Swift.min(j0 + tile, i) { c[i * n + j] = c[j * n + i] }
                     }

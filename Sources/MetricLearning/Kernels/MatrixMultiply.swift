@@ -62,13 +62,22 @@
 
     /// Copies the entries the Gram path skipped (below the diagonal, left of each row
     /// block's first computed panel) from their transposes, in cache-friendly tiles.
-    static func mirrorSkippedTiles<Scalar>(_ c: UnsafeMutablePointer<Scalar>, n: Int, panelWidth nr: Int) {
+    static func mirrorSkippedTiles<Scalar: TensorScalar>(_ c: UnsafeMutablePointer<Scalar>, n: Int, panelWidth nr: Int) {
         let tile = 32
         // Row tiles write only their own skipped entries and read computed ones: independent.
         nonisolated(unsafe) let c = c
         parallelFor((n + tile - 1) / tile, work: n * n) { rowTile in
             let i0 = rowTile * tile
             for j0 in stride(from: 0, to: i0 + tile, by: tile) {
+                // A whole tile inside the skipped part (whose end grows with the row): 8 × 8 blocks in registers.
+                if Scalar.self == Float.self && i0 + tile <= n && j0 + tile <= Swift.min(((i0 / blockRows) * blockRows / nr) * nr, i0) {
+                    c.withMemoryRebound(to: Float.self, capacity: n * n) { f in
+                        for bi in stride(from: i0, to: i0 + tile, by: 8) {
+                            for bj in stride(from: j0, to: j0 + tile, by: 8) { transposeBlock(f, n, row: bi, column: bj) }
+                        }
+                    }
+                    continue
+                }
                 for i in i0..<Swift.min(i0 + tile, n) {
                     // Columns whose panel ends at or before the row block's start were skipped.
                     let skippedEnd = Swift.min(((i / blockRows) * blockRows / nr) * nr, i)
@@ -77,6 +86,21 @@
                     for j in j0..<end { c[i * n + j] = c[j * n + i] }
                 }
             }
+        }
+    }
+
+    /// c[row + m, column + k] = c[column + k, row + m] for m, k in 0..<8: one 8 × 8 block
+    /// copied transposed through registers.
+    @inline(__always)
+    static func transposeBlock(_ c: UnsafeMutablePointer<Float>, _ n: Int, row: Int, column: Int) {
+        let raw = UnsafeMutableRawPointer(c)
+        @inline(__always) func load(_ k: Int) -> SIMD8<Float> {
+            raw.loadUnaligned(fromByteOffset: ((column + k) * n + row) * 4, as: SIMD8<Float>.self)
+        }
+        let (r0, r1, r2, r3, r4, r5, r6, r7) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7))
+        for m in 0..<8 {
+            let t = SIMD8<Float>(r0[m], r1[m], r2[m], r3[m], r4[m], r5[m], r6[m], r7[m])
+            raw.storeBytes(of: t, toByteOffset: ((row + m) * n + column) * 4, as: SIMD8<Float>.self)
         }
     }
 
