@@ -38,7 +38,10 @@
                     nonisolated(unsafe) let (cp, xp, yp, xsp, ysp) = (c, px, py, xsb.baseAddress!, ysb.baseAddress!)
                     _ = parallelRanges(n, chunks: 32, work: n * m * 8) { rows in
                         for i in rows {
-                            let first = same ? i : 0
+                            // A row against itself is exactly 0 (the direct sum of zeros); starting
+                            // past it keeps rows without near-duplicates off the slow path.
+                            if same { cp[i * m + i] = 0 }
+                            let first = same ? i + 1 : 0
                             let row = cp + i * m + first
                             let count = m - first
                             // Rarely needed: recompute the entries that lost their digits.
