@@ -20,10 +20,18 @@ extension Tensor {
     public func normalizedRows() throws -> Tensor {
         let norms = try rowNorms()
         let (r, c) = (shape[0], shape[1])
-        var out = storage
-        for i in 0..<r {
-            let divisor = Swift.max(norms.storage[i], Tensor.normalizationFloor)
-            for j in 0..<c { out[i * c + j] /= divisor }
+        let out = [Scalar](unsafeUninitializedCapacity: r * c) { ob, initialized in
+            guard r * c > 0 else { return }
+            storage.withUnsafeBufferPointer { xb in
+                norms.storage.withUnsafeBufferPointer { nb in
+                    for i in 0..<r {
+                        let divisor = Swift.max(nb[i], Tensor.normalizationFloor)
+                        let (source, target) = (xb.baseAddress! + i * c, ob.baseAddress! + i * c)
+                        for j in 0..<c { (target + j).initialize(to: source[j] / divisor) }
+                    }
+                }
+            }
+            initialized = r * c
         }
         return Tensor(uncheckedShape: shape, scalars: out)
     }
