@@ -48,54 +48,52 @@ extension Variable {
                 throw MetricLearningError(.shapeMismatch, "\(what): index \(bad) is outside the matrices \(xv.shape) and \(yv.shape)")
             }
             var out = [Scalar](repeating: 0, count: rows.count)
-            xv.storage.withUnsafeBufferPointer { px in
-                yv.storage.withUnsafeBufferPointer { py in
-                    for t in 0..<rows.count {
-                        let a = px.baseAddress! + rows[t] * d, b = py.baseAddress! + columns[t] * d
-                        if squaredDistance {
-                            out[t] = Reductions.squaredDistance(a, b, d)
-                        } else {
-                            out[t] = Reductions.dot(a, b, d)
+            xv.storage.withUnsafeBufferPointer { xb in
+              yv.storage.withUnsafeBufferPointer { yb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    guard let px = xb.baseAddress, let py = yb.baseAddress, let po = ob.baseAddress else { return }
+                    nonisolated(unsafe) let (x, y, o) = (px, py, po)
+                    _ = parallelRanges(rows.count, work: rows.count * d * 2) { pairs in
+                        for t in pairs {
+                            let (a, b) = (x + rows[t] * d, y + columns[t] * d)
+                            o[t] = squaredDistance ? Reductions.squaredDistance(a, b, d) : Reductions.dot(a, b, d)
                         }
                     }
                 }
+              }
             }
             return (Tensor(uncheckedShape: [rows.count], scalars: out), { g in
-                var gx = [Scalar](repeating: 0, count: needX ? r * d : 0)
-                var gy = [Scalar](repeating: 0, count: needY ? m * d : 0)
-                xv.storage.withUnsafeBufferPointer { xb in
-                  yv.storage.withUnsafeBufferPointer { yb in
-                    gx.withUnsafeMutableBufferPointer { gxb in
-                      gy.withUnsafeMutableBufferPointer { gyb in
-                        let (px, py) = (xb.baseAddress!, yb.baseAddress!)
-                        for t in 0..<rows.count where g.storage[t] != 0 {
-                            let (a, b) = (px + rows[t] * d, py + columns[t] * d)
-                            let w = g.storage[t]
-                            // Squared distance: ∂x = 2w(x − y), ∂y = −2w(x − y); dot: ∂x = w·y, ∂y = w·x.
-                            // (An empty array may still have a base address: test the flags.)
-                            if needX, let gxp = gxb.baseAddress {
-                                let row = gxp + rows[t] * d
-                                if squaredDistance {
-                                    Reductions.addScaled(row, a, 2 * w, d)
-                                    Reductions.addScaled(row, b, -2 * w, d)
-                                } else {
-                                    Reductions.addScaled(row, b, w, d)
-                                }
-                            }
-                            if needY, let gyp = gyb.baseAddress {
-                                let row = gyp + columns[t] * d
-                                if squaredDistance {
-                                    Reductions.addScaled(row, a, -2 * w, d)
-                                    Reductions.addScaled(row, b, 2 * w, d)
-                                } else {
-                                    Reductions.addScaled(row, a, w, d)
+                // Each gradient row sums its pairs in increasing order, one row per task.
+                let weights = g.storage
+                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
+                    let groups = RowGroups(rows: ownRows, count: own.shape[0])
+                    var grad = [Scalar](repeating: 0, count: own.count)
+                    own.storage.withUnsafeBufferPointer { ob in
+                      other.storage.withUnsafeBufferPointer { tb in
+                        grad.withUnsafeMutableBufferPointer { gb in
+                            guard let po = ob.baseAddress, let pt = tb.baseAddress, let pg = gb.baseAddress else { return }
+                            nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
+                            _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
+                                for r in range {
+                                    let row = out + r * d
+                                    for t in groups.pairs(of: r) where weights[t] != 0 {
+                                        // Squared distance: ∂own = 2w(own − other); dot: ∂own = w·other.
+                                        if squaredDistance {
+                                            Reductions.addScaled(row, mine + r * d, 2 * weights[t], d)
+                                            Reductions.addScaled(row, theirs + otherRows[t] * d, -2 * weights[t], d)
+                                        } else {
+                                            Reductions.addScaled(row, theirs + otherRows[t] * d, weights[t], d)
+                                        }
+                                    }
                                 }
                             }
                         }
                       }
                     }
-                  }
+                    return grad
                 }
+                let gx = needX ? gradient(of: xv, rows, against: yv, columns) : []
+                let gy = needY ? gradient(of: yv, columns, against: xv, rows) : []
                 return [needX ? Tensor(uncheckedShape: xv.shape, scalars: gx) : nil,
                         needY ? Tensor(uncheckedShape: yv.shape, scalars: gy) : nil]
             })
