@@ -10,7 +10,7 @@ time and the speed-up, as a Markdown table. Build first: `swift build -c release
 Both sides are noisy on a shared 2-core machine (±10–30% between runs); alternating rounds
 expose both to the same conditions.
 """
-import json, os, statistics, subprocess, sys
+import json, os, statistics, subprocess, sys, time
 
 def last_json(output):
     return json.loads(output.strip().splitlines()[-1])
@@ -29,6 +29,7 @@ def main():
     for r in range(rounds):
         for target, command in ((ours, [os.path.join(root, ".build", "release", "metric-bench"), "--json"] + sizes),
                                 (theirs, [python, peer, "--json"] + sizes)):
+            time.sleep(3)  # let the other side's memory and threads settle
             result = last_json(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
             for case, seconds in result.items():
                 target.setdefault(case, []).append(seconds)
