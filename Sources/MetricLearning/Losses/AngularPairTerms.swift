@@ -118,22 +118,13 @@
                             let e = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
                             defer { e.deallocate() }
                             for r in rows {
-                                let row = UnsafeMutableRawPointer(op + r * m), width = MemoryLayout<Scalar>.stride
                                 for t in groups.pairs(of: r) {
                                     let w = weight(t)
                                     guard w != 0 else { continue }
                                     _ = exponents(e, ap + anchors[t] * m, pp + positives[t] * m, anchor: anchors[t],
                                                   shift: offset * cv.storage[t] + lse[t])
                                     VectorExponential.apply(e, count: m)
-                                    let raw = UnsafeRawPointer(e)
-                                    var n = 0
-                                    while n + 8 <= m {
-                                        let sum = row.loadUnaligned(fromByteOffset: n * width, as: SIMD8<Scalar>.self)
-                                            + w * raw.loadUnaligned(fromByteOffset: n * width, as: SIMD8<Scalar>.self)
-                                        row.storeBytes(of: sum, toByteOffset: n * width, as: SIMD8<Scalar>.self)
-                                        n += 8
-                                    }
-                                    while n < m { op[r * m + n] += w * e[n]; n += 1 }
+                                    Reductions.addScaled(op + r * m, e, w, m)
                                 }
                             }
                         }
