@@ -20,10 +20,11 @@ struct DeterminismTests {
             ("contrastive", { try ContrastiveLoss<Float>().valueWithGradient(embeddings: x, labels: labels) }),
             ("gram", { (0, try matmul(x, x, transposeB: true)) }),
         ]
+        // Split even small kernels, so that the batch exercises every parallel path.
         for (name, step) in steps {
             let reference = try ComputeThreads.withLimit(1, step)
             for threads in [2, 8] {
-                let other = try ComputeThreads.withLimit(threads, step)
+                let other = try ComputeThreads.$minimumParallelWork.withValue(1 << 10) { try ComputeThreads.withLimit(threads, step) }
                 #expect(other.0.bitPattern == reference.0.bitPattern, "\(name) value with \(threads) threads")
                 #expect(other.1.scalars.map(\.bitPattern) == reference.1.scalars.map(\.bitPattern), "\(name) gradient with \(threads) threads")
             }
