@@ -20,7 +20,7 @@ public enum ComputeThreads {
 
     /// The least work (a rough count of scalar operations) worth splitting over threads; tests
     /// lower it to run the parallel splits on small inputs.
-    @TaskLocal static var minimumParallelWork = 1 << 22
+    @TaskLocal static var minimumParallelWork = defaultParallelWork
 
     /// The processors the system reports online (at least 1).
     public static let available: Int = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

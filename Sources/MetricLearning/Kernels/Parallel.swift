@@ -8,7 +8,7 @@ import Dispatch
 /// so results are bitwise the same for any thread count.
 @usableFromInline func parallelFor(_ count: Int, work: Int, _ body: (Int) -> Void) {
     let threads = Swift.min(ComputeThreads.limit, count)
-    if threads > 1 && work >= parallelWorkThreshold {
+    if threads > 1 && (work >= defaultParallelWork || work >= parallelWorkThreshold) {
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
             if ComputeThreads.limit >= ComputeThreads.available {
@@ -31,6 +31,9 @@ import Dispatch
 /// costs tens of microseconds, more than such a part takes (measured: 512-row steps ran
 /// 10–25% faster with 2²² than with 2¹⁸; 2048-row steps were unchanged).
 @usableFromInline var parallelWorkThreshold: Int { ComputeThreads.minimumParallelWork }
+
+/// The default of `ComputeThreads.minimumParallelWork`, checked first (without a task-local read).
+@usableFromInline let defaultParallelWork = 1 << 22
 
 /// Splits `0..<count` into `chunks` contiguous ranges (a split that never depends on the
 /// threads), runs `body` on each in parallel when `work` is large enough, and returns
