@@ -43,9 +43,7 @@
                         positive = members.first { $0 != own && row[$0] >= bound } ?? positive
                     }
                     // The nearest negative: the least farness outside the label group.
-                    for j in 0..<m { farness[j] = sign * row[j] }
-                    for j in members { farness[j] = .infinity }
-                    if let own, own < m { farness[own] = .infinity }
+                    groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: a, own: own, excluded: .infinity)
                     let nearest = Reductions.bounds(farness, m).lower
                     guard nearest < .infinity else { continue }
                     let bound = squaredDistances ? SquaredDistanceThreshold.above(nearest.squareRoot()) : nearest.nextUp

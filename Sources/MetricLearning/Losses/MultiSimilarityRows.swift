@@ -61,11 +61,7 @@
         let members = groups.columns(of: i).filter { $0 != own }
         let memberCloseness = members.map { sign * row[$0] }
         let leastClosePositive = memberCloseness.min() ?? .infinity
-        if sign != 1 || UnsafePointer(e) != row {
-            for j in 0..<m { e[j] = sign * row[j] }
-        }
-        for j in groups.columns(of: i) { e[j] = -.infinity }
-        if let own, own < m { e[own] = -.infinity }
+        groups.negativesRow(e, from: row, count: m, sign: sign, anchor: i, own: own, excluded: -.infinity)
         let closestNegative = Reductions.maximum(e, m, atLeast: -.infinity)
         guard leastClosePositive < .infinity, closestNegative > -.infinity else {
             e.update(repeating: 0, count: m)

@@ -23,4 +23,16 @@
 
     /// The reference columns labelled like anchor row `anchor`.
     @inlinable func columns(of anchor: Int) -> [Int] { groups[groupOfAnchor[anchor]] }
+
+    /// Writes sign·row[j] into out[j] for the m columns, then `excluded` at the columns
+    /// labelled like `anchor` and at its own column: the row as its negatives see it.
+    /// `out` may be `row` itself (with sign 1 nothing is copied).
+    @inlinable func negativesRow<Scalar: TensorScalar>(_ out: UnsafeMutablePointer<Scalar>, from row: UnsafePointer<Scalar>, count m: Int,
+                                                       sign: Scalar, anchor: Int, own: Int?, excluded: Scalar) {
+        if sign != 1 || UnsafePointer(out) != row {
+            for j in 0..<m { out[j] = sign * row[j] }
+        }
+        for j in columns(of: anchor) { out[j] = excluded }
+        if let own, own < m { out[own] = excluded }
+    }
 }

@@ -18,10 +18,10 @@ public struct BatchHardMiner<Scalar: TensorScalar>: Miner {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
-        if let euclidean = distance as? EuclideanDistance<Scalar>, !euclidean.squared {
+        if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Squared distances order the same way; ties are settled as on the roots. No N×M roots.
-            let squared = try inputs.matrix(EuclideanDistance(normalizesEmbeddings: euclidean.normalizesEmbeddings, squared: true))
-            return .triplets(BatchHardSelection.triplets(squared, pairing: inputs.pairing, isSimilarity: false, squaredDistances: true))
+            return .triplets(BatchHardSelection.triplets(try inputs.matrix(squared), pairing: inputs.pairing,
+                                                         isSimilarity: false, squaredDistances: true))
         }
         let d = try inputs.matrix(distance)
         return .triplets(BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))

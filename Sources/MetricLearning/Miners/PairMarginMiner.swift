@@ -31,10 +31,10 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         var (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
         let d: Tensor<Scalar>
-        if let euclidean = distance as? EuclideanDistance<Scalar>, !euclidean.squared {
+        if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Compare squared distances with exact thresholds instead of taking N×M roots:
             // d > a ⟺ d² ≥ above(a) ⟺ d² > above(a).nextDown, and d < b ⟺ d² < atLeast(b).
-            d = try inputs.matrix(EuclideanDistance(normalizesEmbeddings: euclidean.normalizesEmbeddings, squared: true))
+            d = try inputs.matrix(squared)
             (farPositive, farNegative) = (SquaredDistanceThreshold.above(positiveMargin).nextDown,
                                           SquaredDistanceThreshold.atLeast(negativeMargin))
         } else {
@@ -58,9 +58,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
                     for j in members where j != own && sign * row[j] > positiveBound {
                         positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
                     }
-                    for j in 0..<m { farness[j] = sign * row[j] }
-                    for j in members { farness[j] = .infinity }
-                    if let own, own < m { farness[own] = .infinity }
+                    groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: i, own: own, excluded: .infinity)
                     var start = 0
                     while start < m, let k = Reductions.firstIndex(farness + start, m - start, below: negativeBound) {
                         negative.append(IndexPair(anchor: Int32(i), other: Int32(start + k)))

@@ -3,6 +3,13 @@
 /// with t = `atLeast(m)`, √x ≥ m ⟺ x ≥ t, for every x ≥ 0 (square roots are correctly
 /// rounded, hence monotone).
 @usableFromInline enum SquaredDistanceThreshold {
+    /// The squared form of `distance` when it is a (rooted) Euclidean distance, which a miner
+    /// can compare with these thresholds instead; nil otherwise.
+    @usableFromInline static func squaredForm<Scalar: TensorScalar>(of distance: any Distance<Scalar>) -> EuclideanDistance<Scalar>? {
+        guard let euclidean = distance as? EuclideanDistance<Scalar>, !euclidean.squared else { return nil }
+        return EuclideanDistance(normalizesEmbeddings: euclidean.normalizesEmbeddings, squared: true)
+    }
+
     /// The least x ≥ 0 with √x > m (+∞ when there is none, NaN for a NaN margin).
     @usableFromInline static func above<Scalar: TensorScalar>(_ m: Scalar) -> Scalar {
         least(m) { $0 > m }
