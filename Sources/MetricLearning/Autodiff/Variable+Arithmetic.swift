@@ -74,7 +74,9 @@ extension Variable {
                 var out = g.storage
                 x.storage.withUnsafeBufferPointer { xs in
                     y.storage.withUnsafeBufferPointer { ys in
-                        for i in 0..<out.count { out[i] *= df(xs[i], ys[i]) }
+                        out.withUnsafeMutableBufferPointer { o in
+                            for i in 0..<o.count { o[i] *= df(xs[i], ys[i]) }
+                        }
                     }
                 }
                 return [Tensor(uncheckedShape: x.shape, scalars: out)]

@@ -76,15 +76,18 @@ extension Variable {
                             _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
                                 for r in range {
                                     let row = out + r * d
+                                    // Dot: ∂own = Σ w·other. Squared distance: ∂own = Σ 2w(own − other)
+                                    // = 2(Σ w)·own − Σ 2w·other, one axpy per pair and one per row.
+                                    var weightSum: Scalar = 0
                                     for t in groups.pairs(of: r) where weights[t] != 0 {
-                                        // Squared distance: ∂own = 2w(own − other); dot: ∂own = w·other.
                                         if squaredDistance {
-                                            Reductions.addScaled(row, mine + r * d, 2 * weights[t], d)
+                                            weightSum += weights[t]
                                             Reductions.addScaled(row, theirs + otherRows[t] * d, -2 * weights[t], d)
                                         } else {
                                             Reductions.addScaled(row, theirs + otherRows[t] * d, weights[t], d)
                                         }
                                     }
+                                    if weightSum != 0 { Reductions.addScaled(row, mine + r * d, 2 * weightSum, d) }
                                 }
                             }
                         }

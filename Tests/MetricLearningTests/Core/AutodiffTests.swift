@@ -109,6 +109,8 @@ struct AutodiffTests {
         let rows = [0, 3, 1, 1, 2], columns = [2, 0, 3, 1, 2]
         try expectGradientsMatch([x]) { Self.weighted($0[0].pairDotProducts(rows: rows, columns: columns)) }
         try expectGradientsMatch([x]) { Self.weighted($0[0].pairSquaredDistances(rows: rows, columns: columns)) }
+        try expectGradientsMatch([x, y]) { Self.weighted(pairSquaredDistances($0[0], $0[1], rows: rows, columns: columns)) }
+        try expectGradientsMatch([x, y]) { Self.weighted(pairDotProducts($0[0], $0[1], rows: rows, columns: columns)) }
         // The sparse pair values equal the gathered full matrices.
         let full = try pairwiseSquaredDistances(x, x).gatheringElements(rows: rows, columns: columns)
         expectClose(Variable(x).pairSquaredDistances(rows: rows, columns: columns).value.scalars, full.scalars, atol: 1e-12)
