@@ -131,21 +131,42 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
             let out = try DistanceMatrix.compute(xv, yv, root: root)
             return (out, { g in
                 var gs = consume g
+                // The pullback is linear in g: with ∂s scaled down by 2^k (when g / 2d would
+                // overflow on a tiny distance), the gradients are scaled back up at the end.
+                var exponent = 0
                 if root {
+                    exponent = overflowExponent(gs, over: out)
                     // d = √s: ∂s = g / 2d, and 0 where d = 0.
+                    let down = Scalar.Exponent(-exponent)
                     gs.storage.withUnsafeMutableBufferPointer { gb in
                         out.storage.withUnsafeBufferPointer { db in
                             nonisolated(unsafe) let (gp, dp) = (gb.baseAddress, db.baseAddress)
                             _ = parallelRanges(gb.count, work: gb.count * 8) { range in
-                                for i in range { gp![i] = dp![i] > 0 ? gp![i] / (2 * dp![i]) : 0 }
+                                for i in range { gp![i] = dp![i] > 0 ? Scalar(sign: .plus, exponent: down, significand: gp![i]) / (2 * dp![i]) : 0 }
                             }
                         }
                     }
                 }
-                if same { return [side(xv, xv, gs, transposeG: false, symmetrized: true)] }
-                return [needX ? side(xv, yv, gs, transposeG: false) : nil, needY ? side(yv, xv, gs, transposeG: true) : nil]
+                func restored(_ gradient: Tensor<Scalar>?) -> Tensor<Scalar>? {
+                    guard exponent > 0, let gradient else { return gradient }
+                    let up = Scalar.Exponent(exponent)
+                    return gradient.map { Scalar(sign: .plus, exponent: up, significand: $0) }
+                }
+                if same { return [restored(side(xv, xv, gs, transposeG: false, symmetrized: true))] }
+                return [needX ? restored(side(xv, yv, gs, transposeG: false)) : nil,
+                        needY ? restored(side(yv, xv, gs, transposeG: true)) : nil]
             })
         }
+    }
+
+    /// The k ≥ 0 for which every g / 2d (d > 0) scaled by 2^−k stays at least 2⁴ below the
+    /// largest finite scalar; 0 unless some quotient would overflow (a huge g on a tiny d).
+    static func overflowExponent<Scalar: TensorScalar>(_ g: Tensor<Scalar>, over distances: Tensor<Scalar>) -> Int {
+        var needed = 0
+        for (gradient, distance) in zip(g.storage, distances.storage) where distance > 0 && gradient != 0 && gradient.isFinite {
+            needed = Swift.max(needed, Int(gradient.exponent) - Int(distance.exponent))
+        }
+        return Swift.max(0, needed - Int(Scalar.greatestFiniteMagnitude.exponent) + 4)
     }
 
     /// 2(own_i Σ gᵢ − (g·other)_i) over the rows of `own` (g transposed for the right operand;

@@ -5,7 +5,7 @@
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-    PairValues.record(x, y, rows: rows, columns: columns, squaredDistance: false)
+    PairValues.record(x, y, rows: rows, columns: columns, kind: .dot)
 }
 
 /// For each t, ‖x_{rows[t]} − y_{columns[t]}‖²: the sparse counterpart of
@@ -15,7 +15,20 @@ public func pairDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Va
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-    PairValues.record(x, y, rows: rows, columns: columns, squaredDistance: true)
+    PairValues.record(x, y, rows: rows, columns: columns, kind: .squaredDistance)
+}
+
+/// For each t, dₜ = ‖x_{rows[t]} − y_{columns[t]}‖: the sparse counterpart of
+/// `pairwiseDistances(x, y)` followed by a gather.
+///
+/// Pullback: ∂x_r += gₜ(x_r − y_c)/dₜ, ∂y_c −= gₜ(x_r − y_c)/dₜ, and 0 where dₜ = 0 (as
+/// `pairwiseDistances`). Unlike `pairSquaredDistances(…).squareRoot()`, the quotient gₜ/dₜ is
+/// never formed when it would overflow: a large gₜ on a tiny distance still gives a finite
+/// gradient. `y` may be `x` itself.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    PairValues.record(x, y, rows: rows, columns: columns, kind: .distance)
 }
 
 extension Variable {
@@ -28,17 +41,40 @@ extension Variable {
     public func pairSquaredDistances(rows: [Int], columns: [Int]) -> Variable {
         MetricLearning.pairSquaredDistances(self, self, rows: rows, columns: columns)
     }
+
+    /// For each t, ‖x_{rows[t]} − x_{columns[t]}‖ over the rows of this matrix.
+    public func pairDistances(rows: [Int], columns: [Int]) -> Variable {
+        MetricLearning.pairDistances(self, self, rows: rows, columns: columns)
+    }
 }
 
-/// The kernel behind `pairDotProducts` and `pairSquaredDistances`.
+/// The kernel behind `pairDotProducts`, `pairSquaredDistances` and `pairDistances`.
 @usableFromInline enum PairValues {
+    /// What is computed for a pair (x, y).
+    @usableFromInline enum Kind: Sendable {
+        /// x · y
+        case dot
+        /// ‖x − y‖²
+        case squaredDistance
+        /// ‖x − y‖
+        case distance
+
+        var name: String {
+            switch self {
+            case .dot: "pairDotProducts"
+            case .squaredDistance: "pairSquaredDistances"
+            case .distance: "pairDistances"
+            }
+        }
+    }
+
     @usableFromInline static func record<Scalar: TensorScalar>(
-        _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int], squaredDistance: Bool
+        _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int], kind: Kind
     ) -> Variable<Scalar> {
         let (xv, yv) = (x.value, y.value)
         let (needX, needY) = (x.isTracked, y.isTracked)
         return Variable.record([x, y]) {
-            let what = squaredDistance ? "pairSquaredDistances" : "pairDotProducts"
+            let what = kind.name
             let (r, d) = try xv.matrixExtents(what)
             let (m, d2) = try yv.matrixExtents(what)
             guard d == d2, rows.count == columns.count else {
@@ -56,12 +92,17 @@ extension Variable {
                     _ = parallelRanges(rows.count, work: rows.count * d * 2) { pairs in
                         for t in pairs {
                             let (a, b) = (x + rows[t] * d, y + columns[t] * d)
-                            o[t] = squaredDistance ? Reductions.squaredDistance(a, b, d) : Reductions.dot(a, b, d)
+                            switch kind {
+                            case .dot: o[t] = Reductions.dot(a, b, d)
+                            case .squaredDistance: o[t] = Reductions.squaredDistance(a, b, d)
+                            case .distance: o[t] = Reductions.squaredDistance(a, b, d).squareRoot()
+                            }
                         }
                     }
                 }
               }
             }
+            let values = out
             return (Tensor(uncheckedShape: [rows.count], scalars: out), { g in
                 // Each gradient row sums its pairs in increasing order, one row per task.
                 let weights = g.storage
@@ -76,18 +117,26 @@ extension Variable {
                             _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
                                 for r in range {
                                     let row = out + r * d
-                                    // Dot: ∂own = Σ w·other. Squared distance: ∂own = Σ 2w(own − other)
-                                    // = 2(Σ w)·own − Σ 2w·other, one axpy per pair and one per row.
-                                    var weightSum: Scalar = 0
+                                    let own = mine + r * d
                                     for t in groups.pairs(of: r) where weights[t] != 0 {
-                                        if squaredDistance {
-                                            weightSum += weights[t]
-                                            Reductions.addScaled(row, theirs + otherRows[t] * d, -2 * weights[t], d)
-                                        } else {
-                                            Reductions.addScaled(row, theirs + otherRows[t] * d, weights[t], d)
+                                        let other = theirs + otherRows[t] * d
+                                        switch kind {
+                                        case .dot:
+                                            Reductions.addScaled(row, other, weights[t], d)
+                                        case .squaredDistance:
+                                            Reductions.addScaledDifference(row, own, other, 2 * weights[t], d)
+                                        case .distance:
+                                            // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
+                                            let distance = values[t]
+                                            guard distance > 0 else { continue }
+                                            let quotient = weights[t] / distance
+                                            if quotient.isFinite {
+                                                Reductions.addScaledDifference(row, own, other, quotient, d)
+                                            } else {
+                                                Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
+                                            }
                                         }
                                     }
-                                    if weightSum != 0 { Reductions.addScaled(row, mine + r * d, 2 * weightSum, d) }
                                 }
                             }
                         }

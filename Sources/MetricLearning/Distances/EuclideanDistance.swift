@@ -27,7 +27,6 @@ public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
             return matrix(x, y).gatheringElements(rows: rows, columns: columns)
         }
         let (px, py) = preparedPairs(x, y)
-        let squaredValues = pairSquaredDistances(px, py, rows: rows, columns: columns)
-        return squared ? squaredValues : squaredValues.squareRoot()
+        return squared ? pairSquaredDistances(px, py, rows: rows, columns: columns) : pairDistances(px, py, rows: rows, columns: columns)
     }
 }

@@ -92,6 +92,28 @@
         while i < n { y[i] += alpha * x[i]; i += 1 }
     }
 
+    /// y[i] += α·((a[i] − b[i])·s) for i in 0..<n: the difference first, so a large α or s
+    /// never meets a large a[i] or b[i] alone (no cancellation between α·a and α·b).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @inlinable @inline(__always)
+    static func addScaledDifference<Scalar: TensorScalar>(
+        _ y: UnsafeMutablePointer<Scalar>, _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>,
+        _ alpha: Scalar, _ n: Int, scale s: Scalar = 1
+    ) {
+        let ry = UnsafeMutableRawPointer(y), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        let stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            let difference = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+                - rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            let sum = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self) + alpha * (difference * s)
+            ry.storeBytes(of: sum, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            i += 8
+        }
+        while i < n { y[i] += alpha * ((a[i] - b[i]) * s); i += 1 }
+    }
+
     /// y[i] *= x[i] for i in 0..<n.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -111,6 +111,10 @@ struct AutodiffTests {
         try expectGradientsMatch([x]) { Self.weighted($0[0].pairSquaredDistances(rows: rows, columns: columns)) }
         try expectGradientsMatch([x, y]) { Self.weighted(pairSquaredDistances($0[0], $0[1], rows: rows, columns: columns)) }
         try expectGradientsMatch([x, y]) { Self.weighted(pairDotProducts($0[0], $0[1], rows: rows, columns: columns)) }
+        try expectGradientsMatch([x]) { Self.weighted($0[0].pairDistances(rows: rows, columns: columns)) }
+        try expectGradientsMatch([x, y]) { Self.weighted(pairDistances($0[0], $0[1], rows: rows, columns: columns)) }
+        let distances = try pairwiseDistances(x, y).gatheringElements(rows: rows, columns: columns)
+        expectClose(pairDistances(Variable(x), Variable(y), rows: rows, columns: columns).value.scalars, distances.scalars, atol: 1e-12)
         // The sparse pair values equal the gathered full matrices.
         let full = try pairwiseSquaredDistances(x, x).gatheringElements(rows: rows, columns: columns)
         expectClose(Variable(x).pairSquaredDistances(rows: rows, columns: columns).value.scalars, full.scalars, atol: 1e-12)
@@ -121,6 +125,35 @@ struct AutodiffTests {
         let (value, gradient) = try valueWithGradient(at: x) { pairwiseDistances($0, $0).sum() }
         #expect(value == 0)
         #expect(gradient.scalars == [0, 0, 0, 0])
+    }
+
+    /// A huge upstream gradient on tiny distances: g/d overflows Float, the gradient
+    /// g·(xᵢ − xⱼ)/d does not. Both distance forms must return it, finite and exact.
+    @Test func distanceGradientsSurviveHugeUpstreamOnTinyDistances() throws {
+        // Squared distances near 1e-33 stay normal floats; 1e25 / 1e-17 does not fit.
+        let x = try Tensor<Float>.randomNormal(shape: [4, 9], seed: 21).map { $0 * 1e-17 }
+        let rows = [0, 1, 2, 3, 0], columns = [1, 0, 3, 2, 2]
+        let upstream: Float = 1e25
+        // The gradient of Σ upstream·‖x_r − x_c‖ over (rows, columns), in Double.
+        let xd = x.scalars.map(Double.init), width = 9
+        func expected(_ pairs: [(Int, Int)]) -> [Float] {
+            var out = [Double](repeating: 0, count: xd.count)
+            for (r, c) in pairs {
+                let difference = (0..<width).map { xd[r * width + $0] - xd[c * width + $0] }
+                let distance = difference.map { $0 * $0 }.reduce(0, +).squareRoot()
+                for k in 0..<width {
+                    out[r * width + k] += Double(upstream) * difference[k] / distance
+                    out[c * width + k] -= Double(upstream) * difference[k] / distance
+                }
+            }
+            return out.map(Float.init)
+        }
+        let sparse = try valueWithGradient(at: x) { ($0.pairDistances(rows: rows, columns: columns) * upstream).sum() }
+        expectClose(sparse.gradient.scalars, expected(Array(zip(rows, columns))), atol: 1e20, rtol: 1e-4)
+        let allPairs = (0..<4).flatMap { i in (0..<4).filter { $0 != i }.map { (i, $0) } }
+        let dense = try valueWithGradient(at: x) { (pairwiseDistances($0, $0) * upstream).sum() }
+        expectClose(dense.gradient.scalars, expected(allPairs), atol: 1e20, rtol: 1e-4)
+        #expect(sparse.gradient.isFinite && dense.gradient.isFinite)
     }
 
     @Test func floatAgreesWithDouble() throws {
