@@ -23,8 +23,9 @@ private enum Glibc {
 /// for chance, with scikit-learn's definitions (arithmetic-mean normalisation).
 public enum ClusteringScores {
     /// NMI = I(U; V) / mean(H(U), H(V)); 1 when both partitions are a single set.
-    public static func normalizedMutualInformation(_ labels: [Int], _ clusters: [Int]) -> Double {
-        let table = ContingencyTable(labels, clusters)
+    /// - Throws: `MetricLearningError.shapeMismatch` when the two lists differ in length.
+    public static func normalizedMutualInformation(_ labels: [Int], _ clusters: [Int]) throws -> Double {
+        let table = try Self.table(labels, clusters)
         let (hu, hv) = (table.rowEntropy, table.columnEntropy)
         if hu == 0 && hv == 0 { return 1 }
         let denominator = (hu + hv) / 2
@@ -33,8 +34,9 @@ public enum ClusteringScores {
 
     /// AMI = (I − E[I]) / (mean(H(U), H(V)) − E[I]) with E[I] under the hypergeometric model
     /// (Vinh, Epps & Bailey 2010); 1 when both partitions are a single set or identical singletons.
-    public static func adjustedMutualInformation(_ labels: [Int], _ clusters: [Int]) -> Double {
-        let table = ContingencyTable(labels, clusters)
+    /// - Throws: `MetricLearningError.shapeMismatch` when the two lists differ in length.
+    public static func adjustedMutualInformation(_ labels: [Int], _ clusters: [Int]) throws -> Double {
+        let table = try Self.table(labels, clusters)
         let (rows, columns) = (table.rowSums.count, table.columnSums.count)
         if (rows == 1 && columns == 1) || (rows == 0 && columns == 0) || (rows == table.total && columns == table.total) { return 1 }
         let expected = table.expectedMutualInformation
@@ -47,6 +49,16 @@ public enum ClusteringScores {
 }
 
 /// Counts of (label, cluster) co-occurrences and the information measures built on them.
+extension ClusteringScores {
+    /// The contingency table of two partitions of the same items.
+    static func table(_ labels: [Int], _ clusters: [Int]) throws -> ContingencyTable {
+        guard labels.count == clusters.count else {
+            throw MetricLearningError(.shapeMismatch, "\(labels.count) labels but \(clusters.count) cluster assignments; both must list the same items")
+        }
+        return ContingencyTable(labels, clusters)
+    }
+}
+
 struct ContingencyTable {
     var cells: [[Int]]
     var rowSums: [Int]

@@ -15,11 +15,16 @@ public struct KMeans: Sendable {
     }
 
     /// The cluster of each row and the centroids (`[k, D]`, as `Double`).
-    /// - Throws: `MetricLearningError` for a non-matrix or k outside 1…rows.
+    /// - Throws: `MetricLearningError` for a non-matrix, k outside 1…rows, fewer than one
+    ///   iteration or a non-finite point.
     public func fit<Scalar: TensorScalar>(_ points: Tensor<Scalar>) throws -> (assignments: [Int], centroids: [[Double]]) {
         let (n, d) = try points.matrixExtents("k-means")
         guard clusterCount >= 1 && clusterCount <= n else {
             throw MetricLearningError(.invalidParameter, "clusterCount = \(clusterCount) is out of range: must lie in 1...\(n)")
+        }
+        try BatchValidation.require(maximumIterations >= 1, "maximumIterations", maximumIterations, "must be at least 1")
+        if let bad = points.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw MetricLearningError(.nonFiniteInput, "k-means: point [\(bad / d), \(bad % d)] is \(points.scalars[bad]); points must be finite")
         }
         let x = (0..<n).map { i in (0..<d).map { Double(points.scalars[i * d + $0]) } }
         func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {

@@ -9,7 +9,7 @@ public enum NearestNeighbors {
     ///
     /// - Parameter excludingSelf: queries and references are the same set; a query never
     ///   retrieves itself.
-    /// - Throws: `MetricLearningError.shapeMismatch` for widths that differ.
+    /// - Throws: `MetricLearningError` for widths that differ or non-finite embeddings.
     /// - Complexity: O(Q·M·D) time, O(block·M + Q·k) memory.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -21,6 +21,14 @@ public enum NearestNeighbors {
         guard d == d2 else {
             throw MetricLearningError(.shapeMismatch, "queries have width \(d) but references \(d2)")
         }
+        for (name, matrix) in [("queries", queries), ("references", references)] {
+            if let bad = matrix.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw MetricLearningError(.nonFiniteInput, "nearest neighbours: \(name) [\(bad / d), \(bad % d)] is \(matrix.scalars[bad]); embeddings must be finite")
+            }
+        }
+        // Far from 1 in magnitude, squared norms overflow or underflow (1e30 squares to ∞ in
+        // Float); a common power-of-two scale is exact and keeps every ranking.
+        let (queries, references) = Self.scaledNearOne(queries, references)
         let k = Swift.max(0, Swift.min(k, excludingSelf ? m - 1 : m))
         let referenceNorms = try references.rowNorms().scalars.map { $0 * $0 }
         var result = [[Int]](repeating: [], count: q)
@@ -45,5 +53,17 @@ public enum NearestNeighbors {
             }
         }
         return result
+    }
+
+    /// Both matrices times 2⁻ᵉ, where 2ᵉ ≤ their largest magnitude < 2ᵉ⁺¹, when |e| > 20;
+    /// otherwise unchanged.
+    static func scaledNearOne<Scalar: TensorScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) -> (Tensor<Scalar>, Tensor<Scalar>) {
+        var largest: Scalar = 0
+        for value in a.storage where value.magnitude > largest { largest = value.magnitude }
+        for value in b.storage where value.magnitude > largest { largest = value.magnitude }
+        guard largest > 0, Swift.abs(Int(largest.exponent)) > 20 else { return (a, b) }
+        let down = -largest.exponent
+        func scaled(_ t: Tensor<Scalar>) -> Tensor<Scalar> { t.map { Scalar(sign: .plus, exponent: down, significand: $0) } }
+        return (scaled(a), scaled(b))
     }
 }

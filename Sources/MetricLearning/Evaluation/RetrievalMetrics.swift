@@ -20,7 +20,8 @@ public struct RetrievalMetrics: Sendable {
 
     /// The report for `queries` (`[Q, D]`, `queryLabels`) against `references` (or the
     /// queries themselves when nil).
-    /// - Throws: `MetricLearningError` for mismatched shapes or label counts.
+    /// - Throws: `MetricLearningError` for mismatched shapes or label counts, non-finite
+    ///   embeddings, or a K or k below 1.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func report<Scalar: TensorScalar>(
@@ -31,6 +32,10 @@ public struct RetrievalMetrics: Sendable {
         let refLabels = referenceLabels ?? queryLabels
         _ = try BatchValidation.check(queries, labels: queryLabels)
         _ = try BatchValidation.check(refs, labels: refLabels)
+        try BatchValidation.require(recallKs.allSatisfy { $0 >= 1 }, "recallKs", recallKs, "every K must be at least 1")
+        try BatchValidation.require(knnKs.allSatisfy { $0 >= 1 }, "knnKs", knnKs, "every k must be at least 1")
+        // A K listed twice is measured once.
+        let recallKs = Array(Set(recallKs)).sorted(), knnKs = Array(Set(knnKs)).sorted()
         var classSizes: [Int: Int] = [:]
         for label in refLabels { classSizes[label, default: 0] += 1 }
         func relevantCount(_ label: Int) -> Int { (classSizes[label] ?? 0) - (sameSet ? 1 : 0) }
@@ -72,7 +77,7 @@ public struct RetrievalMetrics: Sendable {
             meanReciprocalRank: mrr / denominator,
             recallAtK: recall.mapValues { $0 / denominator },
             knnAccuracy: Dictionary(uniqueKeysWithValues: knnKs.map { ($0, (knn[$0] ?? 0) / Double(queryLabels.count)) }),
-            normalizedMutualInformation: ClusteringScores.normalizedMutualInformation(queryLabels, clusters),
-            adjustedMutualInformation: ClusteringScores.adjustedMutualInformation(queryLabels, clusters))
+            normalizedMutualInformation: try ClusteringScores.normalizedMutualInformation(queryLabels, clusters),
+            adjustedMutualInformation: try ClusteringScores.adjustedMutualInformation(queryLabels, clusters))
     }
 }
