@@ -31,7 +31,14 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
         self.decoupledWeightDecay = decoupledWeightDecay
     }
 
+    /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a
+    ///   hyperparameter out of PyTorch's range (η, ε, λ ≥ 0; β₁, β₂ in [0, 1)).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
+        try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
+        try BatchValidation.require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "must lie in [0, 1)")
+        try BatchValidation.require(beta2 >= 0 && beta2 < 1, "beta2", beta2, "must lie in [0, 1)")
+        try BatchValidation.require(epsilon >= 0, "epsilon", epsilon, "must not be negative")
+        try BatchValidation.require(weightDecay >= 0, "weightDecay", weightDecay, "must not be negative")
         try checkShapes(parameters, gradients)
         if first.isEmpty {
             first = gradients.map { Array(repeating: 0, count: $0.count) }

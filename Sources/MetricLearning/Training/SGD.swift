@@ -21,7 +21,13 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
         self.weightDecay = weightDecay
     }
 
+    /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a
+    ///   hyperparameter out of PyTorch's range (η, μ, λ ≥ 0; Nesterov needs μ > 0).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
+        try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
+        try BatchValidation.require(momentum >= 0, "momentum", momentum, "must not be negative")
+        try BatchValidation.require(!nesterov || momentum > 0, "momentum", momentum, "Nesterov momentum needs a momentum above 0")
+        try BatchValidation.require(weightDecay >= 0, "weightDecay", weightDecay, "must not be negative")
         try checkShapes(parameters, gradients)
         let first = buffers.isEmpty
         if first { buffers = gradients.map { Array(repeating: 0, count: $0.count) } }

@@ -54,6 +54,9 @@ struct TrainingTests {
         #expect(Swift.abs(dropped - 0.25) < 0.04)
         #expect(try layer(x, context: ForwardContext(isTraining: true, seed: 1)) == y)
         #expect(try layer(x) == x)
+        for probability in [-0.1, 1, 1.5] {
+            #expect(throws: MetricLearningError.self) { _ = try Dropout<Double>(probability: probability)(x) }
+        }
     }
 
     static func twoSteps(_ optimizer: inout some Optimizer<Double>) throws -> [Double] {
@@ -75,6 +78,30 @@ struct TrainingTests {
         var plain = SGD<Double>(learningRate: 0.5)
         var p = [Tensor<Double>(1)]
         #expect(throws: MetricLearningError.self) { try plain.update(&p, along: [Tensor([1, 2])]) }
+    }
+
+    /// Whether one step throws, and the parameters after it.
+    static func attemptStep(_ optimizer: some Optimizer<Double>) throws -> (threw: Bool, parameters: [Double]) {
+        var optimizer = optimizer
+        var p = [try Tensor<Double>(shape: [2], scalars: [1, 2])]
+        do {
+            try optimizer.update(&p, along: [try Tensor(shape: [2], scalars: [0.5, 0.5])])
+            return (false, p[0].scalars)
+        } catch is MetricLearningError {
+            return (true, p[0].scalars)
+        }
+    }
+
+    @Test func optimisersRejectHyperparametersPyTorchRejects() throws {
+        let sgds = [SGD<Double>(learningRate: -0.1), SGD(learningRate: 0.1, momentum: -0.5),
+                    SGD(learningRate: 0.1, nesterov: true), SGD(learningRate: 0.1, weightDecay: -1)]
+        let adams = [Adam<Double>(learningRate: -1e-3), Adam(beta1: 1), Adam(beta2: -0.1), Adam(epsilon: -1e-8), Adam(weightDecay: -0.1)]
+        let results = try sgds.map { try Self.attemptStep($0) } + adams.map { try Self.attemptStep($0) }
+        for (i, result) in results.enumerated() {
+            #expect(result.threw, "optimizer \(i) accepted a bad hyperparameter")
+            #expect(result.parameters == [1, 2], "a rejected step leaves the parameters as they were")
+        }
+        #expect(try !Self.attemptStep(SGD<Double>(learningRate: 0.1, momentum: 0.9, nesterov: true)).threw)
     }
 
     @Test func trainingLowersAMetricLoss() throws {
