@@ -53,7 +53,7 @@ public enum DatasetLoader {
             guard bytes.count >= 4 + 4 * rank else { throw MetricLearningError(.shapeMismatch, "\(what): truncated header") }
             let dimensions = (0..<rank).map { Int(word(4 + 4 * $0)) }
             let offset = 4 + 4 * rank
-            guard bytes.count >= offset + dimensions.reduce(1, *) else {
+            guard let size = checkedProduct(dimensions), bytes.count - offset >= size else {
                 throw MetricLearningError(.shapeMismatch, "\(what): \(bytes.count - offset) data bytes for dimensions \(dimensions)")
             }
             return (dimensions, offset)
@@ -62,7 +62,10 @@ public enum DatasetLoader {
         let (imageDimensions, imageOffset) = try header(images, magic: 0x0000_0800 | UInt32(images[3]), what: "images")
         guard imageDimensions.count >= 2 else { throw MetricLearningError(.shapeMismatch, "images: IDX rank \(imageDimensions.count) < 2") }
         let (labelDimensions, labelOffset) = try header(labels, magic: 0x0000_0801, what: "labels")
-        let count = imageDimensions[0], width = imageDimensions.dropFirst().reduce(1, *)
+        let count = imageDimensions[0]
+        guard let width = checkedProduct(Array(imageDimensions.dropFirst())) else {
+            throw MetricLearningError(.shapeMismatch, "images: dimensions \(imageDimensions) overflow")
+        }
         guard labelDimensions[0] == count else {
             throw MetricLearningError(.invalidLabels, "\(labelDimensions[0]) labels for \(count) images")
         }

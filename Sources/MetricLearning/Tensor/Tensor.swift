@@ -14,10 +14,9 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, Sendable, CustomStringCon
     /// Creates a tensor from a shape and its row-major scalars.
     ///
     /// - Throws: `MetricLearningError.shapeMismatch` when an extent is negative or
-    ///   the product of `shape` differs from `scalars.count`.
+    ///   the product of `shape` overflows or differs from `scalars.count`.
     public init(shape: [Int], scalars: [Scalar]) throws {
-        try Tensor.validate(shape: shape)
-        let expected = shape.reduce(1, *)
+        let expected = try Tensor.validate(shape: shape)
         guard expected == scalars.count else {
             throw MetricLearningError(.shapeMismatch, "shape \(shape) holds \(expected) scalars, but \(scalars.count) were given")
         }
@@ -95,9 +94,27 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, Sendable, CustomStringCon
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func validate(shape: [Int]) throws {
+    @discardableResult
+    static func validate(shape: [Int]) throws -> Int {
         if let bad = shape.first(where: { $0 < 0 }) {
             throw MetricLearningError(.shapeMismatch, "shape \(shape) has a negative extent \(bad)")
         }
+        guard let count = checkedProduct(shape) else {
+            throw MetricLearningError(.shapeMismatch, "shape \(shape) holds more scalars than an Int can count")
+        }
+        return count
     }
+}
+
+/// The product of non-negative `extents`, or nil when it overflows `Int` (0 whenever an
+/// extent is 0).
+func checkedProduct(_ extents: [Int]) -> Int? {
+    if extents.contains(0) { return 0 }
+    var product = 1
+    for extent in extents {
+        let (next, overflow) = product.multipliedReportingOverflow(by: extent)
+        if overflow { return nil }
+        product = next
+    }
+    return product
 }

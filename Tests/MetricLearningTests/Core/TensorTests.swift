@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Tensor")
 struct TensorTests {
-    @Test func mismatchedShapeThrowsAndNamesValues() {
+    @Test func mismatchedShapeThrowsAndNamesValues() throws {
         #expect(throws: MetricLearningError.self) { try Tensor<Double>(shape: [2, 2], scalars: [1, 2, 3]) }
         do {
             _ = try Tensor<Float>(shape: [2, 3], scalars: [1])
@@ -12,6 +12,13 @@ struct TensorTests {
             #expect(error.description.contains("[2, 3]") && error.description.contains("6"))
         } catch { Issue.record("wrong error \(error)") }
         #expect(throws: MetricLearningError.self) { try Tensor<Double>.zeros(shape: [-1, 2]) }
+        // Counts that overflow Int are refused, not trapped on; a zero extent makes any shape empty.
+        #expect(throws: MetricLearningError.self) { try Tensor<Double>.zeros(shape: [Int.max, 2]) }
+        #expect(throws: MetricLearningError.self) { try Tensor<Double>(shape: [1 << 62, 4], scalars: []) }
+        #expect(throws: MetricLearningError.self) { try Tensor<Double>([1, 2]).reshaped(to: [Int.max, 2]) }
+        #expect(try Tensor<Double>(shape: [Int.max, 4, 0], scalars: []).count == 0)
+        #expect(throws: MetricLearningError.self) { try Tensor<Double>.randomNormal(shape: [2], standardDeviation: -1, seed: 0) }
+        #expect(throws: MetricLearningError.self) { try Tensor<Float>.randomUniform(shape: [2], lower: 1, upper: 0, seed: 0) }
     }
 
     @Test func creation() throws {

@@ -32,6 +32,11 @@ struct DatasetLoaderTests {
         #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: Array(images.prefix(20)), labels: labels) }
         #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: images, labels: [0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3]) }
         #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: labels, labels: labels) }
+        // A header whose dimensions multiply past Int (4 × 2³²−1 each) is refused, with or without a zero count.
+        for count: UInt8 in [1, 0] {
+            let huge: [UInt8] = [0, 0, 8, 4, 0, 0, 0, count] + Array(repeating: 0xFF, count: 12) + [0, 0]
+            #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: huge, labels: labels) }
+        }
     }
 
     @Test func filesWrittenByTheTest() throws {
