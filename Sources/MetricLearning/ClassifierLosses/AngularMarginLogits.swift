@@ -13,6 +13,7 @@
     ) throws -> Variable<Scalar> {
         let (n, _, c) = try ClassifierValidation.check(embeddings, weights: weights, labels: labels)
         try BatchValidation.require(margin >= 1, "margin", margin, "must be an integer ≥ 1")
+        try BatchValidation.requireFinite(["scale": scale, "lambda": lambda])
         try BatchValidation.require(scale > 0, "scale", scale, "must be positive")
         try BatchValidation.require(lambda >= 0, "lambda", lambda, "must not be negative")
         let classWeights = weights.transposed()                       // [C, D]

@@ -29,6 +29,7 @@ public struct MultiClassHingeLoss<Scalar: TensorScalar>: ClassifierLoss {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int]) throws -> Variable<Scalar> {
         let (n, _, c) = try ClassifierValidation.check(embeddings, weights: weights, labels: labels)
+        try BatchValidation.requireFinite(["margin": margin])
         try BatchValidation.require(margin >= 0, "margin", margin, "must not be negative")
         let scores = matmul(embeddings, weights)
         let target = scores.gatheringElements(rows: Array(0..<n), columns: labels).reshaped(to: [n, 1])

@@ -34,6 +34,21 @@
         try check(embeddings.checked().value, labels: labels, tuples: tuples)
     }
 
+    /// Throws unless every named hyperparameter is finite (NaN or ±∞ would make every term NaN
+    /// or every comparison false, silently).
+    @usableFromInline static func requireFinite<Scalar: TensorScalar>(_ values: KeyValuePairs<String, Scalar>) throws {
+        for (name, value) in values where !value.isFinite {
+            throw MetricLearningError(.invalidParameter, "\(name) = \(value) is out of range: must be finite")
+        }
+    }
+
+    /// Throws unless every weight of a combination is finite.
+    @usableFromInline static func requireFiniteWeights<Scalar: TensorScalar>(_ weights: [Scalar]) throws {
+        if let part = weights.firstIndex(where: { !$0.isFinite }) {
+            throw MetricLearningError(.invalidParameter, "weight = \(weights[part]) of part \(part) is out of range: must be finite")
+        }
+    }
+
     /// Throws unless `condition` holds, naming the parameter and its value.
     @usableFromInline static func require(_ condition: Bool, _ name: String, _ value: Any, _ rule: String) throws {
         guard condition else {

@@ -35,6 +35,7 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
+        try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
         let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
         let p = PairColumns(positive + negative)
         let values = inputs.values(distance, rows: p.anchors, columns: p.others)

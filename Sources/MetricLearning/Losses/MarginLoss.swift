@@ -41,6 +41,10 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: LossInputs<Scalar>, beta: Variable<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
+        try BatchValidation.requireFinite(["margin": margin])
+        if let bad = beta.value.scalars.first(where: { !$0.isFinite }) {
+            throw MetricLearningError(.invalidParameter, "beta = \(bad) is out of range: must be finite")
+        }
         try BatchValidation.require(margin >= 0, "margin", margin, "must not be negative")
         guard beta.value.count == 1 else {
             throw MetricLearningError(.shapeMismatch, "beta must hold one scalar, got shape \(beta.shape)")

@@ -17,6 +17,7 @@ extension MultiSimilarityLoss {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: LossInputs<Scalar>, minedBy miner: MultiSimilarityMiner<Scalar>) throws -> Variable<Scalar> {
         try inputs.validate(nil)
+        try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base, "miner epsilon": miner.epsilon])
         try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
         try BatchValidation.require(beta > 0, "beta", beta, "must be positive")
         guard DistanceIdentity(distance) == DistanceIdentity(miner.distance) else {

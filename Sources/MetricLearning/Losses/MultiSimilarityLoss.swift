@@ -37,6 +37,7 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         let (n, m, _) = try inputs.validate(tuples)
+        try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base])
         try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
         try BatchValidation.require(beta > 0, "beta", beta, "must be positive")
         var positiveMask = [Bool](repeating: false, count: n * m)

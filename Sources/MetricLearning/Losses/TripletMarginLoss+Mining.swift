@@ -19,6 +19,7 @@ extension TripletMarginLoss {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: LossInputs<Scalar>, minedBy miner: TripletMarginMiner<Scalar>) throws -> Variable<Scalar> {
         try inputs.validate(nil)
+        try BatchValidation.requireFinite(["margin": margin, "miner margin": miner.margin])
         guard !swap, !smooth, let reduction = fusedReduction, DistanceIdentity(distance) == DistanceIdentity(miner.distance) else {
             return try self(inputs, tuples: miner.mine(MiningInputs(inputs)))
         }

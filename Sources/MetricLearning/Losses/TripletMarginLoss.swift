@@ -37,6 +37,7 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
+        try BatchValidation.requireFinite(["margin": margin])
         let t = TripletColumns((tuples ?? inputs.pairing.allTriplets()).asTriplets())
         let count = t.count
         let values = inputs.values(distance, rows: t.anchors + t.anchors, columns: t.positives + t.negatives)

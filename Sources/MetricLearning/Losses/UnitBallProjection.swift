@@ -10,7 +10,13 @@ public struct UnitBallProjection<Scalar: TensorScalar>: Sendable {
     public init(radius: Scalar = 1) { self.radius = radius }
 
     /// Projects each row of `embeddings` (`[N, D]`).
+    /// A radius that is not positive and finite gives a result carrying an `invalidParameter` error.
     public func callAsFunction(_ embeddings: Variable<Scalar>) -> Variable<Scalar> {
+        guard radius > 0 && radius.isFinite else {
+            return Variable.record([embeddings]) {
+                throw MetricLearningError(.invalidParameter, "radius = \(radius) is out of range: must be positive and finite")
+            }
+        }
         let norms = embeddings.rowNorms()
         let n = norms.shape.first ?? 0
         let floor = Variable(Tensor<Scalar>(Tensor<Scalar>.normalizationFloor))

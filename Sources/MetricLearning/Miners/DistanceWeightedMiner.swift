@@ -36,6 +36,7 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: MiningInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+        try BatchValidation.requireFinite(["cutoff": cutoff, "nonzeroLossCutoff": nonzeroLossCutoff])
         try BatchValidation.require(cutoff >= 0, "cutoff", cutoff, "must not be negative")
         try BatchValidation.require(nonzeroLossCutoff > 0, "nonzeroLossCutoff", nonzeroLossCutoff, "must be positive")
         let weights = try negativeWeights(inputs)

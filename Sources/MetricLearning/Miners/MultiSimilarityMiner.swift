@@ -22,6 +22,7 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        try BatchValidation.requireFinite(["epsilon": epsilon])
         let d = try inputs.matrix(distance)
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count

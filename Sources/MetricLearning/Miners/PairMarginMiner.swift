@@ -25,6 +25,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
         // Work in "farness" f (distance, or negated similarity): larger is farther.

@@ -1,4 +1,5 @@
-/// The mean over the terms strictly inside (low, high); 0 when none are.
+/// The mean over the terms strictly inside (low, high); 0 when none are. Bounds that are NaN
+/// or not in order give a result that carries an `invalidParameter` error.
 ///
 /// PML's `ThresholdReducer`: drops terms too small to teach anything and outliers.
 public struct ThresholdReducer<Scalar: TensorScalar>: Reducer {
@@ -16,6 +17,11 @@ public struct ThresholdReducer<Scalar: TensorScalar>: Reducer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> {
+        guard !low.isNaN && !high.isNaN && low < high else {
+            return Variable.record([terms]) {
+                throw MetricLearningError(.invalidParameter, "low...high = \(low)...\(high) is out of range: must be numbers with low < high")
+            }
+        }
         let keep = terms.value.scalars.map { $0 > low && $0 < high }
         let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
         let zeros = Variable(Tensor<Scalar>(uncheckedShape: terms.shape, scalars: Array(repeating: 0, count: terms.value.count)))

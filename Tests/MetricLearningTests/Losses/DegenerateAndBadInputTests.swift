@@ -133,6 +133,54 @@ struct DegenerateAndBadInputTests {
         }
     }
 
+    /// NaN or infinite hyperparameters would make every term NaN or every comparison false,
+    /// silently; each loss, miner, reducer and combination names the one it got.
+    @Test func nonFiniteHyperparametersThrow() {
+        let x: Tensor<Double> = randomMatrix(6, 3, seed: 1)
+        let w: Tensor<Double> = randomMatrix(3, 2, seed: 2)
+        let labels = [0, 1, 0, 1, 0, 1]
+        let losses: [(String, any MetricLoss<Double>)] = [
+            ("positiveMargin = nan", ContrastiveLoss(positiveMargin: .nan)),
+            ("negativeMargin = inf", ContrastiveLoss(negativeMargin: .infinity)),
+            ("margin = nan", TripletMarginLoss(margin: .nan)),
+            ("beta = inf", MarginLoss(beta: .infinity)),
+            ("base = nan", MultiSimilarityLoss(base: .nan)),
+            ("weight = nan of part 1", CombinedMetricLoss([(1, TripletMarginLoss()), (.nan, ContrastiveLoss())])),
+            ("low...high = 1.0...0.0", TripletMarginLoss(reducer: ThresholdReducer(low: 1, high: 0))),
+            ("low...high = nan...inf", ContrastiveLoss(reducer: ThresholdReducer(low: .nan))),
+        ]
+        for (message, loss) in losses {
+            Self.expectError(.invalidParameter, mentioning: message) { _ = try loss.valueWithGradient(embeddings: x, labels: labels) }
+        }
+        let miners: [(String, any Miner<Double>)] = [
+            ("margin = nan", TripletMarginMiner(margin: .nan, type: .semihard)),
+            ("epsilon = inf", MultiSimilarityMiner(epsilon: .infinity)),
+            ("negativeMargin = nan", PairMarginMiner(negativeMargin: .nan)),
+            ("nonzeroLossCutoff = inf", DistanceWeightedMiner(nonzeroLossCutoff: .infinity)),
+        ]
+        for (message, miner) in miners {
+            Self.expectError(.invalidParameter, mentioning: message) { _ = try miner.mine(x, labels: labels) }
+        }
+        Self.expectError(.invalidParameter, mentioning: "miner margin = nan") {
+            _ = try TripletMarginLoss<Double>().valueWithGradient(embeddings: x, labels: labels, minedBy: TripletMarginMiner(margin: .nan))
+        }
+        Self.expectError(.invalidParameter, mentioning: "miner epsilon = nan") {
+            _ = try MultiSimilarityLoss<Double>().valueWithGradient(embeddings: x, labels: labels, minedBy: MultiSimilarityMiner(epsilon: .nan))
+        }
+        Self.expectError(.invalidParameter, mentioning: "margin = inf") {
+            _ = try MultiClassHingeLoss<Double>(margin: .infinity).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "lambda = nan") {
+            _ = try LargeMarginSoftmaxLoss<Double>(margin: 2, lambda: .nan).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "weight = inf of part 0") {
+            _ = try CombinedClassifierLoss<Double>([(.infinity, SoftmaxCrossEntropyLoss())]).valueWithGradient(embeddings: x, weights: w, labels: labels)
+        }
+        Self.expectError(.invalidParameter, mentioning: "radius = 0") {
+            _ = try valueWithGradient(at: x) { UnitBallProjection(radius: 0)($0).sum() }
+        }
+    }
+
     @Test func minersHandleDegenerateBatches() throws {
         let miners: [any Miner<Double>] = [
             BatchHardMiner(), BatchEasyHardMiner(), TripletMarginMiner(margin: 0.3, type: .semihard),
