@@ -94,5 +94,17 @@ struct ReferenceEmbeddingTests {
             try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: randomMatrix(4, 5, seed: 1), referenceLabels: [0, 1, 2, 3],
                                         tuples: .triplets([IndexTriplet(anchor: 0, positive: 7, negative: 1)]))
         }
+        // A self offset the batch does not fit at, Int.max included (no overflow trap).
+        let n = Self.labels.count
+        let references: Tensor<Double> = randomMatrix(n + 2, Self.x.shape[1], seed: 2)
+        let referenceLabels = Array(0..<(n + 2))
+        for offset in [-1, 3, Int.max] {
+            let inputs = MiningInputs(embeddings: Self.x, labels: Self.labels, references: references, referenceLabels: referenceLabels, selfOffset: offset)
+            #expect(throws: MetricLearningError.self, "selfOffset \(offset)") { try BatchHardMiner<Double>().mine(inputs) }
+            #expect(throws: MetricLearningError.self, "selfOffset \(offset)") {
+                try loss(LossInputs(embeddings: Variable(Self.x), labels: Self.labels, references: Variable(references),
+                                    referenceLabels: referenceLabels, selfOffset: offset), tuples: nil)
+            }
+        }
     }
 }

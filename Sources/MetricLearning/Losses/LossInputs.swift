@@ -48,7 +48,7 @@ public struct LossInputs<Scalar: TensorScalar> {
         guard w == d else {
             throw MetricLearningError(.shapeMismatch, "embeddings have width \(d) but references \(w)")
         }
-        if let selfOffset, selfOffset < 0 || selfOffset + n > m {
+        if let selfOffset, selfOffset < 0 || selfOffset > m - n {
             throw MetricLearningError(.invalidParameter, "selfOffset = \(selfOffset) is out of range: the batch of \(n) must fit in \(m) references")
         }
         try tuples?.validate(batchSize: n, referenceCount: m)
