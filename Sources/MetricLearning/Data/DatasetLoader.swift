@@ -3,10 +3,13 @@ public enum DatasetLoader {
     /// Parses CSV text: one row per line, numbers separated by commas, the label in
     /// `labelColumn` (default: the last) and features in the others; blank lines and a
     /// first line that is not numeric (a header) are skipped. Features are multiplied by `scale`.
-    /// - Throws: `MetricLearningError` naming the line of a malformed row.
+    /// - Throws: `MetricLearningError` naming the line of a malformed row or of a feature that
+    ///   is not finite once scaled, or a negative `labelColumn` or non-finite `scale`.
     public static func csv<Scalar: TensorScalar>(
         _ text: String, labelColumn: Int? = nil, scale: Scalar = 1
     ) throws -> LabeledDataset<Scalar> {
+        try BatchValidation.requireFinite(["scale": scale])
+        if let labelColumn { try BatchValidation.require(labelColumn >= 0, "labelColumn", labelColumn, "must not be negative") }
         var features: [Scalar] = []
         var labels: [Int] = []
         var width: Int?
@@ -21,8 +24,11 @@ public enum DatasetLoader {
             }
             let numbers = values.map { $0! }
             let labelAt = labelColumn ?? numbers.count - 1
-            guard numbers.count >= 2, labelAt >= 0, labelAt < numbers.count else {
+            guard numbers.count >= 2 else {
                 throw MetricLearningError(.shapeMismatch, "CSV line \(number + 1) has \(numbers.count) fields; a label and at least one feature are needed")
+            }
+            guard labelAt < numbers.count else {
+                throw MetricLearningError(.shapeMismatch, "CSV line \(number + 1) has \(numbers.count) fields; label column \(labelAt) is not among them")
             }
             if let width, width != numbers.count - 1 {
                 throw MetricLearningError(.shapeMismatch, "CSV line \(number + 1) has \(numbers.count - 1) features, earlier lines \(width)")
@@ -32,7 +38,13 @@ public enum DatasetLoader {
                 throw MetricLearningError(.invalidLabels, "CSV line \(number + 1): label \(numbers[labelAt]) is not an integer")
             }
             labels.append(label)
-            for (i, value) in numbers.enumerated() where i != labelAt { features.append(Scalar(value) * scale) }
+            for (i, value) in numbers.enumerated() where i != labelAt {
+                let feature = Scalar(value) * scale
+                guard feature.isFinite else {
+                    throw MetricLearningError(.nonFiniteInput, "CSV line \(number + 1): field \(i + 1) ('\(fields[i])') is \(feature) as \(Scalar.self); features must be finite")
+                }
+                features.append(feature)
+            }
         }
         guard let width, !labels.isEmpty else { throw MetricLearningError(.emptyInput, "the CSV text holds no data rows") }
         return try LabeledDataset(features: Tensor(shape: [labels.count, width], scalars: features), labels: labels)
@@ -42,6 +54,7 @@ public enum DatasetLoader {
     /// flattened per item) and labels (0x00000801). Pixels are multiplied by `scale`.
     /// - Throws: `MetricLearningError` for a wrong magic number, truncated data or counts that differ.
     public static func idx<Scalar: TensorScalar>(images: [UInt8], labels: [UInt8], scale: Scalar = 1) throws -> LabeledDataset<Scalar> {
+        try BatchValidation.requireFinite(["scale": scale])
         func header(_ bytes: [UInt8], magic: UInt32, what: String) throws -> (dimensions: [Int], offset: Int) {
             func word(_ at: Int) -> UInt32 {
                 UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])

@@ -21,6 +21,13 @@ struct DatasetLoaderTests {
         #expect(message("1,2,0\n3,1").contains("line 2"))
         #expect(message("1,2,0.5").contains("not an integer"))
         #expect(message("").contains("no data"))
+        #expect(message("1,2,0\n3,nan,1").contains("line 2: field 2 ('nan')"))
+        // 1e40 fits a Double but not a Float.
+        #expect(message("1e40,2,0").isEmpty)
+        #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.csv("1e40,2,0") }
+        #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.csv("1,2,0", labelColumn: -1) }
+        #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.csv("1,2,0", scale: .nan) }
+        #expect(throws: MetricLearningError.self) { let _: LabeledDataset<Float> = try DatasetLoader.idx(images: [], labels: [], scale: .infinity) }
     }
 
     @Test func idxImagesAndLabels() throws {
