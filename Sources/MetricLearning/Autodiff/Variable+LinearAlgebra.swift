@@ -131,19 +131,33 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
             let out = try DistanceMatrix.compute(xv, yv, root: root)
             return (out, { g in
                 var gs = consume g
-                // The pullback is linear in g: with ∂s scaled down by 2^k (when g / 2d would
-                // overflow on a tiny distance), the gradients are scaled back up at the end.
+                // d = √s: ∂s = g / 2d, and 0 where d = 0. The pullback is linear in g: should a
+                // quotient come near overflow (a huge g on a tiny d; sums of such would overflow
+                // later), every ∂s is scaled down by 2^k (exact) and the gradients back up at the end.
                 var exponent = 0
                 if root {
-                    exponent = overflowExponent(gs, over: out)
-                    // d = √s: ∂s = g / 2d, and 0 where d = 0.
-                    let down = Scalar.Exponent(-exponent)
-                    gs.storage.withUnsafeMutableBufferPointer { gb in
+                    let limit = Scalar(sign: .plus, exponent: Scalar.greatestFiniteMagnitude.exponent - Scalar.Exponent(Self.headroom), significand: 1)
+                    let overflowed = gs.storage.withUnsafeMutableBufferPointer { gb in
                         out.storage.withUnsafeBufferPointer { db in
                             nonisolated(unsafe) let (gp, dp) = (gb.baseAddress, db.baseAddress)
-                            _ = parallelRanges(gb.count, work: gb.count * 8) { range in
-                                for i in range { gp![i] = dp![i] > 0 ? Scalar(sign: .plus, exponent: down, significand: gp![i]) / (2 * dp![i]) : 0 }
+                            return parallelRanges(gb.count, work: gb.count * 8) { range -> [(index: Int, gradient: Scalar)] in
+                                var aside: [(index: Int, gradient: Scalar)] = []
+                                for i in range {
+                                    let (g, d) = (gp![i], dp![i])
+                                    let quotient = d > 0 ? g / (2 * d) : 0
+                                    if quotient.magnitude > limit && g.isFinite { aside.append((i, g)) }
+                                    gp![i] = quotient
+                                }
+                                return aside
                             }
+                        }
+                    }.flatMap { $0 }
+                    if !overflowed.isEmpty {
+                        exponent = overflowExponent(overflowed.map { ($0.gradient, out.storage[$0.index]) })
+                        let down = Scalar.Exponent(-exponent)
+                        gs = gs.map { Scalar(sign: .plus, exponent: down, significand: $0) }
+                        for (index, g) in overflowed {
+                            gs.storage[index] = Scalar(sign: .plus, exponent: down, significand: g) / (2 * out.storage[index])
                         }
                     }
                 }
@@ -159,14 +173,18 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
         }
     }
 
-    /// The k ≥ 0 for which every g / 2d (d > 0) scaled by 2^−k stays at least 2⁴ below the
-    /// largest finite scalar; 0 unless some quotient would overflow (a huge g on a tiny d).
-    static func overflowExponent<Scalar: TensorScalar>(_ g: Tensor<Scalar>, over distances: Tensor<Scalar>) -> Int {
+    /// How far (as a power of two) quotients g / 2d stay below the largest finite scalar, so
+    /// that sums of up to 2²⁴ of them cannot overflow.
+    static let headroom = 24
+
+    /// The k ≥ 0 for which g / 2d, scaled by 2^−k, stays `headroom` binades below the largest
+    /// finite scalar for every (g, d) given (d > 0).
+    static func overflowExponent<Scalar: TensorScalar>(_ pairs: [(gradient: Scalar, distance: Scalar)]) -> Int {
         var needed = 0
-        for (gradient, distance) in zip(g.storage, distances.storage) where distance > 0 && gradient != 0 && gradient.isFinite {
+        for (gradient, distance) in pairs where gradient != 0 {
             needed = Swift.max(needed, Int(gradient.exponent) - Int(distance.exponent))
         }
-        return Swift.max(0, needed - Int(Scalar.greatestFiniteMagnitude.exponent) + 4)
+        return Swift.max(0, needed - Int(Scalar.greatestFiniteMagnitude.exponent) + headroom + 1)
     }
 
     /// 2(own_i Σ gᵢ − (g·other)_i) over the rows of `own` (g transposed for the right operand;
