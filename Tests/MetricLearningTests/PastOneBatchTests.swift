@@ -86,4 +86,28 @@ struct PastOneBatchTests {
         expectClose([total], [single], atol: 1e-12)
         expectClose(gradient, singleGradient.scalars, atol: 1e-12, rtol: 1e-10)
     }
+
+    /// Workers as tasks: losses, miners and optimizers are Sendable values that tasks share,
+    /// and concurrent workers get what one worker alone gets.
+    @Test func workersShareLossesMinersAndOptimizersAcrossTasks() async throws {
+        let loss = TripletMarginLoss<Double>(margin: 0.4), miner = BatchHardMiner<Double>()
+        let optimizer = Adam<Double>(learningRate: 0.01)
+        let batches = [Self.batch(11), Self.batch(12), Self.batch(13)]
+        let alone = try batches.map { x, labels in try loss.valueWithGradient(embeddings: x, labels: labels, tuples: miner.mine(x, labels: labels)).value }
+        let together = try await withThrowingTaskGroup(of: (Int, Double).self) { group in
+            for (index, (x, labels)) in batches.enumerated() {
+                group.addTask {
+                    var local = optimizer
+                    var parameters = [x]
+                    let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: miner.mine(x, labels: labels))
+                    try local.update(&parameters, along: [gradient])
+                    return (index, value)
+                }
+            }
+            var values = [Double](repeating: 0, count: batches.count)
+            for try await (index, value) in group { values[index] = value }
+            return values
+        }
+        #expect(together == alone)
+    }
 }

@@ -3,7 +3,7 @@
 /// Like L-Softmax with the class weights normalised: logits ‖x‖cos θⱼ, the target's
 /// ‖x‖ψ(θ_y); times `scale`; softmax cross-entropy, mean over samples. `lambda` anneals
 /// the target logit as in `LargeMarginSoftmaxLoss` (λ = 0 is PML's form).
-public struct AngularSoftmaxLoss<Scalar: TensorScalar>: ClassifierLoss {
+public struct AngularSoftmaxLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
     /// The angular margin m, an integer ≥ 1.
     public var margin: Int
     /// A factor on every logit.

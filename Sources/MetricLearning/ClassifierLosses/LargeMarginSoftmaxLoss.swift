@@ -4,7 +4,7 @@
 /// ψ(θ) = (−1)^k cos(mθ) − 2k, k = ⌊mθ/π⌋; times `scale`; softmax cross-entropy, mean
 /// over samples. With `lambda` > 0 the target logit is (‖w‖‖x‖ψ + λ·wᵀx)/(1 + λ), the
 /// paper's annealing (see `MarginAnnealingSchedule`); λ = 0 is PML's form.
-public struct LargeMarginSoftmaxLoss<Scalar: TensorScalar>: ClassifierLoss {
+public struct LargeMarginSoftmaxLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
     /// The angular margin m, an integer ≥ 1 (1 is the plain softmax).
     public var margin: Int
     /// A factor on every logit.

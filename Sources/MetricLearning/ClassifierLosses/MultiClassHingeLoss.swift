@@ -3,7 +3,7 @@
 /// - `.westonWatkins` (default): Σ_{j≠y} max(0, s_j − s_y + margin) (Weston & Watkins 1999).
 /// - `.crammerSinger`: max_{j≠y} max(0, s_j − s_y + margin) (Crammer & Singer 2001).
 /// - `.squared`: Σ_{j≠y} max(0, s_j − s_y + margin)².
-public struct MultiClassHingeLoss<Scalar: TensorScalar>: ClassifierLoss {
+public struct MultiClassHingeLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
     /// How the per-class violations of one sample are combined.
     public enum Form: Sendable {
         /// Sum of violations.

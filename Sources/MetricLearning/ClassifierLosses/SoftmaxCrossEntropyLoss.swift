@@ -1,5 +1,5 @@
 /// Softmax cross-entropy of the logits z = x·W: mean over samples of ln Σⱼ e^(zⱼ) − z_y.
-public struct SoftmaxCrossEntropyLoss<Scalar: TensorScalar>: ClassifierLoss {
+public struct SoftmaxCrossEntropyLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
     /// Creates the loss.
     public init() {}
 

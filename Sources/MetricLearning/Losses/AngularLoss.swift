@@ -6,7 +6,7 @@
 /// enter as given, so pass unit-norm embeddings for the paper's form. Default α = 40°,
 /// mean of non-zero terms. Mined tuples choose the positive pairs; the negatives are
 /// always every differently labelled sample.
-public struct AngularLoss<Scalar: TensorScalar>: MetricLoss {
+public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// The angle α in degrees, in (0, 90).
     public var alphaDegrees: Scalar
     /// How the per-pair terms become a scalar.

@@ -5,7 +5,7 @@
 /// `relu(s − negativeMargin)`); each side is reduced on its own and the two are added.
 /// Defaults: margins 0 and 1, Euclidean distance of normalised embeddings, mean of
 /// non-zero terms. Without tuples, all pairs i ≠ j are used.
-public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss {
+public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// The distance (or similarity) a positive pair should come within.
     public var positiveMargin: Scalar
     /// The distance (or similarity) a negative pair should stay beyond.

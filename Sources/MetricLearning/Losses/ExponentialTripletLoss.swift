@@ -5,7 +5,7 @@
 /// the farthest positive and the nearest negative are used (or the given triplets):
 /// `u = mean max(0, p − C)/(1 − C)`, `v = mean max(0, 0.5 − n)/0.5`,
 /// `L = −ln(1 − u + ε) − ln(1 − v + ε)` with ε = 1e-20 and C = `overlap` in [0, 1).
-public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss {
+public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// How far (in diameter units) positives may spread before they cost anything, in [0, 1).
     public var overlap: Scalar
     /// How embeddings are compared: plain Euclidean distance by default.

@@ -4,7 +4,7 @@
 /// summed and divided by the number of non-zero positive and negative terms (0 when
 /// there are none). Defaults margin 0.2, β = 1.2, Euclidean distance of normalised
 /// embeddings. β may be learned: `valueWithGradients` also returns ∂loss/∂β.
-public struct MarginLoss<Scalar: TensorScalar>: MetricLoss {
+public struct MarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// Half the width of the band around β that pairs should clear.
     public var margin: Scalar
     /// The boundary between positive and negative distances.

@@ -4,7 +4,7 @@
 /// `(1/α) ln(1 + Σ_{Pᵢ} e^(−α(s − base))) + (1/β) ln(1 + Σ_{Nᵢ} e^(β(s − base)))`.
 /// Defaults α = 2, β = 50, base 0.5, cosine similarity, mean of non-zero terms (so
 /// anchors without pairs do not count).
-public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss {
+public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// The weight of positive pairs (α > 0).
     public var alpha: Scalar
     /// The weight of negative pairs (β > 0).

@@ -4,7 +4,7 @@
 /// `swap` replaces d_an by min(d_an, d_pn) (Balntas et al. 2016); `smooth` uses
 /// softplus instead of relu. Defaults: margin 0.05, Euclidean distance of normalised
 /// embeddings, mean of non-zero terms. Without tuples, all triplets with a ≠ p.
-public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss {
+public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// The gap the negative must keep beyond the positive.
     public var margin: Scalar
     /// Use the harder of anchor–negative and positive–negative.

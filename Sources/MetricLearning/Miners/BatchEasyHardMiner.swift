@@ -8,7 +8,7 @@
 /// value lies outside them. Returns pairs (anchor, positive) and (anchor, negative);
 /// with neither side `.all`, only anchors that got both.
 /// Defaults: easy positives, semi-hard negatives, Euclidean distance of normalised embeddings.
-public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner {
+public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// How one side is chosen.
     public enum Strategy: String, Sendable, CaseIterable {
         /// The closest positive, or the farthest negative.

@@ -2,7 +2,7 @@
 ///
 /// For every anchor with a positive and a negative: its farthest positive and its
 /// nearest negative, one triplet. Ties go to the lowest index.
-public struct BatchHardMiner<Scalar: TensorScalar>: Miner {
+public struct BatchHardMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// How embeddings are compared.
     public var distance: any Distance<Scalar>
 

@@ -8,7 +8,7 @@
 /// members draws as many triplets as its label has members: a uniform positive and a
 /// weighted negative. Euclidean distance of normalised embeddings. The draws are fixed by
 /// `seed`; pass a generator to `mine(_:labels:using:)` for a stream across batches.
-public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner {
+public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// Distances below this are raised to it before weighting (variance control).
     public var cutoff: Scalar
     /// Negatives at or beyond this distance are never drawn.

@@ -3,7 +3,7 @@
 /// For a similarity s: a negative pair (a, n) is kept when s_an + ε > min over a's
 /// positives of s_ap; a positive pair (a, p) when s_ap − ε < max over a's negatives of
 /// s_an. For a distance the inequalities flip. Default ε = 0.1, cosine similarity.
-public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner {
+public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// The slack ε.
     public var epsilon: Scalar
     /// How embeddings are compared.

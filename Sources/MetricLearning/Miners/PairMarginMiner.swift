@@ -3,7 +3,7 @@
 /// Keeps positive pairs with d > positiveMargin and negative pairs with d < negativeMargin
 /// (for a similarity: s < positiveMargin and s > negativeMargin). Defaults 0.2 and 0.8,
 /// Euclidean distance of normalised embeddings.
-public struct PairMarginMiner<Scalar: TensorScalar>: Miner {
+public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// Positive pairs farther than this are kept.
     public var positiveMargin: Scalar
     /// Negative pairs nearer than this are kept.

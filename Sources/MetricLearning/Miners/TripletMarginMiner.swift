@@ -4,7 +4,7 @@
 /// `.all` keeps g ≤ margin, `.hard` keeps g ≤ 0, `.semihard` keeps 0 < g ≤ margin,
 /// `.easy` keeps g > margin. Defaults: margin 0.2, `.all`, Euclidean distance of
 /// normalised embeddings.
-public struct TripletMarginMiner<Scalar: TensorScalar>: Miner {
+public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// Which triplets to keep.
     public enum TripletType: String, Sendable, CaseIterable {
         /// Every triplet within the margin.

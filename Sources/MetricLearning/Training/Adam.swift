@@ -3,7 +3,7 @@
 ///
 /// m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², p ← p − η·m̂/(√v̂ + ε) with bias-corrected m̂, v̂.
 /// Weight decay λ adds λp to g, or (decoupled) multiplies p by 1 − ηλ first.
-public struct Adam<Scalar: TensorScalar>: Optimizer {
+public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
     /// The step size η.
     public var learningRate: Scalar
     /// The decay of the first moment β₁.

@@ -25,8 +25,12 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
     public var epsilon: Scalar
 
     /// Creates the layer for `width` features.
+    /// - Throws: `MetricLearningError` for a width below 1, a momentum outside [0, 1] or a
+    ///   negative or non-finite ε.
     public init(width: Int, momentum: Scalar = 0.1, epsilon: Scalar = 1e-5) throws {
         try BatchValidation.require(width >= 1, "width", width, "must be at least 1")
+        try BatchValidation.require(momentum >= 0 && momentum <= 1, "momentum", momentum, "must lie in [0, 1]")
+        try BatchValidation.require(epsilon >= 0 && epsilon.isFinite, "epsilon", epsilon, "must be finite and not negative")
         parameters = [try .ones(shape: [width]), try .zeros(shape: [width])]
         statistics = RunningStatistics(width: width)
         self.momentum = momentum

@@ -1,7 +1,7 @@
 /// Dropout (Srivastava et al. 2014): in training each value is zeroed with probability p
 /// and the rest scaled by 1/(1 − p); in evaluation it passes unchanged. The draws come
 /// from the context's seeded generator.
-public struct Dropout<Scalar: TensorScalar>: Layer {
+public struct Dropout<Scalar: TensorScalar>: Layer, Sendable {
     /// The probability of zeroing a value, in [0, 1).
     public var probability: Scalar
     public var parameters: [Tensor<Scalar>] {

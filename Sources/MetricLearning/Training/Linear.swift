@@ -1,7 +1,7 @@
 /// A fully connected layer y = x·W + b with W `[inputWidth, outputWidth]`.
 ///
 /// Initialised as PyTorch's `nn.Linear`: W and b uniform on ±1/√inputWidth, from a seed.
-public struct Linear<Scalar: TensorScalar>: Layer {
+public struct Linear<Scalar: TensorScalar>: Layer, Sendable {
     public var parameters: [Tensor<Scalar>]
 
     /// Creates the layer with seeded initial values.

@@ -1,5 +1,5 @@
 /// The layer max(x, 0), without parameters.
-public struct ReLU<Scalar: TensorScalar>: Layer {
+public struct ReLU<Scalar: TensorScalar>: Layer, Sendable {
     public var parameters: [Tensor<Scalar>] {
         get { [] }
         set {}

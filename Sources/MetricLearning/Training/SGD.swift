@@ -2,7 +2,7 @@
 ///
 /// g ← g + λp; with momentum μ: b ← μb + g (b = g at the first step), and g ← g + μb
 /// (Nesterov) or g ← b; then p ← p − ηg.
-public struct SGD<Scalar: TensorScalar>: Optimizer {
+public struct SGD<Scalar: TensorScalar>: Optimizer, Sendable {
     /// The step size η.
     public var learningRate: Scalar
     /// The momentum μ (0 for none).

@@ -1,5 +1,5 @@
 /// The layer tanh x, without parameters.
-public struct Tanh<Scalar: TensorScalar>: Layer {
+public struct Tanh<Scalar: TensorScalar>: Layer, Sendable {
     public var parameters: [Tensor<Scalar>] {
         get { [] }
         set {}

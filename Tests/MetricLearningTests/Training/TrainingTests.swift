@@ -92,6 +92,12 @@ struct TrainingTests {
         }
     }
 
+    @Test func batchNormRejectsMomentumAndEpsilonOutOfRange() {
+        #expect(throws: MetricLearningError.self) { try BatchNorm<Double>(width: 3, momentum: 1.5) }
+        #expect(throws: MetricLearningError.self) { try BatchNorm<Double>(width: 3, epsilon: -1e-5) }
+        #expect(throws: MetricLearningError.self) { try BatchNorm<Float>(width: 3, epsilon: .nan) }
+    }
+
     @Test func optimisersRejectHyperparametersPyTorchRejects() throws {
         let sgds = [SGD<Double>(learningRate: -0.1), SGD(learningRate: 0.1, momentum: -0.5),
                     SGD(learningRate: 0.1, nesterov: true), SGD(learningRate: 0.1, weightDecay: -1)]
