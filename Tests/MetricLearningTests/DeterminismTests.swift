@@ -18,6 +18,8 @@ struct DeterminismTests {
             ("multi-similarity+ms (fused)", { try MultiSimilarityLoss<Float>().valueWithGradient(
                 embeddings: x, labels: labels, minedBy: MultiSimilarityMiner()) }),
             ("contrastive", { try ContrastiveLoss<Float>().valueWithGradient(embeddings: x, labels: labels) }),
+            ("triplet+semihard (listed)", { try TripletMarginLoss<Float>(margin: 0.1).valueWithGradient(
+                embeddings: x, labels: labels, tuples: TripletMarginMiner(margin: 0.1, type: .semihard).mine(x, labels: labels)) }),
             ("gram", { (0, try matmul(x, x, transposeB: true)) }),
         ]
         // Split even small kernels, so that the batch exercises every parallel path.

@@ -38,7 +38,19 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFinite(["margin": margin])
-        let t = TripletColumns((tuples ?? inputs.pairing.allTriplets()).asTriplets())
+        let triplets = (tuples ?? inputs.pairing.allTriplets()).asTriplets()
+        // Lists long enough for the whole matrix: one pass over the list, no per-triplet tensors.
+        if !swap, let reduction = fusedReduction, !triplets.isEmpty,
+           !distance.prefersPairs(count: 2 * triplets.count, inputs.embeddings, inputs.references) {
+            let matrix = inputs.matrix(distance)
+            let (isSimilarity, margin, smooth) = (distance.isSimilarity, margin, smooth)
+            return try Variable.record([matrix]) {
+                let (value, gradient) = ListedTripletReduction.lossAndGradient(
+                    matrix: matrix.value, triplets: triplets, isSimilarity: isSimilarity, margin: margin, smooth: smooth, reduction: reduction)
+                return (Tensor(value), { g in [gradient * g.scalars[0]] })
+            }.checked()
+        }
+        let t = TripletColumns(triplets)
         let count = t.count
         let values = inputs.values(distance, rows: t.anchors + t.anchors, columns: t.positives + t.negatives)
         let ap = values.elements(in: 0..<count)
