@@ -16,6 +16,16 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         /// Triplets that already satisfy the margin.
         case easy
 
+        /// The interval (lower, upper] of the gaps kept.
+        @inlinable func gapInterval(margin: Scalar) -> (lower: Scalar, upper: Scalar) {
+            switch self {
+            case .all: return (-.infinity, margin)
+            case .hard: return (-.infinity, 0)
+            case .semihard: return (0, margin)
+            case .easy: return (margin, .infinity)
+            }
+        }
+
         /// Whether a triplet with gap `g` is kept.
         @inlinable func keeps(gap g: Scalar, margin: Scalar) -> Bool {
             switch self {
@@ -57,28 +67,79 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         let groups = LabelGroups(refs)
         let pairing = inputs.pairing
-        let (type, margin) = (self.type, self.margin)
+        let (lower, upper) = type.gapInterval(margin: margin)
         let parts = d.storage.withUnsafeBufferPointer { matrix in
             nonisolated(unsafe) let matrix = matrix
-            return parallelRanges(labels.count, work: labels.count * m * 8) { anchors -> [IndexTriplet] in
-                var out: [IndexTriplet] = []
+            return parallelRanges(labels.count, work: labels.count * m * 8) { anchors -> TripletBuffer in
+                var out = TripletBuffer()
+                // The anchor's negatives (other labels), in increasing order, and their values.
+                var negatives = [Int32](), values = [Scalar]()
+                negatives.reserveCapacity(m)
+                values.reserveCapacity(m)
                 for a in anchors {
                     let row = a * m
+                    negatives.removeAll(keepingCapacity: true)
+                    values.removeAll(keepingCapacity: true)
+                    for negative in 0..<m where refs[negative] != labels[a] {
+                        negatives.append(Int32(negative))
+                        values.append(matrix[row + negative])
+                    }
                     let own = pairing.selfReference(of: a)
                     for p in groups.members(of: labels[a]) where p != own {
-                        let ap = matrix[row + p]
-                        for negative in 0..<m where refs[negative] != labels[a] {
-                            let gap = sign * (matrix[row + negative] - ap)
-                            if type.keeps(gap: gap, margin: margin) {
-                                out.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(negative)))
-                            }
-                        }
+                        Self.appendKept(&out, anchor: Int32(a), positive: Int32(p), ap: matrix[row + p], negatives: negatives,
+                                        values: values, sign: sign, lower: lower, upper: upper)
                     }
                 }
                 return out
             }
         }
-        let out = parts.flatMap { $0 }
+        // One copy of every part into the result, in part order.
+        let total = parts.reduce(0) { $0 + $1.count }
+        let out = [IndexTriplet](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var offset = 0
+            for part in parts where part.count > 0 {
+                (buffer.baseAddress! + offset).initialize(from: part.base, count: part.count)
+                offset += part.count
+            }
+            initialized = total
+        }
+        parts.forEach { $0.release() }
         return .triplets(out)
+    }
+
+    /// Appends (anchor, positive, n) for each negative n, in order, whose gap
+    /// g = sign·(value − ap) lies in (lower, upper].
+    @inline(__always)
+    static func appendKept(
+        _ out: inout TripletBuffer, anchor: Int32, positive: Int32, ap: Scalar, negatives: [Int32], values: [Scalar],
+        sign: Scalar, lower: Scalar, upper: Scalar
+    ) {
+        var start = 0
+        if Scalar.self == Float.self {
+            // Eight gaps at a time; lane comparisons need the concrete type to vectorise.
+            values.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: Float.self) { v in
+                    let raw = UnsafeRawPointer(v.baseAddress!)
+                    let (s, a, low, high) = (Float(sign), Float(ap), Float(lower), Float(upper))
+                    while start + 8 <= v.count {
+                        let gap = s * (raw.loadUnaligned(fromByteOffset: start * 4, as: SIMD8<Float>.self) - a)
+                        let kept = (gap .> low) .& (gap .<= high)
+                        if any(kept) {
+                            // All eight written, the kept ones counted: no branch per lane.
+                            out.reserve(8)
+                            for lane in 0..<8 {
+                                out.write(IndexTriplet(anchor: anchor, positive: positive, negative: negatives[start + lane]), kept: kept[lane])
+                            }
+                        }
+                        start += 8
+                    }
+                }
+            }
+        }
+        for k in start..<values.count {
+            let gap = sign * (values[k] - ap)
+            out.reserve(1)
+            out.write(IndexTriplet(anchor: anchor, positive: positive, negative: negatives[k]), kept: gap > lower && gap <= upper)
+        }
     }
 }

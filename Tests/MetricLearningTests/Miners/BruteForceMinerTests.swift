@@ -46,6 +46,31 @@ struct BruteForceMinerTests {
         }
     }
 
+    /// In Float the gaps are compared eight at a time; the kept triplets and their order
+    /// (anchor, then positive, then negative, as PML lists them) must be the brute force's.
+    @Test func tripletMarginMinerInFloatKeepsTheOrder() throws {
+        for seed in 0..<4 {
+            let n = 30 + seed * 7
+            var g = SeededRandomGenerator(seed: UInt64(seed))
+            let labels = (0..<n).map { _ in g.nextIndex(below: 3 + seed) }
+            let x: Tensor<Float> = randomMatrix(n, 6, seed: UInt64(200 + seed))
+            for distance in [EuclideanDistance<Float>() as any Distance<Float>, CosineSimilarity<Float>()] {
+                let d = try distance.matrix(x, x)
+                let sign: Float = distance.isSimilarity ? -1 : 1
+                for type in TripletMarginMiner<Float>.TripletType.allCases {
+                    var expected: [IndexTriplet] = []
+                    for a in 0..<n { for p in 0..<n where p != a && labels[p] == labels[a] {
+                        for q in 0..<n where labels[q] != labels[a] && type.keeps(gap: sign * (d[a, q] - d[a, p]), margin: 0.3) {
+                            expected.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(q)))
+                        }
+                    } }
+                    let mined = try TripletMarginMiner(margin: 0.3, type: type, distance: distance).mine(x, labels: labels)
+                    #expect(!expected.isEmpty && mined.asTriplets() == expected, "\(type), seed \(seed)")
+                }
+            }
+        }
+    }
+
     @Test func batchHardMiner() throws {
         for (x, labels) in Self.batches() {
             for distance in Self.distances {
