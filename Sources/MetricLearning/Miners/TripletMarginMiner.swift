@@ -25,16 +25,6 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
             case .easy: return (margin, .infinity)
             }
         }
-
-        /// Whether a triplet with gap `g` is kept.
-        @inlinable func keeps(gap g: Scalar, margin: Scalar) -> Bool {
-            switch self {
-            case .all: return g <= margin
-            case .hard: return g <= 0
-            case .semihard: return g > 0 && g <= margin
-            case .easy: return g > margin
-            }
-        }
     }
 
     /// The margin of the rule.
@@ -119,7 +109,8 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
             // Eight gaps at a time; lane comparisons need the concrete type to vectorise.
             values.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: Float.self) { v in
-                    let raw = UnsafeRawPointer(v.baseAddress!)
+                    guard let base = v.baseAddress else { return }
+                    let raw = UnsafeRawPointer(base)
                     let (s, a, low, high) = (Float(sign), Float(ap), Float(lower), Float(upper))
                     while start + 8 <= v.count {
                         let gap = s * (raw.loadUnaligned(fromByteOffset: start * 4, as: SIMD8<Float>.self) - a)

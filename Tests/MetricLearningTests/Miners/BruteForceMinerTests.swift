@@ -60,8 +60,16 @@ struct BruteForceMinerTests {
                 for type in TripletMarginMiner<Float>.TripletType.allCases {
                     var expected: [IndexTriplet] = []
                     for a in 0..<n { for p in 0..<n where p != a && labels[p] == labels[a] {
-                        for q in 0..<n where labels[q] != labels[a] && type.keeps(gap: sign * (d[a, q] - d[a, p]), margin: 0.3) {
-                            expected.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(q)))
+                        for q in 0..<n where labels[q] != labels[a] {
+                            let gap = sign * (d[a, q] - d[a, p])
+                            let keep: Bool
+                            switch type {
+                            case .all: keep = gap <= 0.3
+                            case .hard: keep = gap <= 0
+                            case .semihard: keep = gap > 0 && gap <= 0.3
+                            case .easy: keep = gap > 0.3
+                            }
+                            if keep { expected.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(q))) }
                         }
                     } }
                     let mined = try TripletMarginMiner(margin: 0.3, type: type, distance: distance).mine(x, labels: labels)
