@@ -32,8 +32,9 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
     }
 
     /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a
-    ///   hyperparameter out of PyTorch's range (η, ε, λ ≥ 0; β₁, β₂ in [0, 1)).
+    ///   hyperparameter out of PyTorch's range (η, ε, λ finite and ≥ 0; β₁, β₂ in [0, 1)).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
+        try BatchValidation.requireFinite(["learningRate": learningRate, "epsilon": epsilon, "weightDecay": weightDecay])
         try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
         try BatchValidation.require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "must lie in [0, 1)")
         try BatchValidation.require(beta2 >= 0 && beta2 < 1, "beta2", beta2, "must lie in [0, 1)")

@@ -22,8 +22,9 @@ public struct SGD<Scalar: TensorScalar>: Optimizer, Sendable {
     }
 
     /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a
-    ///   hyperparameter out of PyTorch's range (η, μ, λ ≥ 0; Nesterov needs μ > 0).
+    ///   hyperparameter out of PyTorch's range (η, μ, λ finite and ≥ 0; Nesterov needs μ > 0).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
+        try BatchValidation.requireFinite(["learningRate": learningRate, "momentum": momentum, "weightDecay": weightDecay])
         try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
         try BatchValidation.require(momentum >= 0, "momentum", momentum, "must not be negative")
         try BatchValidation.require(!nesterov || momentum > 0, "momentum", momentum, "Nesterov momentum needs a momentum above 0")

@@ -100,8 +100,8 @@ struct TrainingTests {
 
     @Test func optimisersRejectHyperparametersPyTorchRejects() throws {
         let sgds = [SGD<Double>(learningRate: -0.1), SGD(learningRate: 0.1, momentum: -0.5),
-                    SGD(learningRate: 0.1, nesterov: true), SGD(learningRate: 0.1, weightDecay: -1)]
-        let adams = [Adam<Double>(learningRate: -1e-3), Adam(beta1: 1), Adam(beta2: -0.1), Adam(epsilon: -1e-8), Adam(weightDecay: -0.1)]
+                    SGD(learningRate: 0.1, nesterov: true), SGD(learningRate: 0.1, weightDecay: -1), SGD(learningRate: .infinity)]
+        let adams = [Adam<Double>(learningRate: -1e-3), Adam(beta1: 1), Adam(beta2: -0.1), Adam(epsilon: -1e-8), Adam(weightDecay: -0.1), Adam(learningRate: .nan)]
         let results = try sgds.map { try Self.attemptStep($0) } + adams.map { try Self.attemptStep($0) }
         for (i, result) in results.enumerated() {
             #expect(result.threw, "optimizer \(i) accepted a bad hyperparameter")
