@@ -8,11 +8,6 @@
 /// so the loss and its gradient need O(N² log N) time and O(N²) memory instead of the
 /// O(N³) triplets.
 @usableFromInline enum FusedTripletReduction {
-    /// How the sum of non-zero terms is divided.
-    @usableFromInline enum Reduction {
-        case meanOfNonZero, mean, sum
-    }
-
     /// The loss and its gradient with respect to the `[N, M]` matrix of anchors against
     /// references (of the loss's distance).
     ///
@@ -23,7 +18,7 @@
     @_specialize(where Scalar == Double)
     static func lossAndGradient<Scalar: TensorScalar>(
         matrix: Tensor<Scalar>, pairing: ReferencePairing, isSimilarity: Bool,
-        type: TripletMarginMiner<Scalar>.TripletType, minerMargin: Scalar, lossMargin: Scalar, reduction: Reduction
+        type: TripletMarginMiner<Scalar>.TripletType, minerMargin: Scalar, lossMargin: Scalar, reduction: TermReduction
     ) -> (value: Scalar, gradient: Tensor<Scalar>) {
         let (labels, refs) = (pairing.labels, pairing.referenceLabels)
         let (n, m) = (labels.count, refs.count)
@@ -106,12 +101,7 @@
             }
         }
         let total = termSums.reduce(0, +)
-        let divisor: Scalar
-        switch reduction {
-        case .meanOfNonZero: divisor = Scalar(nonZeroCounts.reduce(0, +))
-        case .mean: divisor = Scalar(minedCounts.reduce(0, +))
-        case .sum: divisor = 1
-        }
+        let divisor: Scalar = reduction.divisor(count: minedCounts.reduce(0, +), nonZero: nonZeroCounts.reduce(0, +))
         guard divisor > 0 else {
             return (0, Tensor(uncheckedShape: [n, m], scalars: Array(repeating: 0, count: n * m)))
         }

@@ -15,7 +15,7 @@
     @_specialize(where Scalar == Double)
     static func lossAndGradient<Scalar: TensorScalar>(
         matrix: Tensor<Scalar>, triplets: [IndexTriplet], isSimilarity: Bool, margin: Scalar, smooth: Bool,
-        reduction: FusedTripletReduction.Reduction
+        reduction: TermReduction
     ) -> (value: Scalar, gradient: Tensor<Scalar>) {
         let (n, m) = (matrix.shape[0], matrix.shape[1])
         // The triplets by anchor, list order kept within an anchor (a counting sort).
@@ -67,12 +67,7 @@
             }
           }
         }
-        let divisor: Scalar
-        switch reduction {
-        case .meanOfNonZero: divisor = Scalar(nonZero.reduce(0, +))
-        case .mean: divisor = Scalar(triplets.count)
-        case .sum: divisor = 1
-        }
+        let divisor: Scalar = reduction.divisor(count: triplets.count, nonZero: nonZero.reduce(0, +))
         guard divisor > 0 else {
             return (0, Tensor(uncheckedShape: [n, m], scalars: Array(repeating: 0, count: n * m)))
         }

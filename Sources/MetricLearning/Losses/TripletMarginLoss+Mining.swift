@@ -20,7 +20,7 @@ extension TripletMarginLoss {
     public func callAsFunction(_ inputs: LossInputs<Scalar>, minedBy miner: TripletMarginMiner<Scalar>) throws -> Variable<Scalar> {
         try inputs.validate(nil)
         try BatchValidation.requireFinite(["margin": margin, "miner margin": miner.margin])
-        guard !swap, !smooth, let reduction = fusedReduction, DistanceIdentity(distance) == DistanceIdentity(miner.distance) else {
+        guard !swap, !smooth, let reduction = TermReduction(reducer), DistanceIdentity(distance) == DistanceIdentity(miner.distance) else {
             return try self(inputs, tuples: miner.mine(MiningInputs(inputs)))
         }
         let matrix = inputs.matrix(distance)
@@ -39,14 +39,5 @@ extension TripletMarginLoss {
         embeddings: Tensor<Scalar>, labels: [Int], minedBy miner: TripletMarginMiner<Scalar>
     ) throws -> (value: Scalar, gradient: Tensor<Scalar>) {
         try MetricLearning.valueWithGradient(at: embeddings) { try self($0, labels: labels, minedBy: miner) }
-    }
-
-    var fusedReduction: FusedTripletReduction.Reduction? {
-        switch reducer {
-        case is MeanOfNonZeroReducer<Scalar>: return .meanOfNonZero
-        case is MeanReducer<Scalar>: return .mean
-        case is SumReducer<Scalar>: return .sum
-        default: return nil
-        }
     }
 }

@@ -40,7 +40,7 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         try BatchValidation.requireFinite(["margin": margin])
         let triplets = (tuples ?? inputs.pairing.allTriplets()).asTriplets()
         // Lists long enough for the whole matrix: one pass over the list, no per-triplet tensors.
-        if !swap, let reduction = fusedReduction, !triplets.isEmpty, triplets.count <= Int(Int32.max),
+        if !swap, let reduction = TermReduction(reducer), !triplets.isEmpty, triplets.count <= Int(Int32.max),
            !distance.prefersPairs(count: 2 * triplets.count, inputs.embeddings, inputs.references) {
             let matrix = inputs.matrix(distance)
             let (isSimilarity, margin, smooth) = (distance.isSimilarity, margin, smooth)
