@@ -17,7 +17,9 @@ struct DeterminismTests {
                 embeddings: x, labels: labels, tuples: MultiSimilarityMiner<Float>().mine(x, labels: labels)) }),
             ("multi-similarity+ms (fused)", { try MultiSimilarityLoss<Float>().valueWithGradient(
                 embeddings: x, labels: labels, minedBy: MultiSimilarityMiner()) }),
-            ("contrastive", { try ContrastiveLoss<Float>().valueWithGradient(embeddings: x, labels: labels) }),
+            ("contrastive (all pairs)", { try ContrastiveLoss<Float>().valueWithGradient(embeddings: x, labels: labels) }),
+            ("contrastive+pairmargin", { try ContrastiveLoss<Float>().valueWithGradient(
+                embeddings: x, labels: labels, tuples: PairMarginMiner<Float>(positiveMargin: 0, negativeMargin: 1.4).mine(x, labels: labels)) }),
             ("triplet+semihard (listed)", { try TripletMarginLoss<Float>(margin: 0.1).valueWithGradient(
                 embeddings: x, labels: labels, tuples: TripletMarginMiner(margin: 0.1, type: .semihard).mine(x, labels: labels)) }),
             ("gram", { (0, try matmul(x, x, transposeB: true)) }),

@@ -36,6 +36,9 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
+        if let reduction = TermReduction(reducer), let fused = try fusedPath(inputs, tuples: tuples, reduction: reduction) {
+            return fused
+        }
         let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
         let p = PairColumns(positive + negative)
         let values = inputs.values(distance, rows: p.anchors, columns: p.others)
@@ -44,5 +47,25 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let positiveTerms = distance.isSimilarity ? (positiveMargin - positiveValues).relu() : (positiveValues - positiveMargin).relu()
         let negativeTerms = distance.isSimilarity ? (negativeValues - negativeMargin).relu() : (negativeMargin - negativeValues).relu()
         return try (reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)).checked()
+    }
+
+    /// Every pair of the batch, or lists long enough for the whole matrix, straight from the
+    /// matrix (`ListedPairReduction`); nil for short lists, which take the sparse pair path.
+    func fusedPath(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?, reduction: TermReduction) throws -> Variable<Scalar>? {
+        var pairs: (positive: [IndexPair], negative: [IndexPair])?
+        if let tuples {
+            let listed = tuples.asPairs()
+            let count = listed.positive.count + listed.negative.count
+            guard count > 0, !distance.prefersPairs(count: count, inputs.embeddings, inputs.references) else { return nil }
+            pairs = listed
+        }
+        let matrix = inputs.matrix(distance)
+        let (pairing, isSimilarity, positiveMargin, negativeMargin) = (inputs.pairing, distance.isSimilarity, positiveMargin, negativeMargin)
+        return try Variable.record([matrix]) {
+            let (value, gradient) = ListedPairReduction.lossAndGradient(
+                matrix: matrix.value, pairs: pairs, pairing: pairing, isSimilarity: isSimilarity,
+                positiveMargin: positiveMargin, negativeMargin: negativeMargin, reduction: reduction)
+            return (Tensor(value), { g in [gradient * g.scalars[0]] })
+        }.checked()
     }
 }

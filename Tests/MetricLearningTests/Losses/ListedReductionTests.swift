@@ -1,10 +1,11 @@
 import Testing
 @testable import MetricLearning
 
-/// A long triplet list takes one pass over the list (`ListedTripletReduction`); it must give
-/// what the general path gives for the same triplets.
-@Suite("Triplet loss over a long list")
-struct ListedTripletTests {
+/// Long triplet lists (`ListedTripletReduction`) and every pair or long pair lists
+/// (`ListedPairReduction`) are reduced straight from the distance matrix; they must give what
+/// the general path gives for the same tuples.
+@Suite("Losses reduced straight from the matrix")
+struct ListedReductionTests {
     /// Sums its terms through the general path (no fused reduction knows it).
     struct PlainSum: Reducer {
         typealias Scalar = Double
@@ -54,8 +55,43 @@ struct ListedTripletTests {
         expectClose(a.referencesGradient.scalars, b.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10, "references' gradient")
     }
 
+    /// Contrastive pairs: listed or all, against the general path (reducers it cannot fuse).
+    @Test func contrastiveFromTheMatrixEqualsGeneralPath() throws {
+        let pairLists: [MinedTuples?] = [nil, try PairMarginMiner<Double>(positiveMargin: 0, negativeMargin: 2).mine(Self.x, labels: Self.labels)]
+        for tuples in pairLists {
+            if let tuples { #expect(tuples.count * 4 >= 100, "the list must be long enough for the matrix path") }
+            for distance in [EuclideanDistance<Double>() as any Distance<Double>, CosineSimilarity<Double>(),
+                             EuclideanDistance<Double>(normalizesEmbeddings: false, squared: true)] {
+                let margins: (Double, Double) = distance.isSimilarity ? (0.8, 0.1) : (0.3, 1.2)
+                func loss(_ reducer: any Reducer<Double>) -> ContrastiveLoss<Double> {
+                    ContrastiveLoss(positiveMargin: margins.0, negativeMargin: margins.1, distance: distance, reducer: reducer)
+                }
+                for (name, fused, general) in [("mean of non-zero", loss(MeanOfNonZeroReducer()), loss(ThresholdReducer(low: 0))),
+                                               ("mean", loss(MeanReducer()), loss(ThresholdReducer())),
+                                               ("sum", loss(SumReducer()), loss(PlainSum()))] {
+                    let a = try fused.valueWithGradient(embeddings: Self.x, labels: Self.labels, tuples: tuples)
+                    let b = try general.valueWithGradient(embeddings: Self.x, labels: Self.labels, tuples: tuples)
+                    let what = "\(name), \(type(of: distance)), \(tuples == nil ? "all pairs" : "listed")"
+                    #expect(a.value > 0, "\(what): a loss that tests something")
+                    expectClose([a.value], [b.value], atol: 1e-12, rtol: 1e-12, "\(what) value")
+                    expectClose(a.gradient.scalars, b.gradient.scalars, atol: 1e-12, rtol: 1e-10, "\(what) gradient")
+                }
+            }
+        }
+        // Against references, all pairs, gradients for both.
+        let anchors: Tensor<Double> = randomMatrix(4, 5, seed: 43)
+        let fused = try ContrastiveLoss<Double>(positiveMargin: 0.3, negativeMargin: 1.2)
+            .valueWithGradients(embeddings: anchors, labels: [0, 1, 2, 0], references: Self.x, referenceLabels: Self.labels)
+        let general = try ContrastiveLoss<Double>(positiveMargin: 0.3, negativeMargin: 1.2, reducer: ThresholdReducer(low: 0))
+            .valueWithGradients(embeddings: anchors, labels: [0, 1, 2, 0], references: Self.x, referenceLabels: Self.labels)
+        expectClose([fused.value], [general.value], atol: 1e-12, rtol: 1e-12, "references value")
+        expectClose(fused.embeddingsGradient.scalars, general.embeddingsGradient.scalars, atol: 1e-12, rtol: 1e-10, "anchors' gradient")
+        expectClose(fused.referencesGradient.scalars, general.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10, "references' gradient")
+    }
+
     @Test func listedGradientMatchesFiniteDifferences() throws {
         let tuples = try TripletMarginMiner<Double>(margin: 0.5, type: .all).mine(Self.x, labels: Self.labels)
         try expectGradientsMatch([Self.x]) { v in try TripletMarginLoss<Double>(margin: 0.3)(v[0], labels: Self.labels, tuples: tuples) }
+        try expectGradientsMatch([Self.x]) { v in try ContrastiveLoss<Double>(positiveMargin: 0.3, negativeMargin: 1.2)(v[0], labels: Self.labels) }
     }
 }
