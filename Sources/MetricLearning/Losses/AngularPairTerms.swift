@@ -20,6 +20,8 @@
         let m = referenceLabels.count, pairCount = anchors.count
         let terms = Kernel(scale: 4 * k, offset: 2 * (1 + k), columns: m, anchors: anchors, positives: positives,
                            excluded: SameLabelColumns(labels: labels, referenceLabels: referenceLabels))
+        // The pullback must not capture a variable (its tape would then hold itself): a flag for p.
+        let separatePositives = p != nil
         return Variable.record(p.map { [a, $0, c] } ?? [a, c]) {
             guard av.rank == 2, pv.rank == 2, av.shape[1] == m, pv.shape[1] == m, cv.count == pairCount else {
                 throw MetricLearningError(.shapeMismatch, "angular terms: products \(av.shape) and \(pv.shape) for \(m) references")
@@ -55,7 +57,7 @@
                 let dc = (0..<pairCount).map { -terms.offset * upstream[$0] * weights[$0] }
                 // ∂/∂A[a,·] = Σ over pairs with anchor a of 4k·gₜ·exp(hₜ − lseₜ); likewise P by positive.
                 let byAnchor = RowGroups(rows: anchors, count: av.shape[0])
-                if p == nil, anchors.indices.allSatisfy({ labels[anchors[$0]] == labels[positives[$0]] }),
+                if !separatePositives, anchors.indices.allSatisfy({ labels[anchors[$0]] == labels[positives[$0]] }),
                    let mirror = byAnchor.mirrors(rows: anchors, others: positives) {
                     // One matrix plays A and P and every pair (a, p) has its mirror (p, a), whose
                     // exponents are the same numbers: row a takes both pairs' weights in one pass.
@@ -68,7 +70,7 @@
                 let byPositive = RowGroups(rows: positives, count: pv.shape[0])
                 var da = [Scalar](repeating: 0, count: av.count)
                 terms.accumulateRows(&da, av, pv, cv, lse, groups: byAnchor) { terms.scale * upstream[$0] }
-                if p == nil {
+                if !separatePositives {
                     terms.accumulateRows(&da, av, pv, cv, lse, groups: byPositive) { terms.scale * upstream[$0] }
                     return [Tensor(uncheckedShape: av.shape, scalars: da), Tensor(uncheckedShape: [pairCount], scalars: dc)]
                 }

@@ -75,6 +75,8 @@
         else { return nil }
         let pairs = PairTerms(anchorRows: anchorRows, positiveRows: positiveRows, pairDots: cv,
                               anchors: anchors, positives: positives, tanSquared: k)
+        // The pullback must not capture a variable (its tape would then hold itself): a flag for p.
+        let separatePositives = p != nil
         return Variable.record(p.map { [a, $0, c] } ?? [a, c]) {
             (pairs.values, { g in
                 let (coefficients, dc) = pairs.pullbackFactors(g)
@@ -82,7 +84,7 @@
                 // Row a of ∂A gathers the E_P rows of its pairs' positives; row p of ∂P the E_A rows of its anchors.
                 let fromAnchors = WeightedRowSum(groups: byAnchor, others: positives, source: positiveRows, coefficients: coefficients)
                 let fromPositives = WeightedRowSum(groups: byPositive, others: anchors, source: anchorRows, coefficients: coefficients)
-                guard p != nil else {
+                guard separatePositives else {
                     return [Tensor(uncheckedShape: av.shape, scalars: anchorRows.weightedRows([fromAnchors, fromPositives])), dc]
                 }
                 return [Tensor(uncheckedShape: av.shape, scalars: anchorRows.weightedRows([fromAnchors])),

@@ -1,0 +1,47 @@
+import Testing
+@testable import MetricLearning
+
+/// A pullback that captured a variable would make the tape hold itself, and every training
+/// step would leak its tape and tensors. After `valueWithGradient` returns, nothing may keep
+/// the tape alive.
+@Suite("Tape lifetime")
+struct TapeLifetimeTests {
+    /// Runs `body` on a fresh tape and reports whether that tape outlived the call.
+    static func tapeOutlives(_ inputs: [Tensor<Double>], _ body: ([Variable<Double>]) throws -> Variable<Double>) throws -> Bool {
+        weak var tape: Tape<Double>?
+        _ = try valueWithGradient(at: inputs) { v in
+            tape = v[0].tape
+            return try body(v)
+        }
+        return tape != nil
+    }
+
+    @Test func everyLossReleasesItsTape() throws {
+        let x: Tensor<Double> = randomMatrix(10, 5, seed: 51)
+        let references: Tensor<Double> = randomMatrix(7, 5, seed: 52)
+        let labels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0], referenceLabels = [0, 1, 2, 0, 1, 2, 3]
+        for (name, loss) in LossGradientTests.metricLosses() as [(String, any MetricLoss<Double>)] {
+            #expect(try !Self.tapeOutlives([x]) { try loss($0[0], labels: labels) }, "\(name)")
+            #expect(try !Self.tapeOutlives([x, references]) {
+                try loss($0[0], labels: labels, references: $0[1], referenceLabels: referenceLabels)
+            }, "\(name) against references")
+            let tuples = try TripletMarginMiner<Double>(margin: 0.5, type: .all).mine(x, labels: labels)
+            #expect(try !Self.tapeOutlives([x]) { try loss($0[0], labels: labels, tuples: tuples) }, "\(name) with mined triplets")
+        }
+        #expect(try !Self.tapeOutlives([x]) {
+            try TripletMarginLoss<Double>()($0[0], labels: labels, minedBy: TripletMarginMiner(type: .semihard))
+        }, "fused triplet")
+        #expect(try !Self.tapeOutlives([x]) {
+            try MultiSimilarityLoss<Double>()($0[0], labels: labels, minedBy: MultiSimilarityMiner())
+        }, "fused multi-similarity")
+        let model = Sequential<Double>([try Linear(inputWidth: 5, outputWidth: 6, seed: 1), try BatchNorm(width: 6), ReLU(),
+                                        Dropout(probability: 0.2), Tanh(), try Linear(inputWidth: 6, outputWidth: 4, seed: 2)])
+        #expect(try !Self.tapeOutlives([x] + model.parameters) { v in
+            try TripletMarginLoss<Double>()(model(v[0], parameters: v.dropFirst(), context: ForwardContext(isTraining: true)), labels: labels)
+        }, "a model's forward pass and a loss")
+        let weights: Tensor<Double> = randomMatrix(5, 3, seed: 53)
+        for (name, loss) in LossGradientTests.classifierLosses() as [(String, any ClassifierLoss<Double>)] {
+            #expect(try !Self.tapeOutlives([x, weights]) { try loss($0[0], weights: $0[1], labels: labels) }, "\(name)")
+        }
+    }
+}
