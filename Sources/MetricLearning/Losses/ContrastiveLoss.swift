@@ -36,10 +36,11 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
-        if let reduction = TermReduction(reducer), let fused = try fusedPath(inputs, tuples: tuples, reduction: reduction) {
+        let listed = tuples?.asPairs()
+        if let reduction = TermReduction(reducer), let fused = try fusedPath(inputs, listed: listed, reduction: reduction) {
             return fused
         }
-        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
+        let (positive, negative) = listed ?? inputs.pairing.allPairs().asPairs()
         let p = PairColumns(positive + negative)
         let values = inputs.values(distance, rows: p.anchors, columns: p.others)
         let positiveValues = values.elements(in: 0..<positive.count)
@@ -49,15 +50,15 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         return try (reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)).checked()
     }
 
-    /// Every pair of the batch, or lists long enough for the whole matrix, straight from the
-    /// matrix (`ListedPairReduction`); nil for short lists, which take the sparse pair path.
-    func fusedPath(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?, reduction: TermReduction) throws -> Variable<Scalar>? {
-        var pairs: (positive: [IndexPair], negative: [IndexPair])?
-        if let tuples {
-            let listed = tuples.asPairs()
-            let count = listed.positive.count + listed.negative.count
+    /// Every pair of the batch (`listed` nil), or lists long enough for the whole matrix,
+    /// straight from the matrix (`ListedPairReduction`); nil for short lists, which take the
+    /// sparse pair path.
+    func fusedPath(
+        _ inputs: LossInputs<Scalar>, listed pairs: (positive: [IndexPair], negative: [IndexPair])?, reduction: TermReduction
+    ) throws -> Variable<Scalar>? {
+        if let pairs {
+            let count = pairs.positive.count + pairs.negative.count
             guard count > 0, !distance.prefersPairs(count: count, inputs.embeddings, inputs.references) else { return nil }
-            pairs = listed
         }
         let matrix = inputs.matrix(distance)
         let (pairing, isSimilarity, positiveMargin, negativeMargin) = (inputs.pairing, distance.isSimilarity, positiveMargin, negativeMargin)
