@@ -11,14 +11,20 @@ let package = Package(
         .executable(name: "metric-bench", targets: ["metric-bench"]),
     ],
     targets: [
-        .target(name: "MetricLearning", linkerSettings: linkMath),
+        // Layers, bottom to top; a target depends only on the ones below it.
+        .target(name: "TensorCore", linkerSettings: linkMath),
+        .target(name: "MetricLosses", dependencies: ["TensorCore"], linkerSettings: linkMath),
+        .target(name: "MetricTraining", dependencies: ["TensorCore", "MetricLosses"], linkerSettings: linkMath),
+        .target(name: "MetricEvaluation", dependencies: ["TensorCore"], linkerSettings: linkMath),
+        // The umbrella module a consumer imports.
+        .target(name: "MetricLearning", dependencies: ["TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation"]),
         .executableTarget(name: "metric-learning", dependencies: ["MetricLearning"], resources: [.copy("Resources/digits.csv")]),
         .executableTarget(name: "metric-bench", dependencies: ["MetricLearning"]),
         // The public contract, built exactly as a consumer writes it (plain `import MetricLearning`).
         .executableTarget(name: "contract-check", dependencies: ["MetricLearning"], path: "Tests/ContractCheck"),
         .testTarget(
             name: "MetricLearningTests",
-            dependencies: ["MetricLearning", "contract-check", "metric-learning"],
+            dependencies: ["MetricLearning", "TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation", "contract-check", "metric-learning"],
             resources: [.copy("Fixtures")]),
     ]
 )

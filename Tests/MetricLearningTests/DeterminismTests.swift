@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// The same inputs give bitwise the same loss and gradient whatever the thread count.
 @Suite("Determinism across thread counts")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Retrieval metrics against pytorch-metric-learning's AccuracyCalculator, NMI and AMI
 /// against scikit-learn (`Fixtures/retrieval.json`, made by `Scripts/make_retrieval_fixture.py`).

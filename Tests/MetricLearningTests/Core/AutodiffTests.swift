@@ -1,6 +1,10 @@
 import Dispatch
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Every differentiable operation, checked against central finite differences in Double.
 @Suite("Autodiff")

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// A pullback that captured a variable would make the tape hold itself, and every training
 /// step would leak its tape and tensors. After `valueWithGradient` returns, nothing may keep

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// The angular loss has a factored path (per-row exponentials) and a direct one (per pair and
 /// reference); both must give the same terms and gradients, and wide spans must fall back.

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Degenerate but valid batches give finite values and gradients (zero where there are
 /// no terms); bad input throws a `MetricLearningError` that names the problem.

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Degenerate but valid batches in `Float`, wide enough (16 columns) that the vectorised
 /// kernels run, and at magnitudes near the ends of `Float`'s range: every loss, after each

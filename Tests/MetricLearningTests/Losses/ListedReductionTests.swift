@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Long triplet lists (`ListedTripletReduction`) and every pair or long pair lists
 /// (`ListedPairReduction`) are reduced straight from the distance matrix; they must give what

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Every loss against central finite differences in Double on random batches of several
 /// sizes and class counts (with mined tuples fixed, inputs away from hinge kinks), and

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Every loss of the PML reference file, in Double, within |a − b| ≤ 1e-8 + 1e-6·|b|.
 @Suite("Reference losses (PML 2.9, float64)")

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Every deterministic miner against a brute-force loop over all pairs or triplets,
 /// on many random batches and a sweep of margins, for a distance and a similarity.

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// The fused multi-similarity path equals mining the pairs and then reducing over them.
 @Suite("Fused multi-similarity mining and loss")

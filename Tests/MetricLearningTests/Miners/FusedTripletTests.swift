@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// The fused mine-and-reduce path equals mining the triplets and then reducing over them.
 @Suite("Fused triplet mining and reduction")

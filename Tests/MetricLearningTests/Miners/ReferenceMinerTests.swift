@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// The mined cases of the PML reference file give exactly the expected tuples (as sets),
 /// and the loss after mining matches value and gradient.

@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Thresholds on squared distances must decide √x > m and √x ≥ m exactly.
 @Suite("Squared-distance thresholds")

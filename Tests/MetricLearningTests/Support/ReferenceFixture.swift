@@ -1,5 +1,9 @@
 import Foundation
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// One case of `Fixtures/losses_and_miners.json` (PML 2.9, float64).
 struct ReferenceCase {

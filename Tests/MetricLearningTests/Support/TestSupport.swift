@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// A reproducible random matrix for tests.
 func randomMatrix<S: TensorScalar>(_ rows: Int, _ columns: Int, seed: UInt64, scale: S = 1) -> Tensor<S> {

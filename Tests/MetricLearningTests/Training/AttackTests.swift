@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 @Suite("Adversarial attacks")
 struct AttackTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 @Suite("Dataset loaders")
 struct DatasetLoaderTests {

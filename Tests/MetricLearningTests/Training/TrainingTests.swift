@@ -1,5 +1,9 @@
 import Testing
-@testable import MetricLearning
+import MetricLearning
+@testable import TensorCore
+@testable import MetricLosses
+@testable import MetricTraining
+@testable import MetricEvaluation
 
 /// Layers against finite differences in Double; optimisers against PyTorch's steps.
 @Suite("Training substrate")

@@ -1,9 +1,0 @@
-/// Turns a vector of per-tuple (or per-sample) loss terms into one scalar.
-///
-/// An empty vector of terms reduces to 0 with a zero gradient, never NaN.
-public protocol Reducer<Scalar>: Sendable {
-    /// The scalar type.
-    associatedtype Scalar: TensorScalar
-    /// The scalar loss from a rank-1 vector of terms.
-    func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar>
-}

@@ -1,0 +1,74 @@
+import TensorCore
+
+/// The contrastive loss (Hadsell, Chopra & LeCun 2006), as PML's `ContrastiveLoss`.
+///
+/// Over positive pairs `relu(d − positiveMargin)` and over negative pairs
+/// `relu(negativeMargin − d)` (for a similarity: `relu(positiveMargin − s)` and
+/// `relu(s − negativeMargin)`); each side is reduced on its own and the two are added.
+/// Defaults: margins 0 and 1, Euclidean distance of normalised embeddings, mean of
+/// non-zero terms. Without tuples, all pairs i ≠ j are used.
+public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+    /// The distance (or similarity) a positive pair should come within.
+    public var positiveMargin: Scalar
+    /// The distance (or similarity) a negative pair should stay beyond.
+    public var negativeMargin: Scalar
+    /// How pairs are compared.
+    public var distance: any Distance<Scalar>
+    /// How each side's terms become a scalar.
+    public var reducer: any Reducer<Scalar>
+
+    /// Creates the loss; the defaults are PML's.
+    public init(
+        positiveMargin: Scalar = 0, negativeMargin: Scalar = 1,
+        distance: any Distance<Scalar> = EuclideanDistance<Scalar>(),
+        reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
+    ) {
+        self.positiveMargin = positiveMargin
+        self.negativeMargin = negativeMargin
+        self.distance = distance
+        self.reducer = reducer
+    }
+
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validate(tuples)
+        try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
+        let listed = tuples?.asPairs()
+        if let reduction = TermReduction(reducer), let fused = try fusedPath(inputs, listed: listed, reduction: reduction) {
+            return fused
+        }
+        let (positive, negative) = listed ?? inputs.pairing.allPairs().asPairs()
+        let p = PairColumns(positive + negative)
+        let values = inputs.values(distance, rows: p.anchors, columns: p.others)
+        let positiveValues = values.elements(in: 0..<positive.count)
+        let negativeValues = values.elements(in: positive.count..<p.anchors.count)
+        let positiveTerms = distance.isSimilarity ? (positiveMargin - positiveValues).relu() : (positiveValues - positiveMargin).relu()
+        let negativeTerms = distance.isSimilarity ? (negativeValues - negativeMargin).relu() : (negativeMargin - negativeValues).relu()
+        return try (reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)).checked()
+    }
+
+    /// Every pair of the batch (`listed` nil), or lists long enough for the whole matrix,
+    /// straight from the matrix (`ListedPairReduction`); nil for short lists, which take the
+    /// sparse pair path.
+    func fusedPath(
+        _ inputs: LossInputs<Scalar>, listed pairs: (positive: [IndexPair], negative: [IndexPair])?, reduction: TermReduction
+    ) throws -> Variable<Scalar>? {
+        if let pairs {
+            let count = pairs.positive.count + pairs.negative.count
+            guard count > 0, !distance.prefersPairs(count: count, inputs.embeddings, inputs.references) else { return nil }
+        }
+        let matrix = inputs.matrix(distance)
+        let (pairing, isSimilarity, positiveMargin, negativeMargin) = (inputs.pairing, distance.isSimilarity, positiveMargin, negativeMargin)
+        return try Variable.record([matrix]) {
+            let (value, gradient) = ListedPairReduction.lossAndGradient(
+                matrix: matrix.value, pairs: pairs, pairing: pairing, isSimilarity: isSimilarity,
+                positiveMargin: positiveMargin, negativeMargin: negativeMargin, reduction: reduction)
+            return (Tensor(value), { g in [gradient * g.scalars[0]] })
+        }.checked()
+    }
+}

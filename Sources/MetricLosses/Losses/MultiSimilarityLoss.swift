@@ -1,0 +1,55 @@
+import TensorCore
+
+/// The multi-similarity loss (Wang et al. 2019), as PML's `MultiSimilarityLoss`.
+///
+/// Per anchor i, over its positive set Pᵢ and negative set Nᵢ of similarities s:
+/// `(1/α) ln(1 + Σ_{Pᵢ} e^(−α(s − base))) + (1/β) ln(1 + Σ_{Nᵢ} e^(β(s − base)))`.
+/// Defaults α = 2, β = 50, base 0.5, cosine similarity, mean of non-zero terms (so
+/// anchors without pairs do not count).
+public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+    /// The weight of positive pairs (α > 0).
+    public var alpha: Scalar
+    /// The weight of negative pairs (β > 0).
+    public var beta: Scalar
+    /// The similarity both exponents are measured from.
+    public var base: Scalar
+    /// How embeddings are compared (a similarity by default).
+    public var distance: any Distance<Scalar>
+    /// How the per-anchor terms become a scalar.
+    public var reducer: any Reducer<Scalar>
+
+    /// Creates the loss; the defaults are PML's.
+    public init(
+        alpha: Scalar = 2, beta: Scalar = 50, base: Scalar = 0.5,
+        distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
+        reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
+    ) {
+        self.alpha = alpha
+        self.beta = beta
+        self.base = base
+        self.distance = distance
+        self.reducer = reducer
+    }
+
+    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        let (n, m, _) = try inputs.validate(tuples)
+        try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base])
+        try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
+        try BatchValidation.require(beta > 0, "beta", beta, "must be positive")
+        var positiveMask = [Bool](repeating: false, count: n * m)
+        var negativeMask = [Bool](repeating: false, count: n * m)
+        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
+        for p in positive { positiveMask[Int(p.anchor) * m + Int(p.other)] = true }
+        for p in negative { negativeMask[Int(p.anchor) * m + Int(p.other)] = true }
+        // For a distance, "closer" flips sign: the exponents use base − d and d − base.
+        let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: positiveMask, negativeMask: negativeMask,
+                                               alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
+        return try reducer.reduce(terms).checked()
+    }
+}

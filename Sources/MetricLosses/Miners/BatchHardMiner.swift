@@ -1,0 +1,31 @@
+import TensorCore
+
+/// Batch-hard mining (Hermans, Beyer & Leibe 2017), as PML's `BatchHardMiner`.
+///
+/// For every anchor with a positive and a negative: its farthest positive and its
+/// nearest negative, one triplet. Ties go to the lowest index.
+public struct BatchHardMiner<Scalar: TensorScalar>: Miner, Sendable {
+    /// How embeddings are compared.
+    public var distance: any Distance<Scalar>
+
+    /// Creates the miner (Euclidean distance of normalised embeddings, as PML).
+    public init(distance: any Distance<Scalar> = EuclideanDistance<Scalar>()) {
+        self.distance = distance
+    }
+
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
+            // Squared distances order the same way; ties are settled as on the roots. No N×M roots.
+            return .triplets(BatchHardSelection.triplets(try inputs.matrix(squared), pairing: inputs.pairing,
+                                                         isSimilarity: false, squaredDistances: true))
+        }
+        let d = try inputs.matrix(distance)
+        return .triplets(BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))
+    }
+}

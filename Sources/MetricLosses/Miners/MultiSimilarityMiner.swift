@@ -1,0 +1,58 @@
+import TensorCore
+
+/// Informative pairs by relative similarity (Wang et al. 2019), as PML's `MultiSimilarityMiner`.
+///
+/// For a similarity s: a negative pair (a, n) is kept when s_an + ε > min over a's
+/// positives of s_ap; a positive pair (a, p) when s_ap − ε < max over a's negatives of
+/// s_an. For a distance the inequalities flip. Default ε = 0.1, cosine similarity.
+public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
+    /// The slack ε.
+    public var epsilon: Scalar
+    /// How embeddings are compared.
+    public var distance: any Distance<Scalar>
+
+    /// Creates the miner; the defaults are PML's.
+    public init(epsilon: Scalar = 0.1, distance: any Distance<Scalar> = CosineSimilarity<Scalar>()) {
+        self.epsilon = epsilon
+        self.distance = distance
+    }
+
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        try BatchValidation.requireFinite(["epsilon": epsilon])
+        let d = try inputs.matrix(distance)
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let m = refs.count
+        // Work in "closeness" c (similarity, or negated distance): larger is closer.
+        let sign: Scalar = distance.isSimilarity ? 1 : -1
+        var positive: [IndexPair] = [], negative: [IndexPair] = []
+        d.storage.withUnsafeBufferPointer { matrix in
+            for a in 0..<labels.count {
+                let own = inputs.pairing.selfReference(of: a)
+                let row = matrix.baseAddress! + a * m
+                var leastClosePositive = Scalar.infinity, closestNegative = -Scalar.infinity
+                for j in 0..<m where j != own {
+                    let c = sign * row[j]
+                    if refs[j] == labels[a] { leastClosePositive = Swift.min(leastClosePositive, c) }
+                    else { closestNegative = Swift.max(closestNegative, c) }
+                }
+                guard leastClosePositive < .infinity, closestNegative > -.infinity else { continue }
+                for j in 0..<m where j != own {
+                    let c = sign * row[j]
+                    let pair = IndexPair(anchor: Int32(a), other: Int32(j))
+                    if refs[j] == labels[a] {
+                        if c - epsilon < closestNegative { positive.append(pair) }
+                    } else if c + epsilon > leastClosePositive {
+                        negative.append(pair)
+                    }
+                }
+            }
+        }
+        return .pairs(positive: positive, negative: negative)
+    }
+}

@@ -1,0 +1,77 @@
+import TensorCore
+
+/// Pairs that violate the contrastive margins, as PML's `PairMarginMiner`.
+///
+/// Keeps positive pairs with d > positiveMargin and negative pairs with d < negativeMargin
+/// (for a similarity: s < positiveMargin and s > negativeMargin). Defaults 0.2 and 0.8,
+/// Euclidean distance of normalised embeddings.
+public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
+    /// Positive pairs farther than this are kept.
+    public var positiveMargin: Scalar
+    /// Negative pairs nearer than this are kept.
+    public var negativeMargin: Scalar
+    /// How embeddings are compared.
+    public var distance: any Distance<Scalar>
+
+    /// Creates the miner; the defaults are PML's.
+    public init(positiveMargin: Scalar = 0.2, negativeMargin: Scalar = 0.8, distance: any Distance<Scalar> = EuclideanDistance<Scalar>()) {
+        self.positiveMargin = positiveMargin
+        self.negativeMargin = negativeMargin
+        self.distance = distance
+    }
+
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(MiningInputs(embeddings: embeddings, labels: labels))
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+        try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
+        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
+        let m = refs.count
+        // Work in "farness" f (distance, or negated similarity): larger is farther.
+        let sign: Scalar = distance.isSimilarity ? -1 : 1
+        var (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
+        let d: Tensor<Scalar>
+        if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
+            // Compare squared distances with exact thresholds instead of taking N×M roots:
+            // d > a ⟺ d² ≥ above(a) ⟺ d² > above(a).nextDown, and d < b ⟺ d² < atLeast(b).
+            d = try inputs.matrix(squared)
+            (farPositive, farNegative) = (SquaredDistanceThreshold.above(positiveMargin).nextDown,
+                                          SquaredDistanceThreshold.atLeast(negativeMargin))
+        } else {
+            d = try inputs.matrix(distance)
+        }
+        let pairing = inputs.pairing
+        let groups = SameLabelColumns(labels: labels, referenceLabels: refs)
+        let (positiveBound, negativeBound) = (farPositive, farNegative)
+        let parts = d.storage.withUnsafeBufferPointer { matrix in
+            nonisolated(unsafe) let matrix = matrix.baseAddress
+            return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> ([IndexPair], [IndexPair]) in
+                var positive: [IndexPair] = [], negative: [IndexPair] = []
+                let farness = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
+                defer { farness.deallocate() }
+                for i in anchors {
+                    guard let matrix else { break }
+                    let row = matrix + i * m
+                    let own = pairing.selfReference(of: i)
+                    let members = groups.columns(of: i)
+                    // Positives from the label group; negatives by vectorised search for f < bound.
+                    for j in members where j != own && sign * row[j] > positiveBound {
+                        positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+                    }
+                    groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: i, own: own, excluded: .infinity)
+                    var start = 0
+                    while start < m, let k = Reductions.firstIndex(farness + start, m - start, below: negativeBound) {
+                        negative.append(IndexPair(anchor: Int32(i), other: Int32(start + k)))
+                        start += k + 1
+                    }
+                }
+                return (positive, negative)
+            }
+        }
+        let (positive, negative) = (parts.flatMap(\.0), parts.flatMap(\.1))
+        return .pairs(positive: positive, negative: negative)
+    }
+}

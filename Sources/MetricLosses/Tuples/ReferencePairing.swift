@@ -1,0 +1,61 @@
+import TensorCore
+
+/// Which (anchor, reference) index pairs exist: anchors are the N batch rows, references
+/// the M reference rows, and anchor i never meets its own copy `selfOffset + i`.
+@usableFromInline struct ReferencePairing: Sendable {
+    @usableFromInline let labels: [Int]
+    @usableFromInline let referenceLabels: [Int]
+    @usableFromInline let selfOffset: Int?
+
+    @usableFromInline init(labels: [Int], referenceLabels: [Int], selfOffset: Int?) {
+        self.labels = labels
+        self.referenceLabels = referenceLabels
+        self.selfOffset = selfOffset
+    }
+
+    /// Anchor `i`'s own row among the references, if it has one.
+    @inlinable func selfReference(of i: Int) -> Int? { selfOffset.map { $0 + i } }
+
+    /// Every positive pair (same label) and negative pair, anchor by anchor, references in order.
+    @usableFromInline func allPairs() -> MinedTuples {
+        var positive: [IndexPair] = [], negative: [IndexPair] = []
+        for i in labels.indices {
+            let own = selfReference(of: i)
+            for j in referenceLabels.indices where j != own {
+                let pair = IndexPair(anchor: Int32(i), other: Int32(j))
+                if labels[i] == referenceLabels[j] { positive.append(pair) } else { negative.append(pair) }
+            }
+        }
+        return .pairs(positive: positive, negative: negative)
+    }
+
+    /// Every positive pair, as `allPairs()` lists them, and whether any negative pair exists —
+    /// for losses that take their negatives from the labels instead of a pair list.
+    @usableFromInline func positivePairs() -> (positive: [IndexPair], hasNegative: Bool) {
+        var positive: [IndexPair] = []
+        let groups = LabelGroups(referenceLabels)
+        for i in labels.indices {
+            let own = selfReference(of: i)
+            for j in groups.members(of: labels[i]) where j != own { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+        }
+        let first = referenceLabels.first
+        let hasNegative = !labels.isEmpty && (referenceLabels.contains { $0 != first } || labels.contains { $0 != first && first != nil })
+        return (positive, hasNegative)
+    }
+
+    /// Every triplet (a, p, n): p a reference with a's label other than a itself, n one with another label.
+    @usableFromInline func allTriplets() -> MinedTuples {
+        var triplets: [IndexTriplet] = []
+        let groups = LabelGroups(referenceLabels)
+        for a in labels.indices {
+            let own = selfReference(of: a)
+            let negatives = referenceLabels.indices.filter { referenceLabels[$0] != labels[a] }
+            for p in groups.members(of: labels[a]) where p != own {
+                for n in negatives {
+                    triplets.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(n)))
+                }
+            }
+        }
+        return .triplets(triplets)
+    }
+}

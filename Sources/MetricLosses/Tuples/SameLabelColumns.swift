@@ -1,0 +1,40 @@
+import TensorCore
+
+/// For each anchor row, the reference columns that carry its label (the columns a loss over
+/// negatives must leave out).
+@usableFromInline struct SameLabelColumns: Sendable {
+    /// Which entry of `groups` anchor row i uses.
+    @usableFromInline let groupOfAnchor: [Int]
+    /// The reference columns of each label present among the anchors, in increasing order.
+    @usableFromInline let groups: [[Int]]
+
+    @usableFromInline init(labels: [Int], referenceLabels: [Int]) {
+        var index: [Int: Int] = [:]
+        var groups: [[Int]] = []
+        groupOfAnchor = labels.map { label in
+            if let known = index[label] { return known }
+            index[label] = groups.count
+            groups.append([])
+            return groups.count - 1
+        }
+        for (column, label) in referenceLabels.enumerated() {
+            if let group = index[label] { groups[group].append(column) }
+        }
+        self.groups = groups
+    }
+
+    /// The reference columns labelled like anchor row `anchor`.
+    @inlinable func columns(of anchor: Int) -> [Int] { groups[groupOfAnchor[anchor]] }
+
+    /// Writes sign·row[j] into out[j] for the m columns, then `excluded` at the columns
+    /// labelled like `anchor` and at its own column: the row as its negatives see it.
+    /// `out` may be `row` itself (with sign 1 nothing is copied).
+    @inlinable func negativesRow<Scalar: TensorScalar>(_ out: UnsafeMutablePointer<Scalar>, from row: UnsafePointer<Scalar>, count m: Int,
+                                                       sign: Scalar, anchor: Int, own: Int?, excluded: Scalar) {
+        if sign != 1 || UnsafePointer(out) != row {
+            for j in 0..<m { out[j] = sign * row[j] }
+        }
+        for j in columns(of: anchor) { out[j] = excluded }
+        if let own, own < m { out[own] = excluded }
+    }
+}

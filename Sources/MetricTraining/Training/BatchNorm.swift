@@ -1,0 +1,62 @@
+import TensorCore
+
+/// 1-D batch normalisation (Ioffe & Szegedy 2015), as PyTorch's `BatchNorm1d`.
+///
+/// Training: y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch mean and biased variance, and
+/// the running estimates move by `momentum` (the running variance is unbiased).
+/// Evaluation uses the running estimates. Parameters: γ (ones) and β (zeros).
+public struct BatchNorm<Scalar: TensorScalar>: Layer {
+    /// Running mean and variance, shared by copies of the layer and updated in training passes.
+    public final class RunningStatistics {
+        /// The running mean per feature.
+        public var mean: [Scalar]
+        /// The running (unbiased) variance per feature.
+        public var variance: [Scalar]
+        init(width: Int) {
+            mean = Array(repeating: 0, count: width)
+            variance = Array(repeating: 1, count: width)
+        }
+    }
+
+    public var parameters: [Tensor<Scalar>]
+    /// The running estimates used in evaluation.
+    public let statistics: RunningStatistics
+    /// The weight of the newest batch in the running estimates.
+    public var momentum: Scalar
+    /// Added to the variance before the square root.
+    public var epsilon: Scalar
+
+    /// Creates the layer for `width` features.
+    /// - Throws: `MetricLearningError` for a width below 1, a momentum outside [0, 1] or a
+    ///   negative or non-finite ε.
+    public init(width: Int, momentum: Scalar = 0.1, epsilon: Scalar = 1e-5) throws {
+        try BatchValidation.require(width >= 1, "width", width, "must be at least 1")
+        try BatchValidation.require(momentum >= 0 && momentum <= 1, "momentum", momentum, "must lie in [0, 1]")
+        try BatchValidation.require(epsilon >= 0 && epsilon.isFinite, "epsilon", epsilon, "must be finite and not negative")
+        parameters = [try .ones(shape: [width]), try .zeros(shape: [width])]
+        statistics = RunningStatistics(width: width)
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
+        let p = Array(parameters)
+        let (gamma, beta) = (p[0], p[1])
+        guard context.isTraining else {
+            let mean = Variable(Tensor<Scalar>(statistics.mean))
+            let scale = Variable(Tensor<Scalar>(statistics.variance.map { 1 / ($0 + epsilon).squareRoot() }))
+            return (input - mean) * scale * gamma + beta
+        }
+        let mean = input.mean(alongAxis: 0)
+        let centered = input - mean
+        let variance = (centered * centered).mean(alongAxis: 0)
+        let output = centered / (variance + epsilon).squareRoot() * gamma + beta
+        let n = Scalar(input.shape.first ?? 1)
+        let correction = n > 1 ? n / (n - 1) : 1
+        for j in 0..<statistics.mean.count where mean.value.count == statistics.mean.count {
+            statistics.mean[j] = (1 - momentum) * statistics.mean[j] + momentum * mean.value.scalars[j]
+            statistics.variance[j] = (1 - momentum) * statistics.variance[j] + momentum * variance.value.scalars[j] * correction
+        }
+        return output
+    }
+}

@@ -1,0 +1,33 @@
+import TensorCore
+
+/// Layers applied in order; its parameters are theirs, concatenated.
+public struct Sequential<Scalar: TensorScalar>: Layer {
+    /// The layers, first applied first.
+    public var layers: [any Layer<Scalar>]
+
+    /// Creates the composition.
+    public init(_ layers: [any Layer<Scalar>]) { self.layers = layers }
+
+    public var parameters: [Tensor<Scalar>] {
+        get { layers.flatMap { $0.parameters } }
+        set {
+            var offset = 0
+            for i in layers.indices {
+                let count = layers[i].parameters.count
+                layers[i].parameters = Array(newValue[offset..<(offset + count)])
+                offset += count
+            }
+        }
+    }
+
+    public func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
+        var x = input
+        var offset = parameters.startIndex
+        for layer in layers {
+            let count = layer.parameters.count
+            x = layer(x, parameters: parameters[offset..<(offset + count)], context: context)
+            offset += count
+        }
+        return x
+    }
+}

@@ -1,0 +1,56 @@
+/// The record of one differentiation: each operation's inputs and pullback, in order.
+///
+/// A tape lives for one call of `valueWithGradient` and is never shared between
+/// calls, so independent differentiations may run on different threads at once.
+@usableFromInline package final class Tape<Scalar: TensorScalar> {
+    /// Maps the gradient of an operation's output to the gradients of its inputs
+    /// (`nil` where an input needs none).
+    /// Takes the output's gradient, owned: the tape keeps no copy, so a pullback may
+    /// rewrite it in place without a copy.
+    @usableFromInline package typealias Pullback = (consuming Tensor<Scalar>) -> [Tensor<Scalar>?]
+
+    @usableFromInline package struct Node {
+        @usableFromInline package let inputs: [Int]
+        @usableFromInline package let pullback: Pullback?
+        @usableFromInline package init(inputs: [Int], pullback: Pullback?) {
+            self.inputs = inputs
+            self.pullback = pullback
+        }
+    }
+
+    @usableFromInline package var nodes: [Node] = []
+
+    @usableFromInline package init() {}
+
+    /// Adds a node and returns its index.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @usableFromInline package func append(inputs: [Int], pullback: Pullback?) -> Int {
+        nodes.append(Node(inputs: inputs, pullback: pullback))
+        return nodes.count - 1
+    }
+
+    /// Reverse accumulation from `output` seeded with `seed`; returns the gradient of each
+    /// node (nil where none flows).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @usableFromInline package func gradients(from output: Int, seed: Tensor<Scalar>) throws -> [Tensor<Scalar>?] {
+        var grads = [Tensor<Scalar>?](repeating: nil, count: nodes.count)
+        grads[output] = seed
+        for i in stride(from: output, through: 0, by: -1) {
+            guard let pullback = nodes[i].pullback, let g = grads[i] else { continue }
+            grads[i] = nil
+            let inputGrads = pullback(g)
+            for (slot, input) in nodes[i].inputs.enumerated() where input >= 0 {
+                guard let gi = inputGrads[slot] else { continue }
+                if let existing = grads[input] {
+                    grads[input] = try existing + gi
+                } else {
+                    grads[input] = gi
+                }
+            }
+            if nodes[i].pullback != nil { grads[i] = nil }
+        }
+        return grads
+    }
+}

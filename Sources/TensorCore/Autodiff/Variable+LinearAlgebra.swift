@@ -1,0 +1,212 @@
+/// The differentiable matrix product op(a)·op(b) (see the tensor `matmul`).
+///
+/// Pullback: ∂a = g·op(b)ᵀ and ∂b = op(a)ᵀ·g, transposed back where the operand was.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func matmul<Scalar: TensorScalar>(
+    _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeA: Bool = false, transposeB: Bool = false
+) -> Variable<Scalar> {
+    let av = a.value, bv = b.value
+    let needA = a.isTracked, needB = b.isTracked
+    if needA && a.tape === b.tape && a.node == b.node && !transposeA && transposeB {
+        // a·aᵀ of one variable: ∂a = (g + gᵀ)·a, one product instead of two.
+        return Variable.record([a]) {
+            let out = try matmul(av, av, transposeB: true)
+            return (out, { g in
+                // g + gᵀ is formed while g is packed for the product: no [N, N] pass or buffer.
+                return [try? symmetrizedProduct(g, av)]
+            })
+        }
+    }
+    return Variable.record([a, b]) {
+        let out = try matmul(av, bv, transposeA: transposeA, transposeB: transposeB)
+        return (out, { g in
+            let ga = needA ? (transposeA
+                ? try? matmul(bv, g, transposeA: transposeB, transposeB: true)
+                : try? matmul(g, bv, transposeB: !transposeB)) : nil
+            let gb = needB ? (transposeB
+                ? try? matmul(g, av, transposeA: true, transposeB: transposeA)
+                : try? matmul(av, g, transposeA: !transposeA)) : nil
+            return [ga, gb]
+        })
+    }
+}
+
+extension Variable {
+    /// The transpose of a matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func transposed() -> Variable {
+        Variable.record([self]) {
+            (try value.transposed(), { g in [try? g.transposed()] })
+        }
+    }
+
+    /// The L2 norm of each row; derivative xᵢ/‖xᵢ‖ (0 for a zero row).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func rowNorms() -> Variable {
+        let x = value
+        return Variable.record([self]) {
+            let norms = try x.rowNorms()
+            return (norms, { g in
+                let (r, c) = (x.shape[0], x.shape[1])
+                var grad = x.storage
+                for i in 0..<r {
+                    let n = norms.storage[i]
+                    let scale = n > 0 ? g.storage[i] / n : 0
+                    for j in 0..<c { grad[i * c + j] *= scale }
+                }
+                return [Tensor(uncheckedShape: x.shape, scalars: grad)]
+            })
+        }
+    }
+
+    /// Each row divided by max(‖row‖, 1e-12), as PyTorch's `normalize`.
+    ///
+    /// Pullback for a row with ‖x‖ above the floor: (g − y·(y·g)) / ‖x‖.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func normalizedRows() -> Variable {
+        let x = value
+        return Variable.record([self]) {
+            let norms = try x.rowNorms()
+            let y = try x.normalizedRows()
+            return (y, { g in
+                let (r, c) = (x.shape[0], x.shape[1])
+                var grad = g.storage
+                let floor = Tensor<Scalar>.normalizationFloor
+                grad.withUnsafeMutableBufferPointer { gp in
+                    y.storage.withUnsafeBufferPointer { yp in
+                        for i in 0..<r {
+                            let n = norms.storage[i]
+                            let row = i * c
+                            if n > floor {
+                                let dot = Reductions.dot(yp.baseAddress! + row, UnsafePointer(gp.baseAddress! + row), c)
+                                for j in 0..<c { gp[row + j] = (gp[row + j] - yp[row + j] * dot) / n }
+                            } else {
+                                for j in 0..<c { gp[row + j] /= floor }
+                            }
+                        }
+                    }
+                }
+                return [Tensor(uncheckedShape: x.shape, scalars: grad)]
+            })
+        }
+    }
+}
+
+/// Differentiable dot products x_i · y_j: `[x.rows, y.rows]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+    matmul(x, y, transposeB: true)
+}
+
+/// Differentiable squared Euclidean distances ‖x_i − y_j‖².
+///
+/// Pullback: ∂x_i = 2(x_i Σⱼ gᵢⱼ − Σⱼ gᵢⱼ y_j), ∂y_j = 2(y_j Σᵢ gᵢⱼ − Σᵢ gᵢⱼ x_i); for a
+/// batch against itself, one product with g + gᵀ.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+    PairwiseDistancePullback.record(x, y, root: false)
+}
+
+/// Differentiable Euclidean distances ‖x_i − y_j‖; the gradient at distance 0 is 0
+/// (as PyTorch's `cdist`), so duplicates and the diagonal never give NaN.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
+    PairwiseDistancePullback.record(x, y, root: true)
+}
+
+/// The pairwise (squared) distance operation and its pullback, shared by both forms.
+@usableFromInline package enum PairwiseDistancePullback {
+    @usableFromInline package static func record<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, root: Bool) -> Variable<Scalar> {
+        let xv = x.value, yv = y.value
+        let same = x.isTracked && x.isSameVariable(as: y)
+        let needX = x.isTracked, needY = y.isTracked && !same
+        return Variable.record(same ? [x] : [x, y]) {
+            let out = try DistanceMatrix.compute(xv, yv, root: root)
+            return (out, { g in
+                var gs = consume g
+                // d = √s: ∂s = g / 2d, and 0 where d = 0. The pullback is linear in g: should a
+                // quotient come near overflow (a huge g on a tiny d; sums of such would overflow
+                // later), every ∂s is scaled down by 2^k (exact) and the gradients back up at the end.
+                var exponent = 0
+                if root {
+                    let limit = Scalar(sign: .plus, exponent: Scalar.greatestFiniteMagnitude.exponent - Scalar.Exponent(Self.headroom), significand: 1)
+                    let overflowed = gs.storage.withUnsafeMutableBufferPointer { gb in
+                        out.storage.withUnsafeBufferPointer { db in
+                            nonisolated(unsafe) let (gp, dp) = (gb.baseAddress, db.baseAddress)
+                            return parallelRanges(gb.count, work: gb.count * 8) { range -> [(index: Int, gradient: Scalar)] in
+                                var aside: [(index: Int, gradient: Scalar)] = []
+                                for i in range {
+                                    let (g, d) = (gp![i], dp![i])
+                                    let quotient = d > 0 ? g / (2 * d) : 0
+                                    if quotient.magnitude > limit && g.isFinite { aside.append((i, g)) }
+                                    gp![i] = quotient
+                                }
+                                return aside
+                            }
+                        }
+                    }.flatMap { $0 }
+                    if !overflowed.isEmpty {
+                        exponent = overflowExponent(overflowed.map { ($0.gradient, out.storage[$0.index]) })
+                        let down = Scalar.Exponent(-exponent)
+                        gs = gs.map { Scalar(sign: .plus, exponent: down, significand: $0) }
+                        for (index, g) in overflowed {
+                            gs.storage[index] = Scalar(sign: .plus, exponent: down, significand: g) / (2 * out.storage[index])
+                        }
+                    }
+                }
+                func restored(_ gradient: Tensor<Scalar>?) -> Tensor<Scalar>? {
+                    guard exponent > 0, let gradient else { return gradient }
+                    let up = Scalar.Exponent(exponent)
+                    return gradient.map { Scalar(sign: .plus, exponent: up, significand: $0) }
+                }
+                if same { return [restored(side(xv, xv, gs, transposeG: false, symmetrized: true))] }
+                return [needX ? restored(side(xv, yv, gs, transposeG: false)) : nil,
+                        needY ? restored(side(yv, xv, gs, transposeG: true)) : nil]
+            })
+        }
+    }
+
+    /// How far (as a power of two) quotients g / 2d stay below the largest finite scalar, so
+    /// that sums of up to 2²⁴ of them cannot overflow.
+    static let headroom = 24
+
+    /// The k ≥ 0 for which g / 2d, scaled by 2^−k, stays `headroom` binades below the largest
+    /// finite scalar for every (g, d) given (d > 0).
+    static func overflowExponent<Scalar: TensorScalar>(_ pairs: [(gradient: Scalar, distance: Scalar)]) -> Int {
+        var needed = 0
+        for (gradient, distance) in pairs where gradient != 0 {
+            needed = Swift.max(needed, Int(gradient.exponent) - Int(distance.exponent))
+        }
+        return Swift.max(0, needed - Int(Scalar.greatestFiniteMagnitude.exponent) + headroom + 1)
+    }
+
+    /// 2(own_i Σ gᵢ − (g·other)_i) over the rows of `own` (g transposed for the right operand;
+    /// g + gᵀ, never formed, when `symmetrized`).
+    static func side<Scalar: TensorScalar>(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool,
+                                           symmetrized: Bool = false) -> Tensor<Scalar>? {
+        let weights: Tensor<Scalar>, mixed: Tensor<Scalar>
+        if symmetrized {
+            guard let rows = try? g.sum(alongAxis: 1), let columns = try? g.sum(alongAxis: 0),
+                  let product = try? symmetrizedProduct(g, other) else { return nil }
+            (weights, mixed) = (Tensor(uncheckedShape: rows.shape, scalars: zip(rows.storage, columns.storage).map { $0 + $1 }), product)
+        } else {
+            guard let sums = try? g.sum(alongAxis: transposeG ? 0 : 1),
+                  let product = try? matmul(g, other, transposeA: transposeG) else { return nil }
+            (weights, mixed) = (sums, product)
+        }
+        let (r, c) = (own.shape[0], own.shape[1])
+        var grad = own.storage
+        for i in 0..<r {
+            let w = weights.storage[i]
+            for j in 0..<c { grad[i * c + j] = 2 * (grad[i * c + j] * w - mixed.storage[i * c + j]) }
+        }
+        return Tensor(uncheckedShape: own.shape, scalars: grad)
+    }
+}

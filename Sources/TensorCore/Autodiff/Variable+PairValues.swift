@@ -1,0 +1,154 @@
+/// For each t, x_{rows[t]} · y_{columns[t]}: the sparse counterpart of
+/// `pairwiseDotProducts(x, y)` followed by a gather, O(T·D) instead of O(N·M·D).
+///
+/// Pullback: ∂x_r += gₜ y_c, ∂y_c += gₜ x_r. `y` may be `x` itself.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    PairValues.record(x, y, rows: rows, columns: columns, kind: .dot)
+}
+
+/// For each t, ‖x_{rows[t]} − y_{columns[t]}‖²: the sparse counterpart of
+/// `pairwiseSquaredDistances(x, y)` followed by a gather.
+///
+/// Pullback: ∂x_r += 2gₜ(x_r − y_c), ∂y_c −= 2gₜ(x_r − y_c). `y` may be `x` itself.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    PairValues.record(x, y, rows: rows, columns: columns, kind: .squaredDistance)
+}
+
+/// For each t, dₜ = ‖x_{rows[t]} − y_{columns[t]}‖: the sparse counterpart of
+/// `pairwiseDistances(x, y)` followed by a gather.
+///
+/// Pullback: ∂x_r += gₜ(x_r − y_c)/dₜ, ∂y_c −= gₜ(x_r − y_c)/dₜ, and 0 where dₜ = 0 (as
+/// `pairwiseDistances`). Unlike `pairSquaredDistances(…).squareRoot()`, the quotient gₜ/dₜ is
+/// never formed when it would overflow: a large gₜ on a tiny distance still gives a finite
+/// gradient. `y` may be `x` itself.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    PairValues.record(x, y, rows: rows, columns: columns, kind: .distance)
+}
+
+extension Variable {
+    /// For each t, x_{rows[t]} · x_{columns[t]} over the rows of this matrix.
+    public func pairDotProducts(rows: [Int], columns: [Int]) -> Variable {
+        TensorCore.pairDotProducts(self, self, rows: rows, columns: columns)
+    }
+
+    /// For each t, ‖x_{rows[t]} − x_{columns[t]}‖² over the rows of this matrix.
+    public func pairSquaredDistances(rows: [Int], columns: [Int]) -> Variable {
+        TensorCore.pairSquaredDistances(self, self, rows: rows, columns: columns)
+    }
+
+    /// For each t, ‖x_{rows[t]} − x_{columns[t]}‖ over the rows of this matrix.
+    public func pairDistances(rows: [Int], columns: [Int]) -> Variable {
+        TensorCore.pairDistances(self, self, rows: rows, columns: columns)
+    }
+}
+
+/// The kernel behind `pairDotProducts`, `pairSquaredDistances` and `pairDistances`.
+@usableFromInline package enum PairValues {
+    /// What is computed for a pair (x, y).
+    @usableFromInline package enum Kind: Sendable {
+        /// x · y
+        case dot
+        /// ‖x − y‖²
+        case squaredDistance
+        /// ‖x − y‖
+        case distance
+
+        var name: String {
+            switch self {
+            case .dot: "pairDotProducts"
+            case .squaredDistance: "pairSquaredDistances"
+            case .distance: "pairDistances"
+            }
+        }
+    }
+
+    @usableFromInline package static func record<Scalar: TensorScalar>(
+        _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int], kind: Kind
+    ) -> Variable<Scalar> {
+        let (xv, yv) = (x.value, y.value)
+        let (needX, needY) = (x.isTracked, y.isTracked)
+        return Variable.record([x, y]) {
+            let what = kind.name
+            let (r, d) = try xv.matrixExtents(what)
+            let (m, d2) = try yv.matrixExtents(what)
+            guard d == d2, rows.count == columns.count else {
+                throw MetricLearningError(.shapeMismatch, "\(what): shapes \(xv.shape) and \(yv.shape), \(rows.count) rows and \(columns.count) columns")
+            }
+            if let bad = rows.first(where: { $0 < 0 || $0 >= r }) ?? columns.first(where: { $0 < 0 || $0 >= m }) {
+                throw MetricLearningError(.shapeMismatch, "\(what): index \(bad) is outside the matrices \(xv.shape) and \(yv.shape)")
+            }
+            var out = [Scalar](repeating: 0, count: rows.count)
+            xv.storage.withUnsafeBufferPointer { xb in
+              yv.storage.withUnsafeBufferPointer { yb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    guard let px = xb.baseAddress, let py = yb.baseAddress, let po = ob.baseAddress else { return }
+                    nonisolated(unsafe) let (x, y, o) = (px, py, po)
+                    _ = parallelRanges(rows.count, work: rows.count * d * 2) { pairs in
+                        for t in pairs {
+                            let (a, b) = (x + rows[t] * d, y + columns[t] * d)
+                            switch kind {
+                            case .dot: o[t] = Reductions.dot(a, b, d)
+                            case .squaredDistance: o[t] = Reductions.squaredDistance(a, b, d)
+                            case .distance: o[t] = Reductions.squaredDistance(a, b, d).squareRoot()
+                            }
+                        }
+                    }
+                }
+              }
+            }
+            let values = out
+            return (Tensor(uncheckedShape: [rows.count], scalars: out), { g in
+                // Each gradient row sums its pairs in increasing order, one row per task.
+                let weights = g.storage
+                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
+                    let groups = RowGroups(rows: ownRows, count: own.shape[0])
+                    var grad = [Scalar](repeating: 0, count: own.count)
+                    own.storage.withUnsafeBufferPointer { ob in
+                      other.storage.withUnsafeBufferPointer { tb in
+                        grad.withUnsafeMutableBufferPointer { gb in
+                            guard let po = ob.baseAddress, let pt = tb.baseAddress, let pg = gb.baseAddress else { return }
+                            nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
+                            _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
+                                for r in range {
+                                    let row = out + r * d
+                                    let own = mine + r * d
+                                    for t in groups.pairs(of: r) where weights[t] != 0 {
+                                        let other = theirs + otherRows[t] * d
+                                        switch kind {
+                                        case .dot:
+                                            Reductions.addScaled(row, other, weights[t], d)
+                                        case .squaredDistance:
+                                            Reductions.addScaledDifference(row, own, other, 2 * weights[t], d)
+                                        case .distance:
+                                            // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
+                                            let distance = values[t]
+                                            guard distance > 0 else { continue }
+                                            let quotient = weights[t] / distance
+                                            if quotient.isFinite {
+                                                Reductions.addScaledDifference(row, own, other, quotient, d)
+                                            } else {
+                                                Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                      }
+                    }
+                    return grad
+                }
+                let gx = needX ? gradient(of: xv, rows, against: yv, columns) : []
+                let gy = needY ? gradient(of: yv, columns, against: xv, rows) : []
+                return [needX ? Tensor(uncheckedShape: xv.shape, scalars: gx) : nil,
+                        needY ? Tensor(uncheckedShape: yv.shape, scalars: gy) : nil]
+            })
+        }
+    }
+}

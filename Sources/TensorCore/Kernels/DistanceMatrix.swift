@@ -1,0 +1,138 @@
+/// Squared (or plain) Euclidean distance matrices from one matrix product.
+///
+/// d²ᵢⱼ = ‖xᵢ‖² + ‖yⱼ‖² − 2 xᵢ·yⱼ, with entries that lost their digits to cancellation
+/// (near-duplicates, a self-distance diagonal) summed directly as Σ (xᵢ − yⱼ)². For x
+/// against itself the product is a Gram matrix and the matrix is exactly symmetric (each
+/// entry is the same arithmetic as its mirror), so only the upper triangle is converted,
+/// square-rooted and then mirrored: half the passes.
+@usableFromInline package enum DistanceMatrix {
+    /// The [N, M] matrix of squared distances, or of distances with `root`.
+    ///
+    /// - Complexity: one N×M×D product (half of it for x against itself), O(N·M) passes.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func compute<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, root: Bool) throws -> Tensor<Scalar> {
+        let (n, width) = try x.matrixExtents("pairwise distances")
+        let (m, width2) = try y.matrixExtents("pairwise distances")
+        guard width == width2 else {
+            throw MetricLearningError(.shapeMismatch, "pairwise distances: widths differ, \(x.shape) and \(y.shape)")
+        }
+        let same = n == m && x.storage.withUnsafeBufferPointer { a in y.storage.withUnsafeBufferPointer { a.baseAddress == $0.baseAddress } }
+        let xs = try x.rowNorms().storage.map { $0 * $0 }
+        let ys = same ? xs : try y.rowNorms().storage.map { $0 * $0 }
+        let cancellation = Scalar(64) * Scalar.ulpOfOne.squareRoot()
+        // Uninitialised: the product writes every entry of the upper triangle (all of them for
+        // two matrices) and the mirror the rest, each page first touched by its thread.
+        let out = [Scalar](unsafeUninitializedCapacity: n * m) { ob, initialized in
+          x.storage.withUnsafeBufferPointer { xb in
+            y.storage.withUnsafeBufferPointer { yb in
+              xs.withUnsafeBufferPointer { xsb in
+                ys.withUnsafeBufferPointer { ysb in
+                    guard let c = ob.baseAddress else { return }
+                    let dummy = UnsafePointer<Scalar>(bitPattern: MemoryLayout<Scalar>.alignment)!
+                    let (px, py) = (xb.baseAddress ?? dummy, yb.baseAddress ?? dummy)
+                    MatrixMultiply.multiply(m: n, n: m, k: width, a: MatrixView(base: px, rowStride: width, columnStride: 1),
+                                            b: MatrixView(base: py, rowStride: 1, columnStride: width), c: c,
+                                            symmetric: same, mirrors: false)
+                    nonisolated(unsafe) let (cp, xp, yp, xsp, ysp) = (c, px, py, xsb.baseAddress!, ysb.baseAddress!)
+                    _ = parallelRanges(n, chunks: 32, work: n * m * 8) { rows in
+                        for i in rows {
+                            // A row against itself is exactly 0 (the direct sum of zeros); starting
+                            // past it keeps rows without near-duplicates off the slow path.
+                            if same { cp[i * m + i] = 0 }
+                            let first = same ? i + 1 : 0
+                            let row = cp + i * m + first
+                            let count = m - first
+                            // Rarely needed: recompute the entries that lost their digits.
+                            if convert(row, xsp[i], ysp + first, count, cancellation) {
+                                for j in 0..<count where row[j] <= cancellation * (xsp[i] + ysp[first + j]) {
+                                    var exact: Scalar = 0
+                                    for k in 0..<width {
+                                        let d = xp[i * width + k] - yp[(first + j) * width + k]
+                                        exact += d * d
+                                    }
+                                    row[j] = exact
+                                }
+                            }
+                            if root { for j in 0..<count { row[j] = row[j].squareRoot() } }
+                        }
+                    }
+                    if same { mirrorLower(cp, n) }
+                }
+              }
+            }
+          }
+          initialized = n * m
+        }
+        return Tensor(uncheckedShape: [n, m], scalars: out)
+    }
+
+    /// Turns products g into xi + ys[j] − 2g in place; true if some entry is at or below
+    /// `cancellation`·(xi + ys[j]) (and must be summed directly).
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func convert<Scalar: TensorScalar>(_ row: UnsafeMutablePointer<Scalar>, _ xi: Scalar, _ ys: UnsafePointer<Scalar>,
+                                             _ count: Int, _ cancellation: Scalar) -> Bool {
+        guard Scalar.self == Float.self else {
+            var suspect = false
+            for j in 0..<count {
+                row[j] = xi + ys[j] - 2 * row[j]
+                if row[j] <= cancellation * (xi + ys[j]) { suspect = true }
+            }
+            return suspect
+        }
+        return row.withMemoryRebound(to: Float.self, capacity: count) { r in
+            ys.withMemoryRebound(to: Float.self, capacity: count) { convert(r, Float(xi), $0, count, Float(cancellation)) }
+        }
+    }
+
+    /// `convert` for `Float`, eight lanes at a time.
+    @usableFromInline
+    static func convert(_ row: UnsafeMutablePointer<Float>, _ xi: Float, _ ys: UnsafePointer<Float>, _ count: Int, _ cancellation: Float) -> Bool {
+        let raw = UnsafeMutableRawPointer(row), rys = UnsafeRawPointer(ys)
+        var suspect = SIMD8<Int32>(), j = 0
+        while j + 8 <= count {
+            let y = rys.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let g = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let d = xi + y - 2 * g
+            raw.storeBytes(of: d, toByteOffset: j * 4, as: SIMD8<Float>.self)
+            suspect.replace(with: -1, where: d .<= cancellation * (xi + y))
+            j += 8
+        }
+        var result = suspect != SIMD8()
+        while j < count {
+            row[j] = xi + ys[j] - 2 * row[j]
+            if row[j] <= cancellation * (xi + ys[j]) { result = true }
+            j += 1
+        }
+        return result
+    }
+
+    /// Copies the strict upper triangle of the square matrix c ([n, n]) onto the lower one;
+    /// row tiles are independent (each writes its own rows).
+    static func mirrorLower<Scalar: TensorScalar>(_ c: UnsafeMutablePointer<Scalar>, _ n: Int) {
+        let tile = 32
+        nonisolated(unsafe) let c = c
+        _ = parallelRanges((n + tile - 1) / tile, work: n * n) { tiles in
+            for rowTile in tiles {
+                let i0 = rowTile * tile, i1 = Swift.min(i0 + tile, n)
+                for j0 in stride(from: 0, to: i1, by: tile) {
+                    if Scalar.self == Float.self && j0 + tile <= i0 && i1 - i0 == tile {
+                        // A whole tile below the diagonal: 8 × 8 blocks transposed in registers.
+                        c.withMemoryRebound(to: Float.self, capacity: n * n) { f in
+                            for bi in stride(from: i0, to: i1, by: 8) {
+                                for bj in stride(from: j0, to: j0 + tile, by: 8) { MatrixMultiply.transposeBlock(f, n, row: bi, column: bj) }
+                            }
+                        }
+                        continue
+                    }
+                    for i in i0..<i1 {
+                        for j in j0..<Swift.min(j0 + tile, i) { c[i * n + j] = c[j * n + i] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+/// A strided read-only matrix: element (i, j) is `base[i * rowStride + j * columnStride]`,
+/// plus `base[j * rowStride + i * columnStride]` when `addsTranspose` (a square matrix read
+/// as G + Gᵀ without forming it).
+@usableFromInline package struct MatrixView<Scalar: TensorScalar> {
+    @usableFromInline package let base: UnsafePointer<Scalar>
+    @usableFromInline package let rowStride: Int
+    @usableFromInline package let columnStride: Int
+    @usableFromInline package let addsTranspose: Bool
+    @usableFromInline package init(base: UnsafePointer<Scalar>, rowStride: Int, columnStride: Int, addsTranspose: Bool = false) {
+        self.base = base
+        self.rowStride = rowStride
+        self.columnStride = columnStride
+        self.addsTranspose = addsTranspose
+    }
+}
+
+/// The matrix product C = A·B on packed panels with a register-blocked micro-kernel.
+///
+/// A row block of A (`blockRows × depthBlock`) is packed into panels of
+/// `microRows` rows, each scalar stored as a whole vector (a load instead of a
+/// broadcast shuffle in the inner loop); B into panels of `2 × V.scalarCount` columns. The micro-kernel
+/// keeps a `microRows × 2` tile of SIMD accumulators in registers and writes
+/// `c += a * b` (no fused multiply-add: that is a libm call in a baseline x86-64
+/// build). Row blocks run in parallel; each element of C is accumulated by one
+/// thread in a fixed order, so the result is the same for any thread count.
+///
+/// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock·V.scalarCount) extra memory.
+@usableFromInline package enum MatrixMultiply {
+    @usableFromInline package static let microRows = 6
+    @usableFromInline package static let depthBlock = 256
+    @usableFromInline package static let blockRows = 96
+
+    /// C[M×N] = A[M×K] · B[K×N], overwriting C (row-major, contiguous).
+    ///
+    /// With `symmetric` the caller promises B = Aᵀ (a Gram matrix): tiles wholly below the
+    /// diagonal are skipped and mirrored from above, about half the work. Mirrored and
+    /// computed entries are bitwise equal, since each is the same sum in the same order.
+    /// Without `mirrors`, only the upper triangle (diagonal included) is guaranteed filled.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func multiply<Scalar: TensorScalar>(
+        m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>,
+        symmetric: Bool = false, mirrors: Bool = true
+    ) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            c.update(repeating: 0, count: m * n)
+            return
+        }
+        let symmetric = symmetric && m == n
+        let nr: Int
+        if MemoryLayout<Scalar>.size == 4 {
+            nr = 8
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD4<Scalar>.self)
+        } else {
+            nr = 4
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD2<Scalar>.self)
+        }
+        if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
+    }
+
+    /// Copies the entries the Gram path skipped (below the diagonal, left of each row
+    /// block's first computed panel) from their transposes, in cache-friendly tiles.
+    static func mirrorSkippedTiles<Scalar: TensorScalar>(_ c: UnsafeMutablePointer<Scalar>, n: Int, panelWidth nr: Int) {
+        let tile = 32
+        // Row tiles write only their own skipped entries and read computed ones: independent.
+        nonisolated(unsafe) let c = c
+        parallelFor((n + tile - 1) / tile, work: n * n) { rowTile in
+            let i0 = rowTile * tile
+            for j0 in stride(from: 0, to: i0 + tile, by: tile) {
+                // A whole tile inside the skipped part (whose end grows with the row): 8 × 8 blocks in registers.
+                if Scalar.self == Float.self && i0 + tile <= n && j0 + tile <= Swift.min(((i0 / blockRows) * blockRows / nr) * nr, i0) {
+                    c.withMemoryRebound(to: Float.self, capacity: n * n) { f in
+                        for bi in stride(from: i0, to: i0 + tile, by: 8) {
+                            for bj in stride(from: j0, to: j0 + tile, by: 8) { transposeBlock(f, n, row: bi, column: bj) }
+                        }
+                    }
+                    continue
+                }
+                for i in i0..<Swift.min(i0 + tile, n) {
+                    // Columns whose panel ends at or before the row block's start were skipped.
+                    let skippedEnd = Swift.min(((i / blockRows) * blockRows / nr) * nr, i)
+                    let end = Swift.min(j0 + tile, skippedEnd)
+                    if end <= j0 { continue }
+                    for j in j0..<end { c[i * n + j] = c[j * n + i] }
+                }
+            }
+        }
+    }
+
+    /// c[row + m, column + k] = c[column + k, row + m] for m, k in 0..<8: one 8 × 8 block
+    /// copied transposed through registers.
+    @inline(__always)
+    static func transposeBlock(_ c: UnsafeMutablePointer<Float>, _ n: Int, row: Int, column: Int) {
+        let raw = UnsafeMutableRawPointer(c)
+        @inline(__always) func load(_ k: Int) -> SIMD8<Float> {
+            raw.loadUnaligned(fromByteOffset: ((column + k) * n + row) * 4, as: SIMD8<Float>.self)
+        }
+        let (r0, r1, r2, r3, r4, r5, r6, r7) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7))
+        for m in 0..<8 {
+            let t = SIMD8<Float>(r0[m], r1[m], r2[m], r3[m], r4[m], r5[m], r6[m], r7[m])
+            raw.storeBytes(of: t, toByteOffset: ((row + m) * n + column) * 4, as: SIMD8<Float>.self)
+        }
+    }
+
+    @inline(__always)
+    static func run<Scalar: TensorScalar, V: SIMD>(
+        m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>,
+        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, vector: V.Type
+    ) where V.Scalar == Scalar {
+        let nr = 2 * V.scalarCount
+        let panels = (n + nr - 1) / nr
+        let depthBlocks = (k + depthBlock - 1) / depthBlock
+        // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars.
+        let packedB = UnsafeMutablePointer<Scalar>.allocate(capacity: panels * nr * k)
+        defer { packedB.deallocate() }
+        for db in 0..<depthBlocks {
+            let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
+            let blockBase = packedB + k0 * panels * nr
+            for p in 0..<panels {
+                let dst = blockBase + p * kc * nr
+                let j0 = p * nr, width = min(nr, n - j0)
+                for kk in 0..<kc {
+                    let row = dst + kk * nr
+                    let src = b.base + (k0 + kk) * b.rowStride + j0 * b.columnStride
+                    for j in 0..<width { row[j] = src[j * b.columnStride] }
+                    for j in width..<nr { row[j] = 0 }
+                }
+            }
+        }
+        let mr = microRows
+        let rowBlocks = (m + blockRows - 1) / blockRows
+        nonisolated(unsafe) let packedBShared = packedB
+        nonisolated(unsafe) let cShared = c
+        let aView = a
+        parallelFor(rowBlocks, work: m * n * k) { rb in
+            let i0 = rb * blockRows, mc = min(blockRows, m - i0)
+            let rowPanels = (mc + mr - 1) / mr
+            // A is packed pre-broadcast: each scalar repeated across a vector, so the
+            // micro-kernel loads it instead of shuffling (shuffles share the FP pipes).
+            let w = V.scalarCount
+            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * depthBlock * w)
+            defer { packedA.deallocate() }
+            let col = UnsafeMutablePointer<Scalar>.allocate(capacity: mr)
+            defer { col.deallocate() }
+            var edge = [Scalar](repeating: 0, count: mr * nr)
+            for db in 0..<depthBlocks {
+                let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
+                for rp in 0..<rowPanels {
+                    let dst = packedA + rp * kc * mr * w
+                    let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                    for kk in 0..<kc {
+                        let src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
+                        if aView.addsTranspose {
+                            // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
+                            let mirror = aView.base + (k0 + kk) * aView.rowStride + r0 * aView.columnStride
+                            for r in 0..<height { col[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
+                        } else {
+                            for r in 0..<height { col[r] = src[r * aView.rowStride] }
+                        }
+                        for r in height..<mr { col[r] = 0 }
+                        let raw = UnsafeMutableRawPointer(dst + kk * mr * w)
+                        // Each of the column's scalars as a whole vector.
+                        for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
+                    }
+                }
+                let blockB = packedBShared + k0 * panels * nr
+                // For a Gram matrix, panels wholly left of this row block are mirrored later.
+                let firstPanel = symmetric ? i0 / nr : 0
+                for p in firstPanel..<panels {
+                    let bPanel = blockB + p * kc * nr
+                    let j0 = p * nr, width = min(nr, n - j0)
+                    for rp in 0..<rowPanels {
+                        let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                        let aPanel = packedA + rp * kc * mr * w
+                        if width == nr && height == mr {
+                            microKernel(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0, vector: V.self)
+                        } else {
+                            edge.withUnsafeMutableBufferPointer { tile in
+                                let t = tile.baseAddress!
+                                microKernel(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false, vector: V.self)
+                                for r in 0..<height {
+                                    let out = cShared + (r0 + r) * n + j0
+                                    for j in 0..<width {
+                                        out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A 6 × (2·V.scalarCount) tile of C from packed panels, in registers.
+    @inline(__always)
+    static func microKernel<Scalar: TensorScalar, V: SIMD>(
+        kc: Int, a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>,
+        c: UnsafeMutablePointer<Scalar>, ldc: Int, accumulate: Bool, vector: V.Type
+    ) where V.Scalar == Scalar {
+        let w = V.scalarCount
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        let rawB = UnsafeRawPointer(b), rawStep = 2 * w * MemoryLayout<Scalar>.stride
+        var ap = a
+        for kk in 0..<kc {
+            let b0 = rawB.loadUnaligned(fromByteOffset: kk * rawStep, as: V.self)
+            let b1 = rawB.loadUnaligned(fromByteOffset: kk * rawStep + w * MemoryLayout<Scalar>.stride, as: V.self)
+            let rawA = UnsafeRawPointer(ap), aStep = w * MemoryLayout<Scalar>.stride
+            var x = rawA.loadUnaligned(as: V.self); c00 += x * b0; c01 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: aStep, as: V.self); c10 += x * b0; c11 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 2 * aStep, as: V.self); c20 += x * b0; c21 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 3 * aStep, as: V.self); c30 += x * b0; c31 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 4 * aStep, as: V.self); c40 += x * b0; c41 += x * b1
+            x = rawA.loadUnaligned(fromByteOffset: 5 * aStep, as: V.self); c50 += x * b0; c51 += x * b1
+            ap += 6 * w
+        }
+        @inline(__always) func store(_ row: Int, _ v0: V, _ v1: V) {
+            let raw = UnsafeMutableRawPointer(c + row * ldc)
+            let stride = MemoryLayout<Scalar>.stride
+            if accumulate {
+                raw.storeBytes(of: raw.loadUnaligned(as: V.self) + v0, as: V.self)
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: w * stride, as: V.self) + v1, toByteOffset: w * stride, as: V.self)
+            } else {
+                raw.storeBytes(of: v0, as: V.self)
+                raw.storeBytes(of: v1, toByteOffset: w * stride, as: V.self)
+            }
+        }
+        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21)
+        store(3, c30, c31); store(4, c40, c41); store(5, c50, c51)
+    }
+}

@@ -1,0 +1,210 @@
+/// Vectorised sums and dot products with a fixed accumulation order.
+///
+/// Plain `for` loops over floating-point sums do not vectorise (the order is strict);
+/// eight independent lanes do, and keep the order fixed for reproducible results.
+@usableFromInline package enum Reductions {
+    /// max(floor, p[0], …, p[n − 1]), ignoring NaN.
+    ///
+    /// `Float` takes a concrete path: lane comparisons of a generic `SIMD8<Scalar>` are
+    /// built lane by lane even when specialised (measured ~20× slower).
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func maximum<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int, atLeast floor: Scalar) -> Scalar {
+        guard Scalar.self == Float.self else {
+            var result = floor
+            for i in 0..<n where p[i] > result { result = p[i] }
+            return result
+        }
+        return p.withMemoryRebound(to: Float.self, capacity: n) { Scalar(maximum($0, n, atLeast: Float(floor))) }
+    }
+
+    /// max(floor, p[0], …, p[n − 1]) for `Float`, eight lanes at a time.
+    @usableFromInline
+    static func maximum(_ p: UnsafePointer<Float>, _ n: Int, atLeast floor: Float) -> Float {
+        let raw = UnsafeRawPointer(p)
+        var top = SIMD8<Float>(repeating: floor), i = 0
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            top.replace(with: x, where: x .> top)
+            i += 8
+        }
+        var result = top.max()
+        while i < n {
+            if p[i] > result { result = p[i] }
+            i += 1
+        }
+        return result
+    }
+
+    /// (min, max) of p[0], …, p[n − 1], skipping NaN entries; (+∞, −∞) when none is left.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func bounds<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int) -> (lower: Scalar, upper: Scalar) {
+        guard Scalar.self == Float.self else {
+            var lower = Scalar.infinity, upper = -Scalar.infinity
+            for i in 0..<n {
+                if p[i] < lower { lower = p[i] }
+                if p[i] > upper { upper = p[i] }
+            }
+            return (lower, upper)
+        }
+        return p.withMemoryRebound(to: Float.self, capacity: n) {
+            let (lower, upper) = bounds($0, n)
+            return (Scalar(lower), Scalar(upper))
+        }
+    }
+
+    /// (min, max) for `Float`, eight lanes at a time, skipping NaN entries.
+    @usableFromInline
+    static func bounds(_ p: UnsafePointer<Float>, _ n: Int) -> (lower: Float, upper: Float) {
+        let raw = UnsafeRawPointer(p)
+        var low = SIMD8<Float>(repeating: .infinity), high = SIMD8<Float>(repeating: -.infinity), i = 0
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            low.replace(with: x, where: x .< low)
+            high.replace(with: x, where: x .> high)
+            i += 8
+        }
+        var lower = low.min(), upper = high.max()
+        while i < n {
+            if p[i] < lower { lower = p[i] }
+            if p[i] > upper { upper = p[i] }
+            i += 1
+        }
+        return (lower, upper)
+    }
+
+    /// y[i] += α·x[i] for i in 0..<n.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @inlinable @inline(__always)
+    package static func addScaled<Scalar: TensorScalar>(_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ alpha: Scalar, _ n: Int) {
+        let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x), stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            let sum = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+                + alpha * rx.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            ry.storeBytes(of: sum, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            i += 8
+        }
+        while i < n { y[i] += alpha * x[i]; i += 1 }
+    }
+
+    /// y[i] += α·((a[i] − b[i])·s) for i in 0..<n: the difference first, so a large α or s
+    /// never meets a large a[i] or b[i] alone (no cancellation between α·a and α·b).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @inlinable @inline(__always)
+    static func addScaledDifference<Scalar: TensorScalar>(
+        _ y: UnsafeMutablePointer<Scalar>, _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>,
+        _ alpha: Scalar, _ n: Int, scale s: Scalar = 1
+    ) {
+        let ry = UnsafeMutableRawPointer(y), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        let stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            let difference = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+                - rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            let sum = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self) + alpha * (difference * s)
+            ry.storeBytes(of: sum, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            i += 8
+        }
+        while i < n { y[i] += alpha * ((a[i] - b[i]) * s); i += 1 }
+    }
+
+    /// y[i] *= x[i] for i in 0..<n.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @inlinable @inline(__always)
+    package static func multiply<Scalar: TensorScalar>(_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ n: Int) {
+        let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x), stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            let product = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+                * rx.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            ry.storeBytes(of: product, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            i += 8
+        }
+        while i < n { y[i] *= x[i]; i += 1 }
+    }
+
+    /// The first i in 0..<n with p[i] < bound, or nil.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func firstIndex<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int, below bound: Scalar) -> Int? {
+        guard Scalar.self == Float.self else { return (0..<n).first { p[$0] < bound } }
+        return p.withMemoryRebound(to: Float.self, capacity: n) { firstIndex($0, n, below: Float(bound)) }
+    }
+
+    /// `firstIndex(_:_:below:)` for `Float`: eight lanes are tested at a time.
+    @usableFromInline
+    static func firstIndex(_ p: UnsafePointer<Float>, _ n: Int, below bound: Float) -> Int? {
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            if any(x .< bound) { break }
+            i += 8
+        }
+        while i < n {
+            if p[i] < bound { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Σ p[i] for i in 0..<n.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @inlinable @inline(__always)
+    package static func sum<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
+        var acc = SIMD8<Scalar>()
+        let raw = UnsafeRawPointer(p), stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            acc += raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { s += p[i]; i += 1 }
+        return s
+    }
+
+    /// Σ a[i]·b[i] for i in 0..<n.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @inlinable @inline(__always)
+    package static func dot<Scalar: TensorScalar>(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
+        var acc = SIMD8<Scalar>()
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            acc += ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+                * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
+    }
+
+    /// Σ (a[i] − b[i])² for i in 0..<n.
+    @inlinable @inline(__always)
+    static func squaredDistance<Scalar: TensorScalar>(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
+        var acc = SIMD8<Scalar>()
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), stride = MemoryLayout<Scalar>.stride
+        var i = 0
+        while i + 8 <= n {
+            let diff = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+                - rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            acc += diff * diff
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { let diff = a[i] - b[i]; s += diff * diff; i += 1 }
+        return s
+    }
+}

@@ -1,0 +1,68 @@
+extension Tensor {
+    /// The L2 norm of each row of a matrix: `[rows]`.
+    /// - Throws: `MetricLearningError.shapeMismatch` for a non-matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func rowNorms() throws -> Tensor {
+        let (r, c) = try matrixExtents("rowNorms")
+        let out = storage.withUnsafeBufferPointer { p in
+            (0..<r).map { i -> Scalar in
+                let row = p.baseAddress! + i * c
+                return Reductions.dot(row, row, c).squareRoot()
+            }
+        }
+        return Tensor(uncheckedShape: [r], scalars: out)
+    }
+
+    /// Each row divided by max(‖row‖, 1e-12), as PyTorch's `normalize` does: zero rows stay zero.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func normalizedRows() throws -> Tensor {
+        let norms = try rowNorms()
+        let (r, c) = (shape[0], shape[1])
+        let out = [Scalar](unsafeUninitializedCapacity: r * c) { ob, initialized in
+            guard r * c > 0 else { return }
+            storage.withUnsafeBufferPointer { xb in
+                norms.storage.withUnsafeBufferPointer { nb in
+                    for i in 0..<r {
+                        let divisor = Swift.max(nb[i], Tensor.normalizationFloor)
+                        let (source, target) = (xb.baseAddress! + i * c, ob.baseAddress! + i * c)
+                        for j in 0..<c { (target + j).initialize(to: source[j] / divisor) }
+                    }
+                }
+            }
+            initialized = r * c
+        }
+        return Tensor(uncheckedShape: shape, scalars: out)
+    }
+
+    /// The smallest norm a row is divided by when normalised.
+    @usableFromInline package static var normalizationFloor: Scalar { Scalar(1e-12) }
+}
+
+/// The matrix of dot products x_i · y_j: `[x.rows, y.rows]`.
+/// - Throws: `MetricLearningError.shapeMismatch` when the widths differ.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    try matmul(x, y, transposeB: true)
+}
+
+/// The matrix of squared Euclidean distances ‖x_i − y_j‖².
+///
+/// Computed as ‖x_i‖² + ‖y_j‖² − 2 x_i·y_j so the bulk of the work is one matrix product;
+/// entries small enough to have lost digits to cancellation are summed directly.
+/// - Throws: `MetricLearningError.shapeMismatch` when the widths differ.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    try DistanceMatrix.compute(x, y, root: false)
+}
+
+/// The matrix of Euclidean distances ‖x_i − y_j‖.
+/// - Throws: `MetricLearningError.shapeMismatch` when the widths differ.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func pairwiseDistances<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    try DistanceMatrix.compute(x, y, root: true)
+}
