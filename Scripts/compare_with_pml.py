@@ -4,8 +4,8 @@
 usage: python3 Scripts/compare_with_pml.py [--rounds R] [--python /tmp/pml/bin/python] [NxD ...]
 
 Each round runs `.build/release/metric-bench --json SIZES` and then
-`../shared/bench/pml_bench.py --json SIZES` with the given Python (one that has torch and
-pytorch-metric-learning). Per case it prints the median over rounds of each side's median step
+`Scripts/pml_bench.py --json SIZES` (the package's own copy of the peer benchmark) with the
+given Python (one that has torch and pytorch-metric-learning). Per case it prints the median over rounds of each side's median step
 time and the speed-up, as a Markdown table. Build first: `swift build -c release --product metric-bench`.
 Both sides are noisy on a shared 2-core machine (±10–30% between runs); alternating rounds
 expose both to the same conditions.
@@ -24,7 +24,7 @@ def main():
         i = args.index("--python"); python = args[i + 1]; del args[i:i + 2]
     sizes = args or ["512x128", "2048x128"]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    peer = os.path.join(root, "..", "shared", "bench", "pml_bench.py")
+    peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pml_bench.py")   # vendored beside this script
     ours, theirs = {}, {}
     for r in range(rounds):
         for target, command in ((ours, [os.path.join(root, ".build", "release", "metric-bench"), "--json"] + sizes),
