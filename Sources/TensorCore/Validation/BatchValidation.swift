@@ -8,7 +8,7 @@ public enum BatchValidation {
     /// - Throws: `MetricLearningError` for a non-matrix, an empty batch, zero-width
     ///   embeddings, a label count that differs from the batch size, or non-finite values.
     @discardableResult
-    public static func check<Scalar: TensorScalar>(
+    @inlinable public static func check<Scalar: TensorScalar>(
         _ embeddings: Tensor<Scalar>, labels: [Int]
     ) throws -> (count: Int, width: Int) {
         guard embeddings.rank == 2 else {
@@ -29,7 +29,7 @@ public enum BatchValidation {
 
     /// Validates the batch behind a variable, throwing its carried failure first.
     @discardableResult
-    public static func check<Scalar: TensorScalar>(
+    @inlinable public static func check<Scalar: TensorScalar>(
         _ embeddings: Variable<Scalar>, labels: [Int]
     ) throws -> (count: Int, width: Int) {
         try check(embeddings.checked().value, labels: labels)
@@ -37,21 +37,21 @@ public enum BatchValidation {
 
     /// Throws unless every named hyperparameter is finite (NaN or ±∞ would make every term NaN
     /// or every comparison false, silently).
-    public static func requireFinite<Scalar: TensorScalar>(_ values: KeyValuePairs<String, Scalar>) throws {
+    @inlinable public static func requireFinite<Scalar: TensorScalar>(_ values: KeyValuePairs<String, Scalar>) throws {
         for (name, value) in values where !value.isFinite {
             throw MetricLearningError(.invalidParameter, "\(name) = \(value) is out of range: must be finite")
         }
     }
 
     /// Throws unless every weight of a combination is finite.
-    public static func requireFiniteWeights<Scalar: TensorScalar>(_ weights: [Scalar]) throws {
+    @inlinable public static func requireFiniteWeights<Scalar: TensorScalar>(_ weights: [Scalar]) throws {
         if let part = weights.firstIndex(where: { !$0.isFinite }) {
             throw MetricLearningError(.invalidParameter, "weight = \(weights[part]) of part \(part) is out of range: must be finite")
         }
     }
 
     /// Throws unless `condition` holds, naming the parameter and its value.
-    public static func require(_ condition: Bool, _ name: String, _ value: Any, _ rule: String) throws {
+    @inlinable public static func require(_ condition: Bool, _ name: String, _ value: Any, _ rule: String) throws {
         guard condition else {
             throw MetricLearningError(.invalidParameter, "\(name) = \(value) is out of range: \(rule)")
         }
