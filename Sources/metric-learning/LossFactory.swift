@@ -24,12 +24,12 @@ enum LossFactory {
         }
     }
 
-    /// One batch's loss: mine on the current embeddings (no gradient), then the loss.
+    /// One batch's loss over the tuples the miner selects (every pair or triplet without one),
+    /// through the loss's fused mine-and-reduce path where it has one; with the batch size.
     static func step(loss: any MetricLoss<Float>, miner: (any Miner<Float>)?) -> (Variable<Float>, [Int]) throws -> (loss: Variable<Float>, tuples: Int) {
         { embeddings, labels in
-            let tuples = try miner?.mine(embeddings.value, labels: labels)
-            let count = tuples?.count ?? MinedTuples.allPairs(labels: labels).count
-            return (try loss(embeddings, labels: labels, tuples: tuples), count)
+            guard let miner else { return (try loss(embeddings, labels: labels, tuples: nil), labels.count) }
+            return (try loss(embeddings, labels: labels, minedBy: miner), labels.count)
         }
     }
 }

@@ -23,9 +23,9 @@ func runDemo(_ options: DemoOptions) throws {
     try TrainingLoop.run(parameters: &parameters, data: training, epochs: options.epochs, batchSize: options.batchSize,
                          optimizer: &optimizer, seed: options.seed, loss: { p, batch in
         try step(network(Variable(batch.features), parameters: p[...]), batch.labels)
-    }, progress: { epoch, meanLoss, tuples, seconds in
+    }, progress: { epoch, meanLoss, _, seconds in
         print("epoch \(String(epoch).leftPadded(3))/\(options.epochs)  loss " + String(format: "%.5f", meanLoss)
-              + "  tuples \(String(tuples).leftPadded(8))  " + String(format: "%.3f s", seconds))
+              + "  " + String(format: "%.3f s", seconds))
     })
     let trainingSeconds = Clock.seconds(since: start)
     model.network.parameters = parameters

@@ -18,7 +18,7 @@ struct PastOneBatchTests {
         // First batch: against itself, gradient through the anchors only (the queue is constant).
         let (v1, g1) = try memory.valueWithGradient(embeddings: x1, labels: y1)
         let (e1, o1) = try valueWithGradient(at: x1) { v in
-            try ContrastiveLoss<Double>(negativeMargin: 1.5)(LossInputs(embeddings: v, labels: y1, references: Variable(x1.map { $0 }),
+            try ContrastiveLoss<Double>(negativeMargin: 1.5)(BatchInputs(embeddings: v, labels: y1, references: Variable(x1.map { $0 }),
                                                                       referenceLabels: y1, selfOffset: 0), tuples: nil)
         }
         expectClose([v1], [e1], atol: 1e-14)
@@ -27,7 +27,7 @@ struct PastOneBatchTests {
         let (v2, _) = try memory.valueWithGradient(embeddings: x2, labels: y2)
         let both = try Tensor<Double>(shape: [10, 4], scalars: x2.scalars + x1.scalars.suffix(16))
         let expected = try ContrastiveLoss<Double>(negativeMargin: 1.5)(
-            LossInputs(embeddings: Variable(x2), labels: y2, references: Variable(both), referenceLabels: y2 + y1.suffix(4), selfOffset: 0), tuples: nil)
+            BatchInputs(embeddings: Variable(x2), labels: y2, references: Variable(both), referenceLabels: y2 + y1.suffix(4), selfOffset: 0), tuples: nil)
         expectClose([v2], expected.value.scalars, atol: 1e-14)
         // A third batch pushes out the oldest rows: the newest ten remain.
         let (x3, y3) = Self.batch(3)
@@ -77,7 +77,7 @@ struct PastOneBatchTests {
         for (local, localLabels) in workers {
             // Worker-side: anchors are the local slice; references are the all-gathered batch.
             let (value, g) = try valueWithGradient(at: [local, all]) { v in
-                try loss(LossInputs(embeddings: v[0], labels: localLabels, references: v[1], referenceLabels: allLabels,
+                try loss(BatchInputs(embeddings: v[0], labels: localLabels, references: v[1], referenceLabels: allLabels,
                                     selfOffset: offset), tuples: nil)
             }
             total += value

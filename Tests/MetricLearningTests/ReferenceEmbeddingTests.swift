@@ -21,7 +21,7 @@ struct ReferenceEmbeddingTests {
         let (x, labels) = (name == "exponential-triplet" ? Self.x * 0.3 : Self.x, Self.labels)
         let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
         let (split, gradients) = try valueWithGradient(at: [x, Self.copy(x)]) { v in
-            try loss(LossInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
+            try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
         }
         expectClose([split], [value], atol: 1e-12, rtol: 1e-10, name)
         expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-10, rtol: 1e-8, name)
@@ -52,7 +52,7 @@ struct ReferenceEmbeddingTests {
         for miner in miners {
             // A separate copy with the self offset mines exactly what the batch alone mines.
             let alone = try miner.mine(Self.x, labels: Self.labels)
-            let viaCopy = try miner.mine(MiningInputs(embeddings: Self.x, labels: Self.labels, references: Self.copy(Self.x),
+            let viaCopy = try miner.mine(BatchInputs(embeddings: Self.x, labels: Self.labels, references: Self.copy(Self.x),
                                                       referenceLabels: Self.labels, selfOffset: 0))
             #expect(alone == viaCopy, "\(type(of: miner))")
             // Against separate references every index is valid for the loss.
@@ -76,7 +76,7 @@ struct ReferenceEmbeddingTests {
             let miner = TripletMarginMiner<Double>(margin: 0.3, type: type)
             let loss = TripletMarginLoss<Double>(margin: 0.3)
             let (fused, fusedGradients) = try valueWithGradient(at: [Self.x, refs]) { v in
-                try loss(LossInputs(embeddings: v[0], labels: Self.labels, references: v[1], referenceLabels: refLabels), minedBy: miner)
+                try loss(BatchInputs(embeddings: v[0], labels: Self.labels, references: v[1], referenceLabels: refLabels), minedBy: miner)
             }
             let tuples = try miner.mine(Self.x, labels: Self.labels, references: refs, referenceLabels: refLabels)
             let r = try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: refs, referenceLabels: refLabels, tuples: tuples)
@@ -103,10 +103,10 @@ struct ReferenceEmbeddingTests {
         let references: Tensor<Double> = randomMatrix(n + 2, Self.x.shape[1], seed: 2)
         let referenceLabels = Array(0..<(n + 2))
         for offset in [-1, 3, Int.max] {
-            let inputs = MiningInputs(embeddings: Self.x, labels: Self.labels, references: references, referenceLabels: referenceLabels, selfOffset: offset)
+            let inputs = BatchInputs(embeddings: Self.x, labels: Self.labels, references: references, referenceLabels: referenceLabels, selfOffset: offset)
             #expect(throws: MetricLearningError.self, "selfOffset \(offset)") { try BatchHardMiner<Double>().mine(inputs) }
             #expect(throws: MetricLearningError.self, "selfOffset \(offset)") {
-                try loss(LossInputs(embeddings: Variable(Self.x), labels: Self.labels, references: Variable(references),
+                try loss(BatchInputs(embeddings: Variable(Self.x), labels: Self.labels, references: Variable(references),
                                     referenceLabels: referenceLabels, selfOffset: offset), tuples: nil)
             }
         }

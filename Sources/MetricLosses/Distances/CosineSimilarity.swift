@@ -6,6 +6,8 @@ import TensorCore
 public struct CosineSimilarity<Scalar: TensorScalar>: Distance {
     public var normalizesEmbeddings: Bool { true }
     public var isSimilarity: Bool { true }
+    /// The dot product of normalised rows.
+    public var kernel: DistanceKernel? { .dotProduct }
 
     /// Creates the similarity.
     public init() {}

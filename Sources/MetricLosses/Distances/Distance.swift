@@ -21,9 +21,20 @@ public protocol Distance<Scalar>: Sendable {
     /// The default gathers from the full matrix; the library's distances compute sparse
     /// sets of pairs directly, in O(T·D) instead of O(N·M·D).
     func values(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar>
+    /// The standard matrix this distance computes, if it is one fast paths know (see
+    /// `DistanceKernel`); nil by default. Report one only if `pairwise` computes exactly it.
+    var kernel: DistanceKernel? { get }
 }
 
 extension Distance {
+    /// No kernel a fast path knows.
+    public var kernel: DistanceKernel? { nil }
+
+    /// True when both compute the same matrix: the same known kernel and normalisation.
+    /// A distance without a kernel is never assumed equal to another.
+    public func computesSameMatrix(as other: any Distance<Scalar>) -> Bool {
+        kernel != nil && kernel == other.kernel && normalizesEmbeddings == other.normalizesEmbeddings
+    }
     /// Rows normalised when this distance normalises, unchanged otherwise.
     public func prepare(_ x: Variable<Scalar>) -> Variable<Scalar> {
         normalizesEmbeddings ? x.normalizedRows() : x

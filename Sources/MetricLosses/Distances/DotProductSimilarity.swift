@@ -7,6 +7,8 @@ import TensorCore
 public struct DotProductSimilarity<Scalar: TensorScalar>: Distance {
     public let normalizesEmbeddings: Bool
     public var isSimilarity: Bool { true }
+    /// The dot product.
+    public var kernel: DistanceKernel? { .dotProduct }
 
     /// Creates the similarity; normalising by default, as PML.
     public init(normalizesEmbeddings: Bool = true) {

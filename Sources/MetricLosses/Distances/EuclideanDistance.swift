@@ -9,6 +9,8 @@ public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
     /// Whether the distance is squared, ‖x − y‖².
     public let squared: Bool
     public var isSimilarity: Bool { false }
+    /// The Euclidean distance, squared or not.
+    public var kernel: DistanceKernel? { .euclidean(squared: squared) }
 
     /// Creates the distance; the defaults are PML's.
     public init(normalizesEmbeddings: Bool = true, squared: Bool = false) {

@@ -8,8 +8,8 @@ import TensorCore
     /// The squared form of `distance` when it is a (rooted) Euclidean distance, which a miner
     /// can compare with these thresholds instead; nil otherwise.
     @usableFromInline static func squaredForm<Scalar: TensorScalar>(of distance: any Distance<Scalar>) -> EuclideanDistance<Scalar>? {
-        guard let euclidean = distance as? EuclideanDistance<Scalar>, !euclidean.squared else { return nil }
-        return EuclideanDistance(normalizesEmbeddings: euclidean.normalizesEmbeddings, squared: true)
+        guard distance.kernel == .euclidean(squared: false) else { return nil }
+        return EuclideanDistance(normalizesEmbeddings: distance.normalizesEmbeddings, squared: true)
     }
 
     /// The least x ≥ 0 with √x > m (+∞ when there is none, NaN for a NaN margin).

@@ -20,13 +20,10 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         self.reducer = reducer
     }
 
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.require(alphaDegrees > 0 && alphaDegrees < 90, "alphaDegrees", alphaDegrees, "must lie in (0, 90)")
         let (positive, hasNegative) = tuples.map { let pairs = $0.asPairs(); return (pairs.positive, !pairs.negative.isEmpty) }

@@ -10,11 +10,8 @@ public struct CombinedMetricLoss<Scalar: TensorScalar>: MetricLoss {
         self.parts = parts
     }
 
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
-    }
 
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFiniteWeights(parts.map(\.weight))
         var total = inputs.embeddings.sum() * 0

@@ -29,17 +29,14 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         self.reducer = reducer
     }
 
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
         let listed = tuples?.asPairs()
-        if let reduction = TermReduction(reducer), let fused = try fusedPath(inputs, listed: listed, reduction: reduction) {
+        if let reduction = reducer.termReduction, let fused = try fusedPath(inputs, listed: listed, reduction: reduction) {
             return fused
         }
         let (positive, negative) = listed ?? inputs.pairing.allPairs().asPairs()
@@ -56,7 +53,7 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// straight from the matrix (`ListedPairReduction`); nil for short lists, which take the
     /// sparse pair path.
     func fusedPath(
-        _ inputs: LossInputs<Scalar>, listed pairs: (positive: [IndexPair], negative: [IndexPair])?, reduction: TermReduction
+        _ inputs: BatchInputs<Scalar>, listed pairs: (positive: [IndexPair], negative: [IndexPair])?, reduction: TermReduction
     ) throws -> Variable<Scalar>? {
         if let pairs {
             let count = pairs.positive.count + pairs.negative.count

@@ -4,10 +4,11 @@ import TensorCore
 /// 2020, "Cross-Batch Memory for Embedding Learning").
 ///
 /// Each call enqueues the batch (as constants) and computes the loss of the batch's anchors
-/// against everything in memory, mined by `miner` when one is given; an anchor is never
+/// against everything in memory, mined by `miner` when one is given (through the loss's
+/// fused mine-and-reduce path where it has one); an anchor is never
 /// paired with its own copy. The memory holds the newest `memorySize` embeddings. Gradients
 /// flow to the batch's anchors only, as in PML.
-public struct CrossBatchMemory<Scalar: TensorScalar> {
+public struct CrossBatchMemory<Scalar: TensorScalar>: Sendable {
     /// The loss computed against the memory.
     public var loss: any MetricLoss<Scalar>
     /// The miner choosing tuples between the batch and the memory, or nil for all of them.
@@ -44,10 +45,10 @@ public struct CrossBatchMemory<Scalar: TensorScalar> {
         let referenceLabels = labels + olderLabels
         memory = Array(older) + batchRows
         memoryLabels = Array(olderLabels) + labels
-        let inputs = LossInputs(embeddings: embeddings, labels: labels, references: Variable(references),
+        let inputs = BatchInputs(embeddings: embeddings, labels: labels, references: Variable(references),
                                 referenceLabels: referenceLabels, selfOffset: 0)
-        let tuples = try miner?.mine(MiningInputs(inputs))
-        return try loss(inputs, tuples: tuples)
+        guard let miner else { return try loss(inputs, tuples: nil) }
+        return try loss(inputs, minedBy: miner)
     }
 
     /// The loss of a batch against the memory and its gradient; enqueues the batch.

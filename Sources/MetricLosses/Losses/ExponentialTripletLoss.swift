@@ -24,13 +24,10 @@ public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss, Sendable
         self.distance = distance
     }
 
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.require(overlap >= 0 && overlap < 1, "overlap", overlap, "must lie in [0, 1)")
         let triplets: TripletColumns

@@ -21,13 +21,8 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         self.distance = distance
     }
 
-    /// The loss with the stored, fixed β.
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), beta: Variable(beta), tuples: tuples)
-    }
-
     /// The loss against references with the stored, fixed β.
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try self(inputs, beta: Variable(beta), tuples: tuples)
     }
 
@@ -35,13 +30,13 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     public func callAsFunction(
         _ embeddings: Variable<Scalar>, beta: Variable<Scalar>, labels: [Int], tuples: MinedTuples?
     ) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), beta: beta, tuples: tuples)
+        try self(BatchInputs(embeddings: embeddings, labels: labels), beta: beta, tuples: tuples)
     }
 
     /// The loss against references with a differentiable β.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, beta: Variable<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, beta: Variable<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFinite(["margin": margin])
         if let bad = beta.value.scalars.first(where: { !$0.isFinite }) {
@@ -69,13 +64,14 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         return try (active == 0 ? total * 0 : total / active).checked()
     }
 
-    /// The value and the gradients with respect to the embeddings and to β.
+    /// The value and the gradients with respect to the embeddings and to β (its one
+    /// parameter, a rank-0 tensor).
     public func valueWithGradients(
         embeddings: Tensor<Scalar>, labels: [Int], tuples: MinedTuples? = nil
-    ) throws -> (value: Scalar, embeddingsGradient: Tensor<Scalar>, betaGradient: Scalar) {
+    ) throws -> LossGradients<Scalar> {
         let (value, gradients) = try TensorCore.valueWithGradient(at: [embeddings, Tensor(beta)]) {
             try self($0[0], beta: $0[1], labels: labels, tuples: tuples)
         }
-        return (value, gradients[0], gradients[1].scalars[0])
+        return LossGradients(value: value, embeddingsGradient: gradients[0], parameterGradients: [gradients[1]])
     }
 }

@@ -31,13 +31,10 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         self.reducer = reducer
     }
 
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         let (n, m, _) = try inputs.validate(tuples)
         try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base])
         try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")

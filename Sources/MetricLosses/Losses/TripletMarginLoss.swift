@@ -31,18 +31,15 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         self.reducer = reducer
     }
 
-    public func callAsFunction(_ embeddings: Variable<Scalar>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try self(LossInputs(embeddings: embeddings, labels: labels), tuples: tuples)
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: LossInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFinite(["margin": margin])
         let triplets = (tuples ?? inputs.pairing.allTriplets()).asTriplets()
         // Lists long enough for the whole matrix: one pass over the list, no per-triplet tensors.
-        if !swap, let reduction = TermReduction(reducer), !triplets.isEmpty, triplets.count <= Int(Int32.max),
+        if !swap, let reduction = reducer.termReduction, !triplets.isEmpty, triplets.count <= Int(Int32.max),
            !distance.prefersPairs(count: 2 * triplets.count, inputs.embeddings, inputs.references) {
             let matrix = inputs.matrix(distance)
             let (isSimilarity, margin, smooth) = (distance.isSimilarity, margin, smooth)

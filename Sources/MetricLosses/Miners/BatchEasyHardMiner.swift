@@ -47,13 +47,10 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.distance = distance
     }
 
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        try mine(MiningInputs(embeddings: embeddings, labels: labels))
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         let (p, n) = (positiveStrategy, negativeStrategy)
         if p == .semihard && n == .semihard {
             throw MetricLearningError(.invalidParameter, "positiveStrategy and negativeStrategy cannot both be semihard")
@@ -61,7 +58,7 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
         if (p == .semihard && n == .all) || (p == .all && n == .semihard) {
             throw MetricLearningError(.invalidParameter, "semihard cannot be combined with all (positive \(p), negative \(n))")
         }
-        let d = try inputs.matrix(distance)
+        let d = try inputs.valueMatrix(distance)
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
         let sign: Scalar = distance.isSimilarity ? 1 : -1  // closeness c = sign · value

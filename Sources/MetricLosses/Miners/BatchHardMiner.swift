@@ -13,19 +13,16 @@ public struct BatchHardMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.distance = distance
     }
 
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        try mine(MiningInputs(embeddings: embeddings, labels: labels))
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Squared distances order the same way; ties are settled as on the roots. No N×M roots.
-            return .triplets(BatchHardSelection.triplets(try inputs.matrix(squared), pairing: inputs.pairing,
+            return .triplets(BatchHardSelection.triplets(try inputs.valueMatrix(squared), pairing: inputs.pairing,
                                                          isSimilarity: false, squaredDistances: true))
         }
-        let d = try inputs.matrix(distance)
+        let d = try inputs.valueMatrix(distance)
         return .triplets(BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))
     }
 }

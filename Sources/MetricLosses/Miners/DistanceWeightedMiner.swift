@@ -25,11 +25,8 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.seed = seed
     }
 
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        try mine(MiningInputs(embeddings: embeddings, labels: labels))
-    }
 
-    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         var generator = SeededRandomGenerator(seed: seed)
         return try mine(inputs, using: &generator)
     }
@@ -37,7 +34,7 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// Mines with draws from `generator`, which advances.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: MiningInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+    public func mine(_ inputs: BatchInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
         try BatchValidation.requireFinite(["cutoff": cutoff, "nonzeroLossCutoff": nonzeroLossCutoff])
         try BatchValidation.require(cutoff >= 0, "cutoff", cutoff, "must not be negative")
         try BatchValidation.require(nonzeroLossCutoff > 0, "nonzeroLossCutoff", nonzeroLossCutoff, "must be positive")
@@ -79,9 +76,9 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// Log-weights are shifted by each row's maximum before exponentiating (PML shifts by
     /// the global maximum); draws are proportional within a row, so the distribution is
     /// the same, and no row underflows to all zeros.
-    func negativeWeights(_ inputs: MiningInputs<Scalar>) throws -> [Double] {
+    func negativeWeights(_ inputs: BatchInputs<Scalar>) throws -> [Double] {
         // Squared distances suffice: ln d = ½ ln d², and the cutoffs compare squared.
-        let d = try inputs.matrix(EuclideanDistance<Scalar>(squared: true))
+        let d = try inputs.valueMatrix(EuclideanDistance<Scalar>(squared: true))
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let (rows, n) = (labels.count, refs.count)
         let dimension = Scalar(inputs.embeddings.shape[1])

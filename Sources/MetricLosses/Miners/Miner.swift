@@ -2,27 +2,34 @@ import TensorCore
 
 /// Chooses the pairs or triplets of a batch that a loss should see.
 ///
-/// Miners look at values only: they never take part in the gradient.
-public protocol Miner<Scalar> {
+/// One requirement, `mine(_:)` over a batch and its references (by default the batch
+/// itself); the batch-only forms below come for free. Miners look at values only: they
+/// never take part in the gradient.
+public protocol Miner<Scalar>: Sendable {
     /// The scalar type.
     associatedtype Scalar: TensorScalar
-    /// The tuples mined from `embeddings` (`[N, D]`) with `labels` (N of them).
-    func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples
-    /// The tuples mined between a batch's anchors and references (PML's `ref_emb`). The
-    /// default handles a batch against itself; every miner of the library implements it.
-    func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples
+    /// The tuples mined between `inputs.embeddings` (anchors) and `inputs.references`:
+    /// anchors index the batch, positives and negatives the references.
+    func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples
+    /// The rule this miner applies, when it is one a fused loss path can apply itself
+    /// without listing the tuples; nil (the default) for any other miner.
+    ///
+    /// A miner that reports a rule promises that `mine(_:)` returns exactly the tuples the
+    /// rule selects.
+    var rule: MiningRule<Scalar>? { get }
 }
 
 extension Miner {
-    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
-        guard inputs.selfOffset == 0, inputs.embeddings == inputs.references, inputs.labels == inputs.referenceLabels else {
-            throw MetricLearningError(.invalidParameter, "\(Self.self) does not support reference embeddings")
-        }
-        return try mine(inputs.embeddings, labels: inputs.labels)
+    /// No rule a fused path knows: losses mine, then reduce.
+    public var rule: MiningRule<Scalar>? { nil }
+
+    /// The tuples mined from `embeddings` (`[N, D]`) with `labels` (N of them).
+    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
+        try mine(BatchInputs(embeddings: embeddings, labels: labels))
     }
 
     /// The tuples mined between `embeddings` and separate `references`.
     public func mine(_ embeddings: Tensor<Scalar>, labels: [Int], references: Tensor<Scalar>, referenceLabels: [Int]) throws -> MinedTuples {
-        try mine(MiningInputs(embeddings: embeddings, labels: labels, references: references, referenceLabels: referenceLabels))
+        try mine(BatchInputs(embeddings: embeddings, labels: labels, references: references, referenceLabels: referenceLabels))
     }
 }

@@ -17,15 +17,15 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.distance = distance
     }
 
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        try mine(MiningInputs(embeddings: embeddings, labels: labels))
-    }
+    /// The multi-similarity rule, which `MultiSimilarityLoss` applies without listing pairs.
+    public var rule: MiningRule<Scalar>? { .multiSimilarity(epsilon: epsilon, distance: distance) }
+
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         try BatchValidation.requireFinite(["epsilon": epsilon])
-        let d = try inputs.matrix(distance)
+        let d = try inputs.valueMatrix(distance)
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
         // Work in "closeness" c (similarity, or negated distance): larger is closer.

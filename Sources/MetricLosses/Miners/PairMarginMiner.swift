@@ -20,13 +20,10 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.distance = distance
     }
 
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        try mine(MiningInputs(embeddings: embeddings, labels: labels))
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
@@ -37,11 +34,11 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Compare squared distances with exact thresholds instead of taking N×M roots:
             // d > a ⟺ d² ≥ above(a) ⟺ d² > above(a).nextDown, and d < b ⟺ d² < atLeast(b).
-            d = try inputs.matrix(squared)
+            d = try inputs.valueMatrix(squared)
             (farPositive, farNegative) = (SquaredDistanceThreshold.above(positiveMargin).nextDown,
                                           SquaredDistanceThreshold.atLeast(negativeMargin))
         } else {
-            d = try inputs.matrix(distance)
+            d = try inputs.valueMatrix(distance)
         }
         let pairing = inputs.pairing
         let groups = SameLabelColumns(labels: labels, referenceLabels: refs)

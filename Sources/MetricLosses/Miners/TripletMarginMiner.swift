@@ -43,17 +43,17 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.distance = distance
     }
 
+    /// The triplet-margin rule, which `TripletMarginLoss` applies without listing triplets.
+    public var rule: MiningRule<Scalar>? { .tripletMargin(margin: margin, type: type, distance: distance) }
+
     /// - Complexity: O(N·M·D) for the distances, O(N·P·M) comparisons (P positives per
     ///   anchor), memory O(N·M) plus the kept triplets.
-    public func mine(_ embeddings: Tensor<Scalar>, labels: [Int]) throws -> MinedTuples {
-        try mine(MiningInputs(embeddings: embeddings, labels: labels))
-    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: MiningInputs<Scalar>) throws -> MinedTuples {
+    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         try BatchValidation.requireFinite(["margin": margin])
-        let d = try inputs.matrix(distance)
+        let d = try inputs.valueMatrix(distance)
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
         let sign: Scalar = distance.isSimilarity ? -1 : 1

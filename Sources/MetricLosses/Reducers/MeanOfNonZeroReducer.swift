@@ -7,6 +7,8 @@ import TensorCore
 public struct MeanOfNonZeroReducer<Scalar: TensorScalar>: Reducer {
     /// Creates the reducer.
     public init() {}
+    /// A sum divided as fused paths divide it.
+    public var termReduction: TermReduction? { .meanOfNonZero }
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> {

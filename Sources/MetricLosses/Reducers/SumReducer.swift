@@ -4,6 +4,8 @@ import TensorCore
 public struct SumReducer<Scalar: TensorScalar>: Reducer {
     /// Creates the reducer.
     public init() {}
+    /// A sum divided as fused paths divide it.
+    public var termReduction: TermReduction? { .sum }
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> { terms.sum() }

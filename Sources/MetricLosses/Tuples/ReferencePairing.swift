@@ -2,22 +2,31 @@ import TensorCore
 
 /// Which (anchor, reference) index pairs exist: anchors are the N batch rows, references
 /// the M reference rows, and anchor i never meets its own copy `selfOffset + i`.
-@usableFromInline struct ReferencePairing: Sendable {
-    @usableFromInline let labels: [Int]
-    @usableFromInline let referenceLabels: [Int]
-    @usableFromInline let selfOffset: Int?
+///
+/// The pairing every loss and miner of the library uses; a loss written outside the
+/// package uses it too (`BatchInputs.pairing`), and so runs under `CrossBatchMemory` and
+/// against gathered embeddings: positives are references with the anchor's label other
+/// than its own copy, negatives references with another label.
+public struct ReferencePairing: Sendable {
+    /// The anchors' labels.
+    public let labels: [Int]
+    /// The references' labels.
+    public let referenceLabels: [Int]
+    /// The reference row of anchor 0's own copy, if the references contain the batch.
+    public let selfOffset: Int?
 
-    @usableFromInline init(labels: [Int], referenceLabels: [Int], selfOffset: Int?) {
+    /// Creates the pairing.
+    public init(labels: [Int], referenceLabels: [Int], selfOffset: Int?) {
         self.labels = labels
         self.referenceLabels = referenceLabels
         self.selfOffset = selfOffset
     }
 
     /// Anchor `i`'s own row among the references, if it has one.
-    @inlinable func selfReference(of i: Int) -> Int? { selfOffset.map { $0 + i } }
+    @inlinable public func selfReference(of i: Int) -> Int? { selfOffset.map { $0 + i } }
 
     /// Every positive pair (same label) and negative pair, anchor by anchor, references in order.
-    @usableFromInline func allPairs() -> MinedTuples {
+    public func allPairs() -> MinedTuples {
         var positive: [IndexPair] = [], negative: [IndexPair] = []
         for i in labels.indices {
             let own = selfReference(of: i)
@@ -31,7 +40,7 @@ import TensorCore
 
     /// Every positive pair, as `allPairs()` lists them, and whether any negative pair exists —
     /// for losses that take their negatives from the labels instead of a pair list.
-    @usableFromInline func positivePairs() -> (positive: [IndexPair], hasNegative: Bool) {
+    public func positivePairs() -> (positive: [IndexPair], hasNegative: Bool) {
         var positive: [IndexPair] = []
         let groups = LabelGroups(referenceLabels)
         for i in labels.indices {
@@ -44,7 +53,7 @@ import TensorCore
     }
 
     /// Every triplet (a, p, n): p a reference with a's label other than a itself, n one with another label.
-    @usableFromInline func allTriplets() -> MinedTuples {
+    public func allTriplets() -> MinedTuples {
         var triplets: [IndexTriplet] = []
         let groups = LabelGroups(referenceLabels)
         for a in labels.indices {

@@ -2,12 +2,15 @@
 ///
 /// A tape lives for one call of `valueWithGradient` and is never shared between
 /// calls, so independent differentiations may run on different threads at once.
-@usableFromInline package final class Tape<Scalar: TensorScalar> {
+///
+/// Sendable by promise, not by checking: a tape is appended to by the one call that
+/// records it, on one thread; its variables may be handed to other threads as values.
+@usableFromInline package final class Tape<Scalar: TensorScalar>: @unchecked Sendable {
     /// Maps the gradient of an operation's output to the gradients of its inputs
     /// (`nil` where an input needs none).
     /// Takes the output's gradient, owned: the tape keeps no copy, so a pullback may
     /// rewrite it in place without a copy.
-    @usableFromInline package typealias Pullback = (consuming Tensor<Scalar>) -> [Tensor<Scalar>?]
+    @usableFromInline package typealias Pullback = Variable<Scalar>.Pullback
 
     @usableFromInline package struct Node {
         @usableFromInline package let inputs: [Int]

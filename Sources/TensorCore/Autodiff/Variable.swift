@@ -6,7 +6,12 @@
 ///
 /// Operations never throw. A shape error is carried along in the result and thrown by
 /// `valueWithGradient` or `checkGradients`, naming the first operation that failed.
-public struct Variable<Scalar: TensorScalar> {
+public struct Variable<Scalar: TensorScalar>: Sendable {
+    /// Maps the gradient of an operation's output to the gradients of its inputs, one per
+    /// input in order (`nil` where an input needs none). The gradient is passed owned, so a
+    /// pullback may rewrite it in place.
+    public typealias Pullback = (consuming Tensor<Scalar>) -> [Tensor<Scalar>?]
+
     /// The current value.
     public let value: Tensor<Scalar>
     @usableFromInline package let tape: Tape<Scalar>?
@@ -45,12 +50,23 @@ public struct Variable<Scalar: TensorScalar> {
     /// The value with no gradient flowing back through it.
     public var withoutDerivative: Variable { Variable(value) }
 
-    /// Runs an operation on `inputs` and records it.
+    /// Runs a differentiable operation of your own on `inputs` and records it: the
+    /// extension point for operations with a hand-written pullback.
     ///
-    /// `body` computes the output and its pullback, throwing on bad shapes. A failure
-    /// among the inputs, or thrown by `body`, is carried by the result.
-    @usableFromInline package static func record(
-        _ inputs: [Variable], _ body: () throws -> (Tensor<Scalar>, Tape<Scalar>.Pullback)
+    /// `body` computes the output value from the inputs' values and returns it with its
+    /// pullback, throwing on bad shapes. A failure among the inputs, or thrown by `body`, is
+    /// carried by the result (and thrown by `checked()` or `valueWithGradient`).
+    ///
+    /// ```swift
+    /// // y = Σ x², with ∂y/∂x = 2x·ȳ
+    /// let y = Variable.record([x]) {
+    ///     let v = x.value
+    ///     return (Tensor((v * v).scalars.reduce(0, +)), { g in [v * (2 * g.scalars[0])] })
+    /// }
+    /// ```
+    /// Check it against finite differences with `checkGradients(at:in:)`.
+    public static func record(
+        _ inputs: [Variable], _ body: () throws -> (Tensor<Scalar>, Pullback)
     ) -> Variable {
         if let failed = inputs.first(where: { $0.failure != nil }) {
             return Variable(value: failed.value, tape: nil, node: -1, failure: failed.failure)

@@ -50,7 +50,7 @@ struct ListedReductionTests {
         let anchors: Tensor<Double> = randomMatrix(4, 5, seed: 42)
         let anchorLabels = [0, 1, 2, 0]
         let tuples = try TripletMarginMiner<Double>(margin: 0.5, type: .all)
-            .mine(MiningInputs(embeddings: anchors, labels: anchorLabels, references: Self.x, referenceLabels: Self.labels))
+            .mine(BatchInputs(embeddings: anchors, labels: anchorLabels, references: Self.x, referenceLabels: Self.labels))
         let (listed, general) = (TripletMarginLoss<Double>(margin: 0.3), TripletMarginLoss<Double>(margin: 0.3, reducer: ThresholdReducer(low: 0)))
         let a = try listed.valueWithGradients(embeddings: anchors, labels: anchorLabels, references: Self.x, referenceLabels: Self.labels, tuples: tuples)
         let b = try general.valueWithGradients(embeddings: anchors, labels: anchorLabels, references: Self.x, referenceLabels: Self.labels, tuples: tuples)

@@ -43,8 +43,8 @@ struct FusedMultiSimilarityTests {
         // Against references, gradients for both sets.
         func step(_ fuse: Bool) throws -> (Float, [Tensor<Float>]) {
             try valueWithGradient(at: [x, r]) { v in
-                let inputs = LossInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: referenceLabels)
-                return fuse ? try loss(inputs, minedBy: miner) : try loss(inputs, tuples: miner.mine(MiningInputs(inputs)))
+                let inputs = BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: referenceLabels)
+                return fuse ? try loss(inputs, minedBy: miner) : try loss(inputs, tuples: miner.mine(inputs))
             }
         }
         let (fusedValue, fusedGradients) = try step(true), (value, gradients) = try step(false)

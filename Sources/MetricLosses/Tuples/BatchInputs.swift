@@ -1,0 +1,96 @@
+import TensorCore
+
+/// A batch of anchors and the references they are compared with (PML's `ref_emb`); by
+/// default the batch itself. The one input type of losses and miners.
+///
+/// Mined tuples index anchors in the batch and positives and negatives in the references.
+/// Losses take gradients for both the embeddings and the references; miners read values
+/// only. When the references contain the batch (a cross-batch memory, gathered embeddings),
+/// `selfOffset` says where: anchor i is never paired with row `selfOffset + i`.
+public struct BatchInputs<Scalar: TensorScalar>: Sendable {
+    /// The anchors, `[N, D]`.
+    public var embeddings: Variable<Scalar>
+    /// The anchors' labels.
+    public var labels: [Int]
+    /// The references, `[M, D]`.
+    public var references: Variable<Scalar>
+    /// The references' labels.
+    public var referenceLabels: [Int]
+    /// The reference row of anchor 0's own copy, if the references contain the batch.
+    public var selfOffset: Int?
+
+    /// A batch against itself.
+    public init(embeddings: Variable<Scalar>, labels: [Int]) {
+        self.init(embeddings: embeddings, labels: labels, references: embeddings, referenceLabels: labels, selfOffset: 0)
+    }
+
+    /// A batch against separate references (or, with `selfOffset`, references that contain it).
+    public init(embeddings: Variable<Scalar>, labels: [Int], references: Variable<Scalar>, referenceLabels: [Int], selfOffset: Int? = nil) {
+        self.embeddings = embeddings
+        self.labels = labels
+        self.references = references
+        self.referenceLabels = referenceLabels
+        self.selfOffset = selfOffset
+    }
+
+    /// A batch of plain tensors against itself (for miners, or a loss value without a gradient).
+    public init(embeddings: Tensor<Scalar>, labels: [Int]) {
+        self.init(embeddings: Variable(embeddings), labels: labels)
+    }
+
+    /// A batch of plain tensors against separate references.
+    public init(embeddings: Tensor<Scalar>, labels: [Int], references: Tensor<Scalar>, referenceLabels: [Int], selfOffset: Int? = nil) {
+        let e = Variable(embeddings)
+        let sameStorage = e.isSameVariable(as: Variable(references)) && labels == referenceLabels && (selfOffset ?? 0) == 0
+        self.init(embeddings: e, labels: labels, references: sameStorage ? e : Variable(references),
+                  referenceLabels: referenceLabels, selfOffset: selfOffset)
+    }
+
+    /// True when the references are the embeddings themselves.
+    public var referencesAreEmbeddings: Bool { selfOffset == 0 && embeddings.isSameVariable(as: references) }
+
+    /// Which reference columns are positives and negatives of each anchor.
+    public var pairing: ReferencePairing {
+        ReferencePairing(labels: labels, referenceLabels: referenceLabels, selfOffset: selfOffset)
+    }
+
+    /// Validates both sets and the tuples; returns N, M and the width.
+    ///
+    /// - Throws: `MetricLearningError` for a bad batch or reference set (see
+    ///   `BatchValidation.check`), widths that differ, a `selfOffset` that does not place the
+    ///   batch inside the references, or tuples that index outside them.
+    @discardableResult
+    public func validate(_ tuples: MinedTuples? = nil) throws -> (count: Int, referenceCount: Int, width: Int) {
+        let (n, d) = try BatchValidation.check(embeddings, labels: labels)
+        if referencesAreEmbeddings {
+            try tuples?.validate(batchSize: n, referenceCount: n)
+            return (n, n, d)
+        }
+        let (m, w) = try BatchValidation.check(references, labels: referenceLabels)
+        guard w == d else {
+            throw MetricLearningError(.shapeMismatch, "embeddings have width \(d) but references \(w)")
+        }
+        if let selfOffset, selfOffset < 0 || selfOffset > m - n {
+            throw MetricLearningError(.invalidParameter, "selfOffset = \(selfOffset) is out of range: the batch of \(n) must fit in \(m) references")
+        }
+        try tuples?.validate(batchSize: n, referenceCount: m)
+        return (n, m, d)
+    }
+
+    /// The differentiable matrix of embeddings against references under `distance`.
+    public func matrix(_ distance: any Distance<Scalar>) -> Variable<Scalar> {
+        distance.matrix(embeddings, references)
+    }
+
+    /// The validated matrix of the values (no gradient), for miners.
+    /// - Throws: what `validate()` throws.
+    public func valueMatrix(_ distance: any Distance<Scalar>) throws -> Tensor<Scalar> {
+        try validate()
+        return try distance.matrix(embeddings.withoutDerivative, references.withoutDerivative).checked().value
+    }
+
+    /// Values (anchor rows[t], reference columns[t]) under `distance`.
+    public func values(_ distance: any Distance<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+        distance.values(embeddings, against: references, rows: rows, columns: columns)
+    }
+}
