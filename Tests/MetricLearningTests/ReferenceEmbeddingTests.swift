@@ -8,7 +8,6 @@ import MetricLearning
 /// Losses and miners against reference embeddings (PML's `ref_emb`).
 @Suite("Reference embeddings")
 struct ReferenceEmbeddingTests {
-    static var losses: [(String, any MetricLoss<Double>)] { LossGradientTests.metricLosses() }
     static let x: Tensor<Double> = randomMatrix(14, 5, seed: 31)
     static let labels = (0..<14).map { ($0 * 5) % 4 }
 
@@ -16,9 +15,9 @@ struct ReferenceEmbeddingTests {
     /// the batch against itself once the anchor's own copy is excluded.
     static func copy(_ t: Tensor<Double>) -> Tensor<Double> { Tensor(uncheckedShape: t.shape, scalars: t.scalars.map { $0 + 0 }) }
 
-    @Test(arguments: 0..<15) func separateCopyOfTheBatchEqualsTheBatchItself(index: Int) throws {
-        let (name, loss) = Self.losses[index]
-        let (x, labels) = (name == "exponential-triplet" ? Self.x * 0.3 : Self.x, Self.labels)
+    @Test(arguments: Registry.metricLossNames) func separateCopyOfTheBatchEqualsTheBatchItself(name: String) throws {
+        let entry = Registry.metricLoss(name), loss = entry.object
+        let (x, labels) = (entry.traits.contains(.unitBall) ? Self.x * 0.3 : Self.x, Self.labels)
         let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
         let (split, gradients) = try valueWithGradient(at: [x, Self.copy(x)]) { v in
             try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
@@ -28,9 +27,9 @@ struct ReferenceEmbeddingTests {
         #expect(gradients[1].scalars.contains { $0 != 0 }, "\(name): references get a gradient")
     }
 
-    @Test(arguments: 0..<15) func gradientsForEmbeddingsAndReferences(index: Int) throws {
-        let (name, loss) = Self.losses[index]
-        let scale = name == "exponential-triplet" ? 0.3 : 1.0
+    @Test(arguments: Registry.metricLossNames) func gradientsForEmbeddingsAndReferences(name: String) throws {
+        let entry = Registry.metricLoss(name), loss = entry.object
+        let scale = entry.traits.contains(.unitBall) ? 0.3 : 1.0
         let x = Self.x * scale
         let refs: Tensor<Double> = randomMatrix(9, 5, seed: 32) * scale
         let refLabels = (0..<9).map { $0 % 4 }
@@ -45,10 +44,7 @@ struct ReferenceEmbeddingTests {
     @Test func minersAgainstReferencesMatchBruteForceAndTheSelfCase() throws {
         let refs: Tensor<Double> = randomMatrix(11, 5, seed: 33)
         let refLabels = (0..<11).map { $0 % 4 }
-        let miners: [any Miner<Double>] = [
-            BatchHardMiner(), BatchEasyHardMiner(), TripletMarginMiner(margin: 0.4, type: .all), TripletMarginMiner(margin: 0.3, type: .semihard),
-            MultiSimilarityMiner(), PairMarginMiner(positiveMargin: 0.5, negativeMargin: 1.2), DistanceWeightedMiner(nonzeroLossCutoff: 2),
-        ]
+        let miners = Registry.miners().map { (entry: RegistryEntry<any Miner<Double>>) in entry.object }
         for miner in miners {
             // A separate copy with the self offset mines exactly what the batch alone mines.
             let alone = try miner.mine(Self.x, labels: Self.labels)

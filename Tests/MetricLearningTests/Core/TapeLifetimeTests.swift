@@ -24,7 +24,8 @@ struct TapeLifetimeTests {
         let x: Tensor<Double> = randomMatrix(10, 5, seed: 51)
         let references: Tensor<Double> = randomMatrix(7, 5, seed: 52)
         let labels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0], referenceLabels = [0, 1, 2, 0, 1, 2, 3]
-        for (name, loss) in LossGradientTests.metricLosses() as [(String, any MetricLoss<Double>)] {
+        for entry in Registry.metricLosses() as [RegistryEntry<any MetricLoss<Double>>] {
+            let (name, loss) = (entry.name, entry.object)
             #expect(try !Self.tapeOutlives([x]) { try loss($0[0], labels: labels) }, "\(name)")
             #expect(try !Self.tapeOutlives([x, references]) {
                 try loss($0[0], labels: labels, references: $0[1], referenceLabels: referenceLabels)
@@ -44,7 +45,8 @@ struct TapeLifetimeTests {
             try TripletMarginLoss<Double>()(model(v[0], parameters: v.dropFirst(), context: ForwardContext(isTraining: true)), labels: labels)
         }, "a model's forward pass and a loss")
         let weights: Tensor<Double> = randomMatrix(5, 3, seed: 53)
-        for (name, loss) in LossGradientTests.classifierLosses() as [(String, any ClassifierLoss<Double>)] {
+        for entry in Registry.classifierLosses() as [RegistryEntry<any ClassifierLoss<Double>>] {
+            let (name, loss) = (entry.name, entry.object)
             #expect(try !Self.tapeOutlives([x, weights]) { try loss($0[0], weights: $0[1], labels: labels) }, "\(name)")
         }
     }

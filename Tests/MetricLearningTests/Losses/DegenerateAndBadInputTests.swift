@@ -9,8 +9,6 @@ import MetricLearning
 /// no terms); bad input throws a `MetricLearningError` that names the problem.
 @Suite("Degenerate batches and bad input")
 struct DegenerateAndBadInputTests {
-    static var metricLosses: [(String, any MetricLoss<Double>)] { LossGradientTests.metricLosses() }
-    static var classifierLosses: [(String, any ClassifierLoss<Double>)] { LossGradientTests.classifierLosses() }
 
     /// (name, embeddings, labels, whether the batch has any pair of each kind).
     static func degenerateBatches() -> [(String, Tensor<Double>, [Int])] {
@@ -27,8 +25,8 @@ struct DegenerateAndBadInputTests {
         ]
     }
 
-    @Test(arguments: 0..<15) func metricLossIsFiniteOnDegenerateBatches(index: Int) throws {
-        let (name, loss) = Self.metricLosses[index]
+    @Test(arguments: Registry.metricLossNames) func metricLossIsFiniteOnDegenerateBatches(name: String) throws {
+        let entry = Registry.metricLoss(name), loss = entry.object
         for (batch, x, labels) in Self.degenerateBatches() {
             let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
             #expect(value.isFinite && gradient.isFinite, "\(name) on \(batch): \(value)")
@@ -36,8 +34,7 @@ struct DegenerateAndBadInputTests {
             let hasPositive = Set(labels).count < labels.count
             let hasNegative = Set(labels).count > 1
             // Triplet-based losses have no term without both a positive and a negative.
-            let tripletBased = ["triplet", "angular", "margin", "exponential"].contains { name.hasPrefix($0) }
-            if tripletBased && !(hasPositive && hasNegative) {
+            if entry.traits.contains(.needsTriplets) && !(hasPositive && hasNegative) {
                 #expect(value == 0 && gradient.scalars.allSatisfy { $0 == 0 }, "\(name) on \(batch): no terms must give 0")
             }
             // Empty mined tuples: 0 with a zero gradient.
@@ -48,8 +45,8 @@ struct DegenerateAndBadInputTests {
         }
     }
 
-    @Test(arguments: 0..<9) func classifierLossIsFiniteOnDegenerateBatches(index: Int) throws {
-        let (name, loss) = Self.classifierLosses[index]
+    @Test(arguments: Registry.classifierLossNames) func classifierLossIsFiniteOnDegenerateBatches(name: String) throws {
+        let loss = Registry.classifierLoss(name).object
         let w: Tensor<Double> = randomMatrix(4, 6, seed: 2)
         for (batch, x, labels) in Self.degenerateBatches() {
             for weights in [w, try Tensor<Double>.zeros(shape: [4, 6]), w * 1e6] {
@@ -72,8 +69,8 @@ struct DegenerateAndBadInputTests {
         }
     }
 
-    @Test(arguments: 0..<15) func metricLossRejectsBadInput(index: Int) {
-        let (_, loss) = Self.metricLosses[index]
+    @Test(arguments: Registry.metricLossNames) func metricLossRejectsBadInput(name: String) {
+        let loss = Registry.metricLoss(name).object
         let x: Tensor<Double> = randomMatrix(4, 3, seed: 1)
         Self.expectError(.invalidLabels, mentioning: "3 labels") { _ = try loss.valueWithGradient(embeddings: x, labels: [0, 1, 0]) }
         Self.expectError(.emptyInput, mentioning: "empty") { _ = try loss.valueWithGradient(embeddings: try .zeros(shape: [0, 3]), labels: []) }
@@ -89,8 +86,8 @@ struct DegenerateAndBadInputTests {
         Self.expectError(.shapeMismatch, mentioning: "[12]") { _ = try loss.valueWithGradient(embeddings: try x.reshaped(to: [12]), labels: [0]) }
     }
 
-    @Test(arguments: 0..<9) func classifierLossRejectsBadInput(index: Int) {
-        let (_, loss) = Self.classifierLosses[index]
+    @Test(arguments: Registry.classifierLossNames) func classifierLossRejectsBadInput(name: String) {
+        let loss = Registry.classifierLoss(name).object
         let x: Tensor<Double> = randomMatrix(4, 3, seed: 1)
         let w: Tensor<Double> = randomMatrix(3, 5, seed: 2)
         Self.expectError(.shapeMismatch, mentioning: "[4, 3]") {
@@ -186,10 +183,7 @@ struct DegenerateAndBadInputTests {
     }
 
     @Test func minersHandleDegenerateBatches() throws {
-        let miners: [any Miner<Double>] = [
-            BatchHardMiner(), BatchEasyHardMiner(), TripletMarginMiner(margin: 0.3, type: .semihard),
-            TripletMarginMiner(margin: 0.3, type: .all), MultiSimilarityMiner(), PairMarginMiner(), DistanceWeightedMiner(),
-        ]
+        let miners = Registry.miners().map { (entry: RegistryEntry<any Miner<Double>>) in entry.object }
         for (batch, x, labels) in Self.degenerateBatches() {
             for miner in miners {
                 let tuples = try miner.mine(x, labels: labels)

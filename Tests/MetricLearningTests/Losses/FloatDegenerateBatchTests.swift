@@ -37,17 +37,15 @@ struct FloatDegenerateBatchTests {
         return out
     }
 
-    static var miners: [any Miner<Float>] { [
-        BatchHardMiner(), PairMarginMiner(), MultiSimilarityMiner(), TripletMarginMiner(margin: 0.1, type: .semihard),
-    ] }
+    static var miners: [any Miner<Float>] { Registry.miners().map(\.object) }
 
     static func expectFinite(_ what: String, _ value: Float, _ gradients: Tensor<Float>...,
                              sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(value.isFinite && gradients.allSatisfy(\.isFinite), "\(what): value \(value)", sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: 0..<15) func everyLossIsFinite(index: Int) throws {
-        let (name, loss) = LossGradientTests.metricLosses()[index] as (String, any MetricLoss<Float>)
+    @Test(arguments: Registry.metricLossNames) func everyLossIsFinite(name: String) throws {
+        let loss = Registry.metricLoss(name, as: Float.self).object
         for (batch, x, labels) in Self.batches() {
             let plain = try loss.valueWithGradient(embeddings: x, labels: labels)
             Self.expectFinite("\(name) on \(batch)", plain.value, plain.gradient)

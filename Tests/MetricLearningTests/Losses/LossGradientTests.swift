@@ -12,47 +12,13 @@ import MetricLearning
 struct LossGradientTests {
     static let batches: [(n: Int, d: Int, classes: Int)] = [(5, 3, 2), (12, 4, 3), (20, 6, 5)]
 
-    static func metricLosses<S: TensorScalar>() -> [(String, any MetricLoss<S>)] {
-        [
-            ("contrastive", ContrastiveLoss<S>(positiveMargin: 0.05, negativeMargin: 1.3)),
-            ("contrastive/cosine", ContrastiveLoss<S>(positiveMargin: 0.9, negativeMargin: 0.1, distance: CosineSimilarity())),
-            ("contrastive/squared-mean", ContrastiveLoss<S>(distance: EuclideanDistance(normalizesEmbeddings: false, squared: true), reducer: MeanReducer())),
-            ("triplet", TripletMarginLoss<S>(margin: 0.3)),
-            ("triplet/swap", TripletMarginLoss<S>(margin: 0.3, swap: true)),
-            ("triplet/smooth", TripletMarginLoss<S>(margin: 0.3, smooth: true)),
-            ("triplet/cosine-sum", TripletMarginLoss<S>(margin: 0.2, distance: CosineSimilarity(), reducer: SumReducer())),
-            ("triplet/threshold", TripletMarginLoss<S>(margin: 0.4, reducer: ThresholdReducer(low: 0.05, high: 0.5))),
-            ("angular", AngularLoss<S>()),
-            ("angular/30", AngularLoss<S>(alphaDegrees: 30)),
-            ("multi-similarity", MultiSimilarityLoss<S>()),
-            ("multi-similarity/euclidean", MultiSimilarityLoss<S>(alpha: 1, beta: 5, base: 1, distance: EuclideanDistance())),
-            ("margin", MarginLoss<S>()),
-            ("exponential-triplet", ExponentialTripletLoss<S>(overlap: 0.1)),
-            ("combined", CombinedMetricLoss<S>([(0.5, TripletMarginLoss<S>(margin: 0.3)), (2, MultiSimilarityLoss<S>())])),
-        ]
-    }
-
-    static func classifierLosses<S: TensorScalar>() -> [(String, any ClassifierLoss<S>)] {
-        [
-            ("softmax", SoftmaxCrossEntropyLoss<S>()),
-            ("hinge", MultiClassHingeLoss<S>(margin: 1)),
-            ("hinge/crammer-singer", MultiClassHingeLoss<S>(margin: 1, form: .crammerSinger)),
-            ("hinge/squared", MultiClassHingeLoss<S>(margin: 0.5, form: .squared)),
-            ("l-softmax/2", LargeMarginSoftmaxLoss<S>(margin: 2)),
-            ("l-softmax/4/annealed", LargeMarginSoftmaxLoss<S>(margin: 4, scale: 2, lambda: 3)),
-            ("a-softmax/3", AngularSoftmaxLoss<S>(margin: 3)),
-            ("a-softmax/4/annealed", AngularSoftmaxLoss<S>(margin: 4, scale: 1.5, lambda: 5)),
-            ("combined", CombinedClassifierLoss<S>([(0.25, MultiClassHingeLoss<S>(margin: 1)), (0.65, LargeMarginSoftmaxLoss<S>(margin: 4)),
-                                                    (0.34, AngularSoftmaxLoss<S>(margin: 4))])),
-        ]
-    }
-
     static func labels(_ n: Int, _ classes: Int) -> [Int] { (0..<n).map { ($0 * 7 + $0 / 3) % classes } }
 
-    @Test(arguments: 0..<15) func metricLossGradients(index: Int) throws {
-        let (name, loss) = Self.metricLosses()[index] as (String, any MetricLoss<Double>)
+    @Test(arguments: Registry.metricLossNames) func metricLossGradients(name: String) throws {
+        let entry = Registry.metricLoss(name), loss = entry.object
+        let index = Registry.metricLossNames.firstIndex(of: name)!
         for (n, d, classes) in Self.batches {
-            let x: Tensor<Double> = randomMatrix(n, d, seed: UInt64(n * 31 + index), scale: name == "exponential-triplet" ? 0.3 : 1)
+            let x: Tensor<Double> = randomMatrix(n, d, seed: UInt64(n * 31 + index), scale: entry.traits.contains(.unitBall) ? 0.3 : 1)
             let labels = Self.labels(n, classes)
             // Mined tuples stay fixed while the inputs move; all-tuples too.
             for tuples in [nil, try TripletMarginMiner<Double>(margin: 0.5, type: .all).mine(x, labels: labels)] {
@@ -63,8 +29,9 @@ struct LossGradientTests {
         }
     }
 
-    @Test(arguments: 0..<9) func classifierLossGradients(index: Int) throws {
-        let (name, loss) = Self.classifierLosses()[index] as (String, any ClassifierLoss<Double>)
+    @Test(arguments: Registry.classifierLossNames) func classifierLossGradients(name: String) throws {
+        let loss = Registry.classifierLoss(name).object
+        let index = Registry.classifierLossNames.firstIndex(of: name)!
         for (n, d, classes) in Self.batches {
             let x: Tensor<Double> = randomMatrix(n, d, seed: UInt64(n + index))
             let w: Tensor<Double> = randomMatrix(d, classes, seed: UInt64(n + 50 + index))
@@ -95,10 +62,10 @@ struct LossGradientTests {
         try expectGradientsMatch([x]) { v in (projection(v[0]) * Variable(x)).sum() }
     }
 
-    @Test(arguments: 0..<15) func floatAgreesWithDouble(index: Int) throws {
-        let (name, lossD) = Self.metricLosses()[index] as (String, any MetricLoss<Double>)
-        let (_, lossF) = Self.metricLosses()[index] as (String, any MetricLoss<Float>)
-        let xd: Tensor<Double> = randomMatrix(16, 5, seed: 77, scale: name == "exponential-triplet" ? 0.3 : 1)
+    @Test(arguments: Registry.metricLossNames) func floatAgreesWithDouble(name: String) throws {
+        let entry = Registry.metricLoss(name), lossD = entry.object
+        let lossF = Registry.metricLoss(name, as: Float.self).object
+        let xd: Tensor<Double> = randomMatrix(16, 5, seed: 77, scale: entry.traits.contains(.unitBall) ? 0.3 : 1)
         let xf = try Tensor<Float>(shape: xd.shape, scalars: xd.scalars.map(Float.init))
         let labels = Self.labels(16, 4)
         let (vd, gd) = try lossD.valueWithGradient(embeddings: xd, labels: labels)
