@@ -24,7 +24,9 @@ let package = Package(
         .executableTarget(name: "contract-check", dependencies: ["MetricLearning"], path: "Tests/ContractCheck"),
         .testTarget(
             name: "MetricLearningTests",
-            dependencies: ["MetricLearning", "TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation", "contract-check", "metric-learning"],
+            dependencies: ["MetricLearning", "TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation"],
             resources: [.copy("Fixtures")]),
+        // Tests that run the built executables (the demo, the consumer contract) as processes.
+        .testTarget(name: "ExecutableTests", dependencies: ["contract-check", "metric-learning"]),
     ]
 )

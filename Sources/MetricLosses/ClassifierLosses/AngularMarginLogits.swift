@@ -3,7 +3,7 @@ import TensorCore
 /// The logits shared by L-Softmax and A-Softmax: cosines with the target replaced by ψ.
 ///
 /// cos θⱼ = x̂·ŵⱼ; for the target class ψ(θ) = (−1)^k cos(mθ) − 2k with
-/// k = ⌊mθ/π⌋ (no gradient through k), cos(mθ) = Σₙ (−1)ⁿ C(m, 2n) cosᵐ⁻²ⁿθ (1 − cos²θ)ⁿ.
+/// k = ⌊mθ/π⌋ (no gradient through k), cos(mθ) the Chebyshev polynomial T_m(cos θ).
 /// With annealing the target becomes (ψ + λ cos θ)/(1 + λ). The result is scaled by
 /// the magnitudes ‖x‖‖wⱼ‖ (or ‖x‖ alone when weights are normalised) and `scale`.
 @usableFromInline enum AngularMarginLogits {
@@ -38,33 +38,22 @@ import TensorCore
         return adjusted * magnitude * scale
     }
 
-    /// cos(mθ) as a polynomial in c = cos θ, and its derivative with respect to c.
+    /// cos(mθ) = T_m(c) for c = cos θ (clamped to [−1, 1]), and its derivative m·U_{m−1}(c),
+    /// by the Chebyshev recurrences T_{k+1} = 2c·T_k − T_{k−1} and U_{k+1} = 2c·U_k − U_{k−1}.
+    ///
+    /// Every T_k stays in [−1, 1] and every U_k in [−(k+1), k+1], so no margin overflows
+    /// (the binomial sum overflowed from m ≈ 120 in `Float`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    @usableFromInline static func cosineOfMultipleAngle<Scalar: TensorScalar>(_ c: Scalar, _ m: Int) -> (value: Scalar, derivative: Scalar) {
-        let s = 1 - c * c
-        var value: Scalar = 0, derivative: Scalar = 0
-        var binomial: Scalar = 1  // C(m, 2n)
-        for n in 0...(m / 2) {
-            if n > 0 {
-                binomial = binomial * Scalar(m - 2 * n + 2) * Scalar(m - 2 * n + 1) / (Scalar(2 * n - 1) * Scalar(2 * n))
-            }
-            let sign: Scalar = n % 2 == 0 ? 1 : -1
-            let p = m - 2 * n
-            let cp = power(c, p), sn = power(s, n)
-            value += sign * binomial * cp * sn
-            let dcp = p > 0 ? Scalar(p) * power(c, p - 1) : 0
-            let dsn = n > 0 ? Scalar(n) * power(s, n - 1) * (-2 * c) : 0
-            derivative += sign * binomial * (dcp * sn + cp * dsn)
+    @usableFromInline static func cosineOfMultipleAngle<Scalar: TensorScalar>(_ cosine: Scalar, _ m: Int) -> (value: Scalar, derivative: Scalar) {
+        let c = Swift.min(Swift.max(cosine, -1), 1)
+        var (t0, t1): (Scalar, Scalar) = (1, c)            // T_0, T_1
+        var (u0, u1): (Scalar, Scalar) = (0, 1)            // U_{-1}, U_0
+        for _ in 0..<m {
+            (t0, t1) = (t1, 2 * c * t1 - t0)
+            (u0, u1) = (u1, 2 * c * u1 - u0)
         }
-        return (value, derivative)
-    }
-
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    @usableFromInline static func power<Scalar: TensorScalar>(_ x: Scalar, _ e: Int) -> Scalar {
-        var out: Scalar = 1
-        for _ in 0..<e { out *= x }
-        return out
+        // After m steps t0 = T_m and u0 = U_{m−1}.
+        return (t0, Scalar(m) * u0)
     }
 }

@@ -30,6 +30,8 @@ public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss, Sendable
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.require(overlap >= 0 && overlap < 1, "overlap", overlap, "must lie in [0, 1)")
+        // Its terms are ratios of distances to the ball's diameter: a similarity gives NaN.
+        try BatchValidation.require(!distance.isSimilarity, "distance", distance, "must be a distance, not a similarity")
         let triplets: TripletColumns
         if let tuples {
             triplets = TripletColumns(tuples.asTriplets())

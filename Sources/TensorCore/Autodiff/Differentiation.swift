@@ -37,5 +37,19 @@ public func valueWithGradient<Scalar: TensorScalar>(
         return (value, inputs.map { Tensor.zeros(like: $0) })
     }
     let grads = try tape.gradients(from: output.node, seed: Tensor(uncheckedShape: output.value.shape, scalars: [1]))
-    return (value, variables.enumerated().map { i, v in grads[v.node] ?? Tensor.zeros(like: inputs[i]) })
+    let gradients = variables.enumerated().map { i, v in grads[v.node] ?? Tensor.zeros(like: inputs[i]) }
+    try requireFiniteResult(value, gradients, inputs: inputs)
+    return (value, gradients)
+}
+
+/// Throws `overflow` when finite inputs gave a non-finite value or gradient: a result the
+/// scalar type cannot hold is named, never returned as ∞ or NaN.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func requireFiniteResult<Scalar: TensorScalar>(_ value: Scalar, _ gradients: [Tensor<Scalar>], inputs: [Tensor<Scalar>]) throws {
+    let bad = !value.isFinite ? "the value is \(value)"
+        : gradients.firstIndex { !$0.isFinite }.map { "the gradient of input \($0) is not finite" }
+    guard let bad, inputs.allSatisfy(\.isFinite) else { return }
+    throw MetricLearningError(.overflow, "\(bad) although every input is finite: a result exceeds \(Scalar.self)'s range "
+        + "(squared distances of large embeddings do); scale the inputs down or compute in Double")
 }

@@ -118,7 +118,13 @@ public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
-    PairwiseDistancePullback.record(x, y, root: true)
+    guard let exponent = EuclideanRescale.exponent(x.value, y.value) else {
+        return PairwiseDistancePullback.record(x, y, root: true)
+    }
+    // ‖s·x − s·y‖ = s‖x − y‖ exactly for s = 2^−k: squared norms of huge rows no longer overflow.
+    let (down, up) = EuclideanRescale.factors(exponent, as: Scalar.self)
+    let xs = x * down
+    return PairwiseDistancePullback.record(xs, x.isSameVariable(as: y) ? xs : y * down, root: true) * up
 }
 
 /// The pairwise (squared) distance operation and its pullback, shared by both forms.

@@ -28,7 +28,12 @@ public func pairSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func pairDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-    PairValues.record(x, y, rows: rows, columns: columns, kind: .distance)
+    guard let exponent = EuclideanRescale.exponent(x.value, y.value) else {
+        return PairValues.record(x, y, rows: rows, columns: columns, kind: .distance)
+    }
+    let (down, up) = EuclideanRescale.factors(exponent, as: Scalar.self)
+    let xs = x * down
+    return PairValues.record(xs, x.isSameVariable(as: y) ? xs : y * down, rows: rows, columns: columns, kind: .distance) * up
 }
 
 extension Variable {

@@ -19,6 +19,9 @@ public struct MetricLearningError: Error, CustomStringConvertible, Equatable, Se
         case emptyInput
         /// A differentiated function that did not return a scalar, or mixed computations.
         case invalidDifferentiation
+        /// A value or gradient too large for the scalar type although every input was finite
+        /// (squared distances of `Float` embeddings near 1e19, say).
+        case overflow
     }
 
     /// The kind of problem.
