@@ -7,6 +7,9 @@ let package = Package(
     name: "MetricLearning",
     products: [
         .library(name: "MetricLearning", targets: ["MetricLearning"]),
+        // Test helpers for users' own losses (reference fixtures, closeness, gradient checks).
+        // A separate product, so a production build never links a test framework.
+        .library(name: "MetricLearningTesting", targets: ["MetricLearningTesting"]),
         .executable(name: "metric-learning", targets: ["metric-learning"]),
         .executable(name: "metric-bench", targets: ["metric-bench"]),
     ],
@@ -18,13 +21,16 @@ let package = Package(
         .target(name: "MetricEvaluation", dependencies: ["TensorCore"], linkerSettings: linkMath),
         // The umbrella module a consumer imports.
         .target(name: "MetricLearning", dependencies: ["TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation"]),
+        // Imports Testing and XCTest (each under `#if canImport`) and Foundation's JSONDecoder;
+        // only test targets should depend on it.
+        .target(name: "MetricLearningTesting", dependencies: ["MetricLearning"]),
         .executableTarget(name: "metric-learning", dependencies: ["MetricLearning"], resources: [.copy("Resources/digits.csv")]),
         .executableTarget(name: "metric-bench", dependencies: ["MetricLearning"]),
         // The public contract, built exactly as a consumer writes it (plain `import MetricLearning`).
         .executableTarget(name: "contract-check", dependencies: ["MetricLearning"], path: "Tests/ContractCheck"),
         .testTarget(
             name: "MetricLearningTests",
-            dependencies: ["MetricLearning", "TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation"],
+            dependencies: ["MetricLearning", "MetricLearningTesting", "TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation"],
             resources: [.copy("Fixtures")]),
         // Tests that run the built executables (the demo, the consumer contract) as processes.
         .testTarget(name: "ExecutableTests", dependencies: ["contract-check", "metric-learning"]),

@@ -1,0 +1,4 @@
+/// Why a JSON value is not a dense tensor.
+struct TensorShapeProblem: Error {
+    let message: String
+}
