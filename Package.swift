@@ -24,13 +24,15 @@ let package = Package(
         // Imports Testing and XCTest (each under `#if canImport`) and Foundation's JSONDecoder;
         // only test targets should depend on it.
         .target(name: "MetricLearningTesting", dependencies: ["MetricLearning"]),
+        // Every enrolled type once, for the test suites, the fuzzer and the fixture runner.
+        .target(name: "MetricLearningRegistry", dependencies: ["MetricLearning", "MetricLearningTesting"]),
         .executableTarget(name: "metric-learning", dependencies: ["MetricLearning"], resources: [.copy("Resources/digits.csv")]),
         .executableTarget(name: "metric-bench", dependencies: ["MetricLearning"]),
         // The public contract, built exactly as a consumer writes it (plain `import MetricLearning`).
         .executableTarget(name: "contract-check", dependencies: ["MetricLearning"], path: "Tests/ContractCheck"),
         .testTarget(
             name: "MetricLearningTests",
-            dependencies: ["MetricLearning", "MetricLearningTesting", "TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation"],
+            dependencies: ["MetricLearning", "MetricLearningTesting", "MetricLearningRegistry", "TensorCore", "MetricLosses", "MetricTraining", "MetricEvaluation"],
             resources: [.copy("Fixtures")]),
         // Tests that run the built executables (the demo, the consumer contract) as processes.
         .testTarget(name: "ExecutableTests", dependencies: ["contract-check", "metric-learning"]),

@@ -1,5 +1,6 @@
 import Testing
 import MetricLearning
+import MetricLearningRegistry
 @testable import TensorCore
 @testable import MetricLosses
 @testable import MetricTraining

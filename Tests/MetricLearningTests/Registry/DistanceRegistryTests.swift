@@ -1,5 +1,6 @@
 import Testing
 import MetricLearning
+import MetricLearningRegistry
 @testable import TensorCore
 
 /// Every enrolled distance: gradients against finite differences, Float against Double,

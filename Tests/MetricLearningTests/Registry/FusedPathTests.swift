@@ -1,5 +1,6 @@
 import Testing
 import MetricLearning
+import MetricLearningRegistry
 @testable import TensorCore
 
 /// Every loss after every miner: the mine-and-reduce capability (`callAsFunction(_:minedBy:)`,

@@ -1,5 +1,6 @@
 import Testing
 import MetricLearning
+import MetricLearningRegistry
 @testable import TensorCore
 
 /// Every enrolled reducer: gradients against finite differences, 0 with a zero gradient for

@@ -1,5 +1,6 @@
 import Testing
 import MetricLearning
+import MetricLearningRegistry
 @testable import TensorCore
 
 /// Every enrolled loss (alone and after every miner, through its fused path) and every miner

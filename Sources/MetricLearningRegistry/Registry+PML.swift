@@ -1,0 +1,30 @@
+import MetricLearning
+import MetricLearningTesting
+
+extension Registry {
+    /// The enrolled object of PML's class `object.className`, built from its keyword
+    /// arguments. - Throws: `PMLUnsupported` naming a class or argument the library lacks.
+    package static func build<Object>(_ object: PMLObject, from entries: [RegistryEntry<Object>], kind: String) throws -> Object {
+        guard let builder = entries.lazy.compactMap(\.pml).first(where: { $0.className == object.className }) else {
+            throw PMLUnsupported("no enrolled \(kind) is PML's \(object.className)")
+        }
+        let arguments = PMLArguments(object)
+        let built = try builder.build(arguments)
+        try arguments.finish()
+        return built
+    }
+
+    package static func metricLoss<S: TensorScalar>(pml object: PMLObject) throws -> any MetricLoss<S> { try build(object, from: metricLosses(), kind: "loss") }
+    package static func classifierLoss<S: TensorScalar>(pml object: PMLObject) throws -> any ClassifierLoss<S> { try build(object, from: classifierLosses(), kind: "classifier loss") }
+    package static func miner<S: TensorScalar>(pml object: PMLObject) throws -> any Miner<S> { try build(object, from: miners(), kind: "miner") }
+
+    /// The `distance` argument, or `fallback` when PML's default applies.
+    static func distance<S: TensorScalar>(_ a: PMLArguments, default fallback: any Distance<S>) throws -> any Distance<S> {
+        try a.object("distance").map { try build($0, from: distances(), kind: "distance") } ?? fallback
+    }
+
+    /// The `reducer` argument, or `fallback` when PML's default applies.
+    static func reducer<S: TensorScalar>(_ a: PMLArguments, default fallback: any Reducer<S>) throws -> any Reducer<S> {
+        try a.object("reducer").map { try build($0, from: reducers(), kind: "reducer") } ?? fallback
+    }
+}

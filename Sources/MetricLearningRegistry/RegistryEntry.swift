@@ -1,0 +1,53 @@
+import MetricLearning
+import MetricLearningTesting
+
+/// One enrolled object of the library, under a name every suite reports it by.
+///
+/// The registries (`Registry`) list each loss, miner, distance and reducer once, for both
+/// scalar types; every test suite and the fuzzer iterate them by name, so a new type
+/// enrolled there cannot escape a suite. An entry that PML also has carries a builder from
+/// PML's class name and keyword arguments, which the reference-fixture runner uses.
+package struct RegistryEntry<Object>: CustomStringConvertible {
+    /// The name tests report, `kind` or `kind/variant`.
+    package let name: String
+    /// The configured object.
+    package let object: Object
+    /// What the suites need to know about it.
+    package var traits: RegistryTraits
+    /// PML's class for this kind, with a builder from its keyword arguments (only on the one
+    /// entry of each kind that stands for PML's class).
+    package var pml: PMLBuilder<Object>?
+
+    package init(name: String, object: Object, traits: RegistryTraits = [], pml: PMLBuilder<Object>? = nil) {
+        self.name = name
+        self.object = object
+        self.traits = traits
+        self.pml = pml
+    }
+
+    package var description: String { name }
+}
+
+/// Facts about an enrolled object that change what a suite may expect of it.
+package struct RegistryTraits: OptionSet, Sendable {
+    package let rawValue: Int
+    package init(rawValue: Int) { self.rawValue = rawValue }
+    /// A triplet-based loss: no term (0, zero gradient) without both a positive and a negative.
+    package static let needsTriplets = RegistryTraits(rawValue: 1 << 0)
+    /// Expects embeddings inside the unit ball (tests scale batches by 0.3).
+    package static let unitBall = RegistryTraits(rawValue: 1 << 1)
+    /// A miner that draws at random (seeded): deterministic, but not a function of order alone.
+    package static let sampling = RegistryTraits(rawValue: 1 << 2)
+}
+
+/// How a PML object of one class becomes the library's: the class name and a builder from
+/// its keyword arguments (defaults left out are PML's).
+package struct PMLBuilder<Object> {
+    package let className: String
+    package let build: (PMLArguments) throws -> Object
+
+    package init(_ className: String, _ build: @escaping (PMLArguments) throws -> Object) {
+        self.className = className
+        self.build = build
+    }
+}
