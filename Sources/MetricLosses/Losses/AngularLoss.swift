@@ -20,7 +20,6 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         self.reducer = reducer
     }
 
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {

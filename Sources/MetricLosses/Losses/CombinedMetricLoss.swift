@@ -10,7 +10,6 @@ public struct CombinedMetricLoss<Scalar: TensorScalar>: MetricLoss {
         self.parts = parts
     }
 
-
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFiniteWeights(parts.map(\.weight))

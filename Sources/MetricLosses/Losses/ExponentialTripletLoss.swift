@@ -24,7 +24,6 @@ public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss, Sendable
         self.distance = distance
     }
 
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {

@@ -47,7 +47,6 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.distance = distance
     }
 
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {

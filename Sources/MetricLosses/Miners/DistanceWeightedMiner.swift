@@ -25,7 +25,6 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.seed = seed
     }
 
-
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         var generator = SeededRandomGenerator(seed: seed)
         return try mine(inputs, using: &generator)

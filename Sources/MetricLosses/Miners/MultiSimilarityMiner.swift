@@ -20,7 +20,6 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// The multi-similarity rule, which `MultiSimilarityLoss` applies without listing pairs.
     public var rule: MiningRule<Scalar>? { .multiSimilarity(epsilon: epsilon, distance: distance) }
 
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {

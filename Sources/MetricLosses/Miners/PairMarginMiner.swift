@@ -20,7 +20,6 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         self.distance = distance
     }
 
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
