@@ -48,7 +48,6 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     /// - Complexity: O(N·M·D) for the distances, O(N·P·M) comparisons (P positives per
     ///   anchor), memory O(N·M) plus the kept triplets.
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
