@@ -21,21 +21,13 @@
         (Scalar(sign: .plus, exponent: Scalar.Exponent(-k), significand: 1), Scalar(sign: .plus, exponent: Scalar.Exponent(k), significand: 1))
     }
 
-    /// max |v| over the scalars (0 for none; NaN entries are skipped).
+    /// max |v| over the scalars (0 for none; NaN entries are skipped), by the vectorised
+    /// `Reductions.bounds`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @usableFromInline package static func largestMagnitude<Scalar: TensorScalar>(_ scalars: [Scalar]) -> Scalar {
-        scalars.withUnsafeBufferPointer { b in
-            var lanes = SIMD8<Scalar>(repeating: 0)
-            var i = 0
-            while i + 8 <= b.count {
-                let v = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD8<Scalar>.self)
-                lanes = pointwiseMax(lanes, v.replacing(with: -v, where: v .< 0))
-                i += 8
-            }
-            var largest = lanes.max()
-            while i < b.count { largest = Swift.max(largest, Swift.abs(b[i])); i += 1 }
-            return largest
-        }
+        guard !scalars.isEmpty else { return 0 }
+        let (lower, upper) = scalars.withUnsafeBufferPointer { Reductions.bounds($0.baseAddress!, $0.count) }
+        return Swift.max(Swift.max(upper, -lower), 0)
     }
 }
