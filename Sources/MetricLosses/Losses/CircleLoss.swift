@@ -1,0 +1,124 @@
+import TensorCore
+
+/// The circle loss (Sun et al. 2020), as PML's `CircleLoss`.
+///
+/// Per anchor i, over its positive set Pᵢ and negative set Nᵢ of similarities s, with
+/// margin m and scale γ:
+///
+///     Lᵢ = softplus( ln Σ_{Pᵢ} e^(−γ αₚ (s − Δₚ)) + ln Σ_{Nᵢ} e^(γ αₙ (s − Δₙ)) )
+///     αₚ = relu(1 + m − s),  αₙ = relu(s + m),  Δₚ = 1 − m,  Δₙ = m
+///
+/// **αₚ and αₙ are computed without gradient**, as PML computes them (from the detached
+/// similarities): ∂Lᵢ/∂s = −γαₚ·wₛ·σ(zᵢ) for a positive and γαₙ·wₛ·σ(zᵢ) for a negative,
+/// where zᵢ is the argument of the softplus and wₛ the softmax weight of s within its side.
+/// This is not the derivative of the formula above with α as functions of s, so finite
+/// differences of the loss do not reproduce it; they reproduce it with α held fixed.
+///
+/// Both log-sum-exps are shifted by their row's largest exponent and the softplus is
+/// `max(z, 0) + log1p(e^(−|z|))`, so the loss is finite in `Float` for any γ (PyTorch's
+/// `Softplus` returns z itself above 20, a difference below 2.1·10⁻⁹).
+///
+/// As PML: the terms are per anchor ("element" reduction), one for every anchor row; an
+/// anchor without a positive or without a negative gets 0 (and a zero gradient), which
+/// mean-of-non-zero does not count. With tuples, a pair listed more than once counts once,
+/// and a pair listed as both positive and negative throws. PML's `GenericPairLoss` returns
+/// 0 when there is at most one positive pair and at most one negative pair; so does this.
+///
+/// Defaults m = 0.4 and γ = 80 (the paper's fine-grained retrieval setting), cosine
+/// similarity, mean of non-zero terms. The distance must be a similarity.
+///
+/// - Complexity: O(N·M) beyond the similarity matrix, for N anchors and M references.
+public struct CircleLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+    /// The relaxation m (PML's `m`): the optima are 1 + m (positives) and −m (negatives),
+    /// the decision margins 1 − m and m.
+    public var margin: Scalar
+    /// The scale γ (γ > 0).
+    public var gamma: Scalar
+    /// How embeddings are compared; a similarity (cosine by default).
+    public var distance: any Distance<Scalar>
+    /// How the per-anchor terms become a scalar.
+    public var reducer: any Reducer<Scalar>
+
+    /// Creates the loss; the defaults are PML's.
+    public init(
+        margin: Scalar = 0.4, gamma: Scalar = 80,
+        distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
+        reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
+    ) {
+        self.margin = margin
+        self.gamma = gamma
+        self.distance = distance
+        self.reducer = reducer
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        let (n, m, _) = try inputs.validate(tuples)
+        try BatchValidation.requireFinite(["margin": margin, "gamma": gamma])
+        try BatchValidation.require(gamma > 0, "gamma", gamma, "must be positive")
+        // PML asserts CosineSimilarity; its αₚ, αₙ and Δ's are set on a similarity scale.
+        try BatchValidation.require(distance.isSimilarity, "distance", distance, "must be a similarity, not a distance")
+        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
+        guard positive.count > 1 || negative.count > 1 else {
+            // PML's GenericPairLoss returns 0 for at most one positive and one negative pair.
+            // The reducer of none (0, or its error for bad bounds), wired to both inputs.
+            let none = reducer.reduce(Variable(Tensor<Scalar>([])))
+            return try (none + inputs.embeddings.sum() * 0 + inputs.references.sum() * 0).checked()
+        }
+        var positiveMask = [Bool](repeating: false, count: n * m)
+        var negativeMask = [Bool](repeating: false, count: n * m)
+        for p in positive { positiveMask[Int(p.anchor) * m + Int(p.other)] = true }
+        for p in negative {
+            let at = Int(p.anchor) * m + Int(p.other)
+            if positiveMask[at] {
+                throw MetricLearningError(.invalidTuples, "pair (\(p.anchor), \(p.other)) is listed as both positive and negative")
+            }
+            negativeMask[at] = true
+        }
+        var hasPositive = [Bool](repeating: false, count: n), hasNegative = [Bool](repeating: false, count: n)
+        for p in positive { hasPositive[Int(p.anchor)] = true }
+        for p in negative { hasNegative[Int(p.anchor)] = true }
+
+        let matrix = try inputs.matrix(distance).checked()
+        let exponents = Self.exponents(matrix, positiveMask: positiveMask, negativeMask: negativeMask, margin: margin, gamma: gamma)
+        // A side without entries has log-sum-exp −∞; PML sets it to 0, then zeroes the row.
+        let zeros = Variable(Tensor<Scalar>([Scalar](repeating: 0, count: n)))
+        let positiveLse = exponents.logSumExp(alongAxis: 1, mask: positiveMask).replacing(with: zeros, where: hasPositive.map { !$0 })
+        let negativeLse = exponents.logSumExp(alongAxis: 1, mask: negativeMask).replacing(with: zeros, where: hasNegative.map { !$0 })
+        let counted = (0..<n).map { hasPositive[$0] && hasNegative[$0] }
+        let terms = zeros.replacing(with: (positiveLse + negativeLse).softplus(), where: counted)
+        return try reducer.reduce(terms).checked()
+    }
+
+    /// The `[N, M]` exponents: −γαₚ(s − Δₚ) at positives, γαₙ(s − Δₙ) at negatives, 0
+    /// elsewhere, with αₚ, αₙ taken from the values of `matrix` and held constant in the
+    /// pullback (∂/∂s = −γαₚ or γαₙ).
+    static func exponents(
+        _ matrix: Variable<Scalar>, positiveMask: [Bool], negativeMask: [Bool], margin: Scalar, gamma: Scalar
+    ) -> Variable<Scalar> {
+        let s = matrix.value
+        let count = s.scalars.count
+        // PML's op = 1 + m, on = −m, Δₚ = 1 − m, Δₙ = m, evaluated in the same order.
+        let (optimumP, optimumN, deltaP, deltaN) = (1 + margin, -margin, 1 - margin, margin)
+        var scale = [Scalar](repeating: 0, count: count), offset = [Scalar](repeating: 0, count: count)
+        let values = s.scalars
+        for k in 0..<count {
+            if positiveMask[k] {
+                scale[k] = -gamma * Swift.max(optimumP - values[k], 0)
+                offset[k] = deltaP
+            } else if negativeMask[k] {
+                scale[k] = gamma * Swift.max(values[k] - optimumN, 0)
+                offset[k] = deltaN
+            }
+        }
+        return Variable.record([matrix]) {
+            let shape = s.shape
+            let out = (0..<count).map { scale[$0] * (values[$0] - offset[$0]) }
+            return (Tensor(uncheckedShape: shape, scalars: out), { g in
+                let gs = g.scalars
+                return [Tensor(uncheckedShape: shape, scalars: (0..<count).map { gs[$0] * scale[$0] })]
+            })
+        }
+    }
+}
