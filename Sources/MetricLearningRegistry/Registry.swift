@@ -40,6 +40,10 @@ package enum Registry {
             ExponentialTripletLoss<S>(overlap: S(try a.double("overlap", default: 0)))
         }),
         .init(name: "combined", object: CombinedMetricLoss<S>([(0.5, TripletMarginLoss<S>(margin: 0.3)), (2, MultiSimilarityLoss<S>())])),
+        .init(name: "circle", object: CircleLoss<S>(margin: 0.25, gamma: 16), traits: [.needsTriplets, .detachedFactors], pml: .init("CircleLoss") { a in
+            CircleLoss<S>(margin: S(try a.double("m", default: 0.4)), gamma: S(try a.double("gamma", default: 80)),
+                          distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanOfNonZeroReducer()))
+        }),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [

@@ -37,7 +37,7 @@ struct ReferenceEmbeddingTests {
         let report = try checkGradients(at: [x, refs]) { v in
             try loss(v[0], labels: Self.labels, references: v[1], referenceLabels: refLabels)
         }
-        #expect(report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name): \(report)")
+        #expect(entry.traits.contains(.detachedFactors) || report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name): \(report)")
         let r = try loss.valueWithGradients(embeddings: x, labels: Self.labels, references: refs, referenceLabels: refLabels)
         #expect(r.embeddingsGradient.shape == [14, 5] && r.referencesGradient.shape == [9, 5])
     }

@@ -4,13 +4,13 @@ import MetricLearning
 @testable import TensorCore
 @testable import MetricLosses
 
-/// Scratch checks of `CircleLoss` (to be folded into the registry suites or removed):
-/// (a) the PML 2.9 `circle_*` cases of `catalogue_pairs.json` (the bundled copy under
+/// What the registry suites cannot check of `CircleLoss`, whose gradient holds αₚ and αₙ
+/// constant as PML does (the registry marks it `detachedFactors`): (a) the PML 2.9 `circle_*` cases of `catalogue_pairs.json` (the bundled copy under
 /// `Fixtures/`, byte-identical to `/work/shared/reference/catalogue_pairs.json`);
 /// (b) the gradient against central finite differences of the detached form (αₚ, αₙ held at
 /// their values at the point); (c) separate references; (d) degenerate batches and bad input.
-@Suite("Circle loss (scratch)")
-struct CircleLossScratchTests {
+@Suite("Circle loss: its detached gradient, PML cases, references, degenerate batches")
+struct CircleLossTests {
     struct Case {
         let name: String
         let kwargs: [String: Double]
