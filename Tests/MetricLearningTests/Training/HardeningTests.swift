@@ -1,0 +1,25 @@
+import Testing
+import MetricLearning
+@testable import TensorCore
+@testable import MetricTraining
+@testable import MetricEvaluation
+
+/// Inputs found by fuzzing that trapped, gave NaN or read badly: each is now a named error.
+@Suite("Training hardening")
+struct HardeningTests {
+    static func expectError(_ kind: MetricLearningError.Kind, mentioning text: String, _ body: () throws -> Void,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        DegenerateAndBadInputTests.expectError(kind, mentioning: text, body, sourceLocation: sourceLocation)
+    }
+
+    /// ε = 0 divides 0 by 0 where a gradient is zero; it is refused.
+    @Test func adamRefusesZeroEpsilon() throws {
+        var adam = Adam<Double>(learningRate: 0.1, epsilon: 0)
+        var p = [try Tensor<Double>(shape: [2], scalars: [1, 2])]
+        Self.expectError(.invalidParameter, mentioning: "epsilon = 0.0") { try adam.update(&p, along: [try .zeros(shape: [2])]) }
+        #expect(p[0].scalars == [1, 2])
+        adam.epsilon = 1e-300  // any positive ε keeps the zero-gradient step at 0
+        try adam.update(&p, along: [try .zeros(shape: [2])])
+        #expect(p[0].scalars == [1, 2])
+    }
+}
