@@ -22,4 +22,24 @@ struct HardeningTests {
         try adam.update(&p, along: [try .zeros(shape: [2])])
         #expect(p[0].scalars == [1, 2])
     }
+
+    @Test func attacksRefuseNonFiniteBudgetsAndSteps() throws {
+        let x = try Tensor<Double>(shape: [1, 2], scalars: [0.5, 0.5])
+        let objective = { (v: Variable<Double>) in v.sum() }
+        for method in AdversarialAttack<Double>.Method.allCases {
+            Self.expectError(.invalidParameter, mentioning: "epsilon = inf") {
+                _ = try AdversarialAttack<Double>(method: method, epsilon: .infinity).perturb(x, objective: objective)
+            }
+            Self.expectError(.invalidParameter, mentioning: "epsilon = nan") {
+                _ = try AdversarialAttack<Double>(method: method, epsilon: .nan).perturb(x, objective: objective)
+            }
+            for step in [Double.infinity, .nan] {
+                Self.expectError(.invalidParameter, mentioning: "stepSize = \(step)") {
+                    _ = try AdversarialAttack<Double>(method: method, epsilon: 0.1, stepSize: step).perturb(x, objective: objective)
+                }
+            }
+        }
+        let out = try AdversarialAttack<Double>(method: .bim, epsilon: 0.1, stepSize: 0.05, iterations: 3).perturb(x, objective: objective)
+        expectClose(out.scalars, [0.6, 0.6], atol: 1e-15)
+    }
 }
