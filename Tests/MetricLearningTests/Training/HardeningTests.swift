@@ -42,4 +42,10 @@ struct HardeningTests {
         let out = try AdversarialAttack<Double>(method: .bim, epsilon: 0.1, stepSize: 0.05, iterations: 3).perturb(x, objective: objective)
         expectClose(out.scalars, [0.6, 0.6], atol: 1e-15)
     }
+
+    @Test func kMeansOnAnEmptyMatrixSaysItIsEmpty() {
+        Self.expectError(.emptyInput, mentioning: "k-means: the matrix is empty (shape [0, 3])") {
+            _ = try KMeans(clusterCount: 1).fit(try Tensor<Double>.zeros(shape: [0, 3]))
+        }
+    }
 }
