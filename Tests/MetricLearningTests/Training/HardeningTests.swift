@@ -48,4 +48,16 @@ struct HardeningTests {
             _ = try KMeans(clusterCount: 1).fit(try Tensor<Double>.zeros(shape: [0, 3]))
         }
     }
+
+    @Test func idxErrorsShowTheMagicNumberFound() {
+        let labels: [UInt8] = [0, 0, 8, 1, 0, 0, 0, 1, 7]
+        let images: [UInt8] = [0, 0, 8, 2, 0, 0, 0, 1, 0, 0, 0, 1, 9]
+        let wrongImages: [UInt8] = [0, 0, 0x0D, 3] + Array(images.dropFirst(4))
+        Self.expectError(.shapeMismatch, mentioning: "magic number 0x00000D03") {
+            let _: LabeledDataset<Float> = try DatasetLoader.idx(images: wrongImages, labels: labels)
+        }
+        Self.expectError(.shapeMismatch, mentioning: "magic number 0x00000802") {
+            let _: LabeledDataset<Float> = try DatasetLoader.idx(images: images, labels: [0, 0, 8, 2] + Array(labels.dropFirst(4)))
+        }
+    }
 }
