@@ -5,22 +5,15 @@ import TensorCore
 /// Training: y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch mean and biased variance, and
 /// the running estimates move by `momentum` (the running variance is unbiased).
 /// Evaluation uses the running estimates. Parameters: γ (ones) and β (zeros).
-public struct BatchNorm<Scalar: TensorScalar>: Layer {
-    /// Running mean and variance, shared by copies of the layer and updated in training passes.
-    public final class RunningStatistics {
-        /// The running mean per feature.
-        public var mean: [Scalar]
-        /// The running (unbiased) variance per feature.
-        public var variance: [Scalar]
-        init(width: Int) {
-            mean = Array(repeating: 0, count: width)
-            variance = Array(repeating: 1, count: width)
-        }
-    }
-
+///
+/// The running statistics are part of the layer's value. A training pass updates them in
+/// the layer it runs on (the forward pass is `mutating`), so the model a training loop holds
+/// carries them, and a copy made before (`let best = model`) keeps its own.
+public struct BatchNorm<Scalar: TensorScalar>: Layer, Sendable {
+    /// γ (`[width]`) and β (`[width]`).
     public var parameters: [Tensor<Scalar>]
-    /// The running estimates used in evaluation.
-    public let statistics: RunningStatistics
+    /// The running estimates used in evaluation, moved by each training pass.
+    public internal(set) var statistics: RunningStatistics
     /// The weight of the newest batch in the running estimates.
     public var momentum: Scalar
     /// Added to the variance before the square root.
@@ -39,7 +32,9 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
         self.epsilon = epsilon
     }
 
-    public func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
+    /// Normalises with the batch's statistics in training, updating the running ones, and with
+    /// the running ones in evaluation (then the layer is unchanged).
+    public mutating func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
         let p = Array(parameters)
         let (gamma, beta) = (p[0], p[1])
         guard context.isTraining else {
@@ -51,11 +46,9 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
         let centered = input - mean
         let variance = (centered * centered).mean(alongAxis: 0)
         let output = centered / (variance + epsilon).squareRoot() * gamma + beta
-        let n = Scalar(input.shape.first ?? 1)
-        let correction = n > 1 ? n / (n - 1) : 1
-        for j in 0..<statistics.mean.count where mean.value.count == statistics.mean.count {
-            statistics.mean[j] = (1 - momentum) * statistics.mean[j] + momentum * mean.value.scalars[j]
-            statistics.variance[j] = (1 - momentum) * statistics.variance[j] + momentum * variance.value.scalars[j] * correction
+        if output.failure == nil && mean.value.count == statistics.mean.count {
+            statistics.update(batchMean: mean.value.scalars, batchVariance: variance.value.scalars,
+                              count: input.shape.first ?? 1, momentum: momentum)
         }
         return output
     }

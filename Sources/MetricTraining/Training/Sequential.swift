@@ -1,7 +1,10 @@
 import TensorCore
 
 /// Layers applied in order; its parameters are theirs, concatenated.
-public struct Sequential<Scalar: TensorScalar>: Layer {
+///
+/// A value like its layers: a training pass updates the running state of the layers inside
+/// this model, and a copy keeps its own.
+public struct Sequential<Scalar: TensorScalar>: Layer, Sendable {
     /// The layers, first applied first.
     public var layers: [any Layer<Scalar>]
 
@@ -20,12 +23,13 @@ public struct Sequential<Scalar: TensorScalar>: Layer {
         }
     }
 
-    public func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
+    /// Each layer's output is the next one's input; each layer takes its own parameters.
+    public mutating func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
         var x = input
         var offset = parameters.startIndex
-        for layer in layers {
-            let count = layer.parameters.count
-            x = layer(x, parameters: parameters[offset..<(offset + count)], context: context)
+        for i in layers.indices {
+            let count = layers[i].parameters.count
+            x = layers[i](x, parameters: parameters[offset..<(offset + count)], context: context)
             offset += count
         }
         return x
