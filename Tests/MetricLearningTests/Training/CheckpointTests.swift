@@ -74,4 +74,15 @@ struct CheckpointTests {
         }
         #expect(together == alone)
     }
+
+    /// Which training types are Sendable, checked when the tests compile. `ForwardContext` is not:
+    /// it is one mutable random stream that each task makes for itself.
+    @Test func layersModelsAndOptimizersAreSendable() {
+        let types: [any Sendable.Type] = [
+            Linear<Float>.self, ReLU<Float>.self, Tanh<Float>.self, Dropout<Float>.self, BatchNorm<Float>.self,
+            BatchNorm<Float>.RunningStatistics.self, Sequential<Float>.self, (any Layer<Double>).self,
+            SGD<Float>.self, Adam<Double>.self, AdversarialAttack<Float>.self,
+        ]
+        #expect(types.count == 11)
+    }
 }
