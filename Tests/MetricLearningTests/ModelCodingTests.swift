@@ -140,6 +140,25 @@ struct ModelCodingTests {
         }
     }
 
+    @Test func whatWouldNotLoadIsNotSaved() throws {
+        var norm = try BatchNorm<Float>(width: 2)
+        norm.epsilon = 0
+        var linear = try Linear<Float>(inputWidth: 2, outputWidth: 3, seed: 1)
+        linear.parameters.removeLast()
+        let cases: [(any Encodable, String)] = [
+            (norm, "epsilon = 0.0 is out of range: must be finite and positive (0 divides 0 by 0 for a constant feature)"),
+            (linear, "Linear expects 2 parameters (weight, bias), got 1"),
+        ]
+        for (layer, message) in cases {
+            do {
+                _ = try JSONEncoder().encode(layer)
+                Issue.record("\(layer) was encoded")
+            } catch EncodingError.invalidValue(_, let context) {
+                #expect(context.debugDescription == message)
+            }
+        }
+    }
+
     @Test func savedLayersThatDoNotFitAreDecodingErrors() {
         let vector = #"{"shape": [2], "scalars": [1, 2]}"#
         let matrix = #"{"shape": [2, 3], "scalars": [1, 2, 3, 4, 5, 6]}"#

@@ -32,9 +32,11 @@ extension BatchNorm: CodableLayer {
     }
 
     /// Encodes γ, β, the running statistics, momentum and ε.
-    /// - Throws: `EncodingError` when `parameters` are not γ and β of the statistics' width.
+    /// - Throws: `EncodingError` when `parameters` are not γ and β of the statistics' width, or
+    ///   momentum or ε is out of range (what would not load is not saved).
     public func encode(to encoder: any Encoder) throws {
         try LayerCoding.encodingCheck(self, in: encoder) {
+            try Self.check(momentum: momentum, epsilon: epsilon)
             try Self.check(parameterShapes: parameters.map(\.shape), width: statistics.mean.count)
         }
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -23,8 +23,9 @@ import TensorCore
 /// ```
 ///
 /// Layers are `Sendable`, so a trained model can be handed to tasks (and `Sequential` holds
-/// `any Layer` values that are). A layer with reference state must make that state safe to
-/// share, and should keep it out of the value a copy is expected to freeze.
+/// `any Layer` values that are). A layer type of your own that keeps state in a reference must
+/// make it safe to share between tasks, and its copies share that state: such a copy is no
+/// checkpoint.
 public protocol Layer<Scalar>: Sendable {
     /// The scalar type.
     associatedtype Scalar: TensorScalar
