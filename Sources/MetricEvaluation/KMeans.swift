@@ -17,10 +17,13 @@ public struct KMeans: Sendable {
     }
 
     /// The cluster of each row and the centroids (`[k, D]`, as `Double`).
-    /// - Throws: `MetricLearningError` for a non-matrix, k outside 1…rows, fewer than one
-    ///   iteration or a non-finite point.
+    /// - Throws: `MetricLearningError` for a non-matrix, a matrix without rows, k outside
+    ///   1…rows, fewer than one iteration or a non-finite point.
     public func fit<Scalar: TensorScalar>(_ points: Tensor<Scalar>) throws -> (assignments: [Int], centroids: [[Double]]) {
         let (n, d) = try points.matrixExtents("k-means")
+        guard n > 0 else {
+            throw MetricLearningError(.emptyInput, "k-means: the matrix is empty (shape \(points.shape)); at least one point is needed")
+        }
         guard clusterCount >= 1 && clusterCount <= n else {
             throw MetricLearningError(.invalidParameter, "clusterCount = \(clusterCount) is out of range: must lie in 1...\(n)")
         }

@@ -16,22 +16,21 @@ enum AttackComparison {
         var parameters = classifier.network.parameters + [try Tensor<Float>.randomNormal(shape: [options.embeddingSize, classes], standardDeviation: 0.1, seed: options.seed &+ 8)]
         var optimizer = TrainingLoop.optimizer(options.optimizer, learningRate: options.learningRate)
         let crossEntropy = SoftmaxCrossEntropyLoss<Float>()
-        let network = classifier
-        let count = network.network.parameters.count
+        let count = classifier.network.parameters.count
         try TrainingLoop.run(parameters: &parameters, data: training, epochs: options.epochs, batchSize: options.batchSize,
                              optimizer: &optimizer, seed: options.seed &+ 9, loss: { p, batch in
-            let features = network(Variable(batch.features), parameters: p[0..<count])
+            let features = classifier(Variable(batch.features), parameters: p[0..<count])
             return (try crossEntropy(features, weights: p[count], labels: batch.labels), batch.count)
         }, progress: { _, _, _, _ in })
         classifier.network.parameters = Array(parameters[0..<count])
         let weights = parameters[count]
         let trained = classifier
         func logits(_ x: Variable<Float>) -> Variable<Float> {
-            matmul(trained(x, parameters: trained.network.parameters.map { Variable($0) }[...]), Variable(weights))
+            matmul(trained.evaluated(x, parameters: trained.network.parameters.map { Variable($0) }[...]), Variable(weights))
         }
         let cleanClassifier = Classification.accuracy(Classification.argmax(logits(Variable(test.features)).value), test.labels)
         let adversarialInputs = try attack.perturb(test.features) { x in
-            try crossEntropy(trained(x, parameters: trained.network.parameters.map { Variable($0) }[...]), weights: Variable(weights), labels: test.labels)
+            try crossEntropy(trained.evaluated(x, parameters: trained.network.parameters.map { Variable($0) }[...]), weights: Variable(weights), labels: test.labels)
         }
         let attackedClassifier = Classification.accuracy(Classification.argmax(logits(Variable(adversarialInputs)).value), test.labels)
 
@@ -43,7 +42,7 @@ enum AttackComparison {
         }
         let metricParameters = metricModel.network.parameters.map { Variable($0) }
         let adversarialMetric = try attack.perturb(test.features) { x in
-            try metricLoss(metricModel(x, parameters: metricParameters[...]), labels: test.labels)
+            try metricLoss(metricModel.evaluated(x, parameters: metricParameters[...]), labels: test.labels)
         }
         let cleanMetric = try knn(test.features), attackedMetric = try knn(adversarialMetric)
         print("")

@@ -14,11 +14,10 @@ enum CombinedClassifier {
         let count = model.network.parameters.count
         var parameters = model.network.parameters + [try Tensor<Float>.randomNormal(shape: [options.embeddingSize, classes], standardDeviation: 0.1, seed: options.seed &+ 12)]
         var optimizer = TrainingLoop.optimizer(options.optimizer, learningRate: options.learningRate)
-        let network = model
         let start = Clock.now
         try TrainingLoop.run(parameters: &parameters, data: training, epochs: options.epochs, batchSize: options.batchSize,
                              optimizer: &optimizer, seed: options.seed &+ 13, loss: { p, batch in
-            (try loss(network(Variable(batch.features), parameters: p[0..<count]), weights: p[count], labels: batch.labels), batch.count)
+            (try loss(model(Variable(batch.features), parameters: p[0..<count]), weights: p[count], labels: batch.labels), batch.count)
         }, progress: { _, _, _, _ in })
         let seconds = Clock.seconds(since: start)
         model.network.parameters = Array(parameters[0..<count])

@@ -17,8 +17,14 @@ struct EmbeddingModel {
         try network(features)
     }
 
-    /// The differentiable outputs for a batch with the given parameters.
-    func callAsFunction(_ features: Variable<Float>, parameters: ArraySlice<Variable<Float>>) -> Variable<Float> {
+    /// The differentiable outputs for a training batch with the given parameters; the pass
+    /// updates the network's running state, if it has any.
+    mutating func callAsFunction(_ features: Variable<Float>, parameters: ArraySlice<Variable<Float>>) -> Variable<Float> {
         network(features, parameters: parameters, context: ForwardContext(isTraining: true))
+    }
+
+    /// The differentiable outputs in evaluation mode, the model unchanged (for attacks).
+    func evaluated(_ features: Variable<Float>, parameters: ArraySlice<Variable<Float>>) -> Variable<Float> {
+        network(features, parameters: parameters)
     }
 }

@@ -18,11 +18,10 @@ func runDemo(_ options: DemoOptions) throws {
     let step = LossFactory.step(loss: loss, miner: LossFactory.miner(minerName))
     var parameters = model.network.parameters
     var optimizer = TrainingLoop.optimizer(options.optimizer, learningRate: options.learningRate)
-    let network = model
     let start = Clock.now
     try TrainingLoop.run(parameters: &parameters, data: training, epochs: options.epochs, batchSize: options.batchSize,
                          optimizer: &optimizer, seed: options.seed, loss: { p, batch in
-        try step(network(Variable(batch.features), parameters: p[...]), batch.labels)
+        try step(model(Variable(batch.features), parameters: p[...]), batch.labels)
     }, progress: { epoch, meanLoss, _, seconds in
         print("epoch \(String(epoch).leftPadded(3))/\(options.epochs)  loss " + String(format: "%.5f", meanLoss)
               + "  " + String(format: "%.3f s", seconds))

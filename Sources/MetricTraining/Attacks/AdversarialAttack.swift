@@ -21,9 +21,9 @@ public struct AdversarialAttack<Scalar: TensorScalar>: Sendable {
 
     /// The attack family.
     public var method: Method
-    /// The L∞ budget ε ≥ 0.
+    /// The L∞ budget ε: finite and ≥ 0.
     public var epsilon: Scalar
-    /// The step size α of BIM and PGD.
+    /// The step size α of BIM and PGD: finite and ≥ 0 (checked for FGSM too, which ignores it).
     public var stepSize: Scalar
     /// The number of steps of BIM and PGD.
     public var iterations: Int
@@ -44,10 +44,13 @@ public struct AdversarialAttack<Scalar: TensorScalar>: Sendable {
     }
 
     /// The adversarial version of `inputs` that increases `objective`.
-    /// - Throws: `MetricLearningError` for a negative budget, or what the objective throws.
+    /// - Throws: `MetricLearningError` for a budget or step size that is negative or not finite
+    ///   (an infinite ε would leave the ball unbounded, a NaN one every iterate NaN), fewer than
+    ///   one iteration, or what the objective throws.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func perturb(_ inputs: Tensor<Scalar>, objective: (Variable<Scalar>) throws -> Variable<Scalar>) throws -> Tensor<Scalar> {
+        try BatchValidation.requireFinite(["epsilon": epsilon, "stepSize": stepSize])
         try BatchValidation.require(epsilon >= 0, "epsilon", epsilon, "must not be negative")
         try BatchValidation.require(stepSize >= 0, "stepSize", stepSize, "must not be negative")
         try BatchValidation.require(iterations >= 1, "iterations", iterations, "must be at least 1")

@@ -54,29 +54,36 @@ public enum DatasetLoader {
 
     /// Parses MNIST-format IDX files: unsigned-byte images (magic 0x00000803, any rank ≥ 2,
     /// flattened per item) and labels (0x00000801). Pixels are multiplied by `scale`.
-    /// - Throws: `MetricLearningError` for a wrong magic number, truncated data or counts that differ.
+    /// - Throws: `MetricLearningError` for a wrong magic number (the message shows the one
+    ///   found), truncated data or counts that differ.
     public static func idx<Scalar: TensorScalar>(images: [UInt8], labels: [UInt8], scale: Scalar = 1) throws -> LabeledDataset<Scalar> {
         try BatchValidation.requireFinite(["scale": scale])
-        func header(_ bytes: [UInt8], magic: UInt32, what: String) throws -> (dimensions: [Int], offset: Int) {
+        /// The dimensions and data offset of an unsigned-byte IDX file of `rank` (any when nil).
+        func header(_ bytes: [UInt8], rank: Int?, what: String) throws -> (dimensions: [Int], offset: Int) {
             func word(_ at: Int) -> UInt32 {
                 UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
             }
-            guard bytes.count >= 8, word(0) == magic else {
-                throw MetricLearningError(.shapeMismatch, "\(what): not an unsigned-byte IDX file with magic 0x\(String(magic, radix: 16))")
+            let found = word(0)
+            let expected = rank.map { "0x000008" + hex($0, digits: 2) } ?? "0x000008NN (NN the rank)"
+            guard found >> 8 == 0x08, rank.map({ found & 0xFF == UInt32($0) }) ?? true else {
+                throw MetricLearningError(.shapeMismatch,
+                    "\(what): magic number 0x\(hex(Int(found), digits: 8)) found; an unsigned-byte IDX file of \(what) starts with \(expected)")
             }
-            let rank = Int(magic & 0xFF)
-            guard bytes.count >= 4 + 4 * rank else { throw MetricLearningError(.shapeMismatch, "\(what): truncated header") }
-            let dimensions = (0..<rank).map { Int(word(4 + 4 * $0)) }
-            let offset = 4 + 4 * rank
+            let fileRank = Int(found & 0xFF)
+            let offset = 4 + 4 * fileRank
+            guard bytes.count >= offset else {
+                throw MetricLearningError(.shapeMismatch, "\(what): truncated header (\(bytes.count) bytes for rank \(fileRank))")
+            }
+            let dimensions = (0..<fileRank).map { Int(word(4 + 4 * $0)) }
             guard let size = checkedProduct(dimensions), bytes.count - offset >= size else {
                 throw MetricLearningError(.shapeMismatch, "\(what): \(bytes.count - offset) data bytes for dimensions \(dimensions)")
             }
             return (dimensions, offset)
         }
         guard images.count >= 4, labels.count >= 4 else { throw MetricLearningError(.shapeMismatch, "IDX files are too short") }
-        let (imageDimensions, imageOffset) = try header(images, magic: 0x0000_0800 | UInt32(images[3]), what: "images")
+        let (imageDimensions, imageOffset) = try header(images, rank: nil, what: "images")
         guard imageDimensions.count >= 2 else { throw MetricLearningError(.shapeMismatch, "images: IDX rank \(imageDimensions.count) < 2") }
-        let (labelDimensions, labelOffset) = try header(labels, magic: 0x0000_0801, what: "labels")
+        let (labelDimensions, labelOffset) = try header(labels, rank: 1, what: "labels")
         let count = imageDimensions[0]
         guard let width = checkedProduct(Array(imageDimensions.dropFirst())) else {
             throw MetricLearningError(.shapeMismatch, "images: dimensions \(imageDimensions) overflow")
@@ -101,6 +108,12 @@ extension DatasetLoader {
     public static func idx<Scalar: TensorScalar>(imagesPath: String, labelsPath: String, scale: Scalar = 1) throws -> LabeledDataset<Scalar> {
         try idx(images: FileReader.bytes(atPath: imagesPath), labels: FileReader.bytes(atPath: labelsPath), scale: scale)
     }
+}
+
+/// `value` in upper-case hexadecimal, zero-padded to `digits`.
+private func hex(_ value: Int, digits: Int) -> String {
+    let text = String(value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: Swift.max(0, digits - text.count)) + text
 }
 
 extension StringProtocol {

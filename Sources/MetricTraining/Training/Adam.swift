@@ -12,7 +12,7 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
     public var beta1: Scalar
     /// The decay of the second moment β₂.
     public var beta2: Scalar
-    /// Added to √v̂.
+    /// Added to √v̂; must be positive (see `update(_:along:)`).
     public var epsilon: Scalar
     /// The weight decay λ.
     public var weightDecay: Scalar
@@ -34,13 +34,15 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
     }
 
     /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a
-    ///   hyperparameter out of PyTorch's range (η, ε, λ finite and ≥ 0; β₁, β₂ in [0, 1)).
+    ///   hyperparameter out of range: η, λ finite and ≥ 0; β₁, β₂ in [0, 1); ε finite and
+    ///   positive. (PyTorch accepts ε = 0, where a parameter whose gradients have all been 0
+    ///   steps by 0/0 = NaN; a positive ε, however small, keeps that step at 0.)
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
         try BatchValidation.requireFinite(["learningRate": learningRate, "epsilon": epsilon, "weightDecay": weightDecay])
         try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
         try BatchValidation.require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "must lie in [0, 1)")
         try BatchValidation.require(beta2 >= 0 && beta2 < 1, "beta2", beta2, "must lie in [0, 1)")
-        try BatchValidation.require(epsilon >= 0, "epsilon", epsilon, "must not be negative")
+        try BatchValidation.require(epsilon > 0, "epsilon", epsilon, "must be positive (0 makes a zero gradient's step 0/0)")
         try BatchValidation.require(weightDecay >= 0, "weightDecay", weightDecay, "must not be negative")
         try checkShapes(parameters, gradients)
         if first.isEmpty {

@@ -6,6 +6,7 @@ import TensorCore
 public struct Dropout<Scalar: TensorScalar>: Layer, Sendable {
     /// The probability of zeroing a value, in [0, 1).
     public var probability: Scalar
+    /// None: always empty (assigning parameters has no effect).
     public var parameters: [Tensor<Scalar>] {
         get { [] }
         set {}
@@ -14,16 +15,25 @@ public struct Dropout<Scalar: TensorScalar>: Layer, Sendable {
     /// Creates the layer.
     public init(probability: Scalar) { self.probability = probability }
 
-    /// A probability outside [0, 1) gives a result that carries an `invalidParameter` error.
+    /// A probability outside [0, 1) gives a result that carries an `invalidParameter` error, any
+    /// parameters given one that carries a `shapeMismatch`.
     public func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
-        guard probability >= 0 && probability < 1 else {
-            return Variable.record([input]) {
-                throw MetricLearningError(.invalidParameter, "dropout probability = \(probability) is out of range: must lie in [0, 1)")
-            }
+        do {
+            try Self.check(probability: probability)
+            try LayerChecks.requireParameterCount(parameters.count, 0, layer: "Dropout")
+        } catch {
+            return .carrying(error, after: input)
         }
         guard context.isTraining, probability > 0 else { return input }
         let keep = 1 - probability
         let mask = (0..<input.value.count).map { _ in Scalar(context.generator.nextUnitInterval()) < keep ? 1 / keep : 0 }
         return input * Variable(Tensor(uncheckedShape: input.shape, scalars: mask))
+    }
+
+    /// Throws unless the probability lies in [0, 1).
+    static func check(probability: Scalar) throws {
+        guard probability >= 0 && probability < 1 else {
+            throw MetricLearningError(.invalidParameter, "dropout probability = \(probability) is out of range: must lie in [0, 1)")
+        }
     }
 }

@@ -52,7 +52,7 @@
         _ a: [Scalar], _ b: [Scalar], _ f: (Scalar, Scalar) -> Scalar
     ) -> [Scalar] {
         let n = rows * columns
-        return [Scalar](unsafeUninitializedCapacity: n) { out, initialized in
+        return [Scalar](uninitializedCount: n) { out in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     if isElementwise {
@@ -70,7 +70,6 @@
                     }
                 }
             }
-            initialized = n
         }
     }
 

@@ -24,7 +24,7 @@
         let cancellation = Scalar(64) * Scalar.ulpOfOne.squareRoot()
         // Uninitialised: the product writes every entry of the upper triangle (all of them for
         // two matrices) and the mirror the rest, each page first touched by its thread.
-        let out = [Scalar](unsafeUninitializedCapacity: n * m) { ob, initialized in
+        let out = [Scalar](uninitializedCount: n * m) { ob in
           x.storage.withUnsafeBufferPointer { xb in
             y.storage.withUnsafeBufferPointer { yb in
               xs.withUnsafeBufferPointer { xsb in
@@ -63,7 +63,6 @@
               }
             }
           }
-          initialized = n * m
         }
         return Tensor(uncheckedShape: [n, m], scalars: out)
     }

@@ -99,11 +99,10 @@ extension Tensor {
     @inlinable
     public func map(_ transform: (Scalar) -> Scalar) -> Tensor {
         let n = count
-        let out = [Scalar](unsafeUninitializedCapacity: n) { buffer, initialized in
+        let out = [Scalar](uninitializedCount: n) { buffer in
             storage.withUnsafeBufferPointer { src in
                 for i in 0..<n { buffer[i] = transform(src[i]) }
             }
-            initialized = n
         }
         return Tensor(uncheckedShape: shape, scalars: out)
     }

@@ -22,7 +22,7 @@ public func matmul<Scalar: TensorScalar>(
     // Every entry is written by the kernel (the first depth block stores, later ones add; a
     // Gram matrix's skipped tiles are mirrored), so the buffer starts uninitialised and its
     // pages are first touched by the threads that compute them.
-    let out = [Scalar](unsafeUninitializedCapacity: m * n) { pc, initialized in
+    let out = [Scalar](uninitializedCount: m * n) { pc in
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 let dummy = UnsafePointer<Scalar>(bitPattern: MemoryLayout<Scalar>.alignment)!
@@ -35,7 +35,6 @@ public func matmul<Scalar: TensorScalar>(
                 }
             }
         }
-        initialized = m * n
     }
     return Tensor(uncheckedShape: [m, n], scalars: out)
 }
@@ -52,7 +51,7 @@ package func symmetrizedProduct<Scalar: TensorScalar>(_ g: Tensor<Scalar>, _ x: 
     guard n == n2, k == n else {
         throw MetricLearningError(.shapeMismatch, "symmetrised product: \(g.shape) must be square and match \(x.shape)")
     }
-    let out = [Scalar](unsafeUninitializedCapacity: n * d) { pc, initialized in
+    let out = [Scalar](uninitializedCount: n * d) { pc in
         g.storage.withUnsafeBufferPointer { pg in
             x.storage.withUnsafeBufferPointer { px in
                 if n * d > 0, let c = pc.baseAddress, let a = pg.baseAddress, let b = px.baseAddress {
@@ -61,7 +60,6 @@ package func symmetrizedProduct<Scalar: TensorScalar>(_ g: Tensor<Scalar>, _ x: 
                 }
             }
         }
-        initialized = n * d
     }
     return Tensor(uncheckedShape: [n, d], scalars: out)
 }

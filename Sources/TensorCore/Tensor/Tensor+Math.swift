@@ -16,12 +16,11 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func squareRoot() -> Tensor {
         let n = count
-        let out = [Scalar](unsafeUninitializedCapacity: n) { buffer, initialized in
+        let out = [Scalar](uninitializedCount: n) { buffer in
             storage.withUnsafeBufferPointer { src in
                 let (from, to) = (src.baseAddress!, buffer.baseAddress!)
                 for i in 0..<n { to[i] = from[i].squareRoot() }
             }
-            initialized = n
         }
         return Tensor(uncheckedShape: shape, scalars: out)
     }

@@ -20,8 +20,7 @@ extension Tensor {
     public func normalizedRows() throws -> Tensor {
         let norms = try rowNorms()
         let (r, c) = (shape[0], shape[1])
-        let out = [Scalar](unsafeUninitializedCapacity: r * c) { ob, initialized in
-            guard r * c > 0 else { return }
+        let out = [Scalar](uninitializedCount: r * c) { ob in
             storage.withUnsafeBufferPointer { xb in
                 norms.storage.withUnsafeBufferPointer { nb in
                     for i in 0..<r {
@@ -31,7 +30,6 @@ extension Tensor {
                     }
                 }
             }
-            initialized = r * c
         }
         return Tensor(uncheckedShape: shape, scalars: out)
     }

@@ -40,7 +40,7 @@ struct TapeLifetimeTests {
         #expect(try !Self.tapeOutlives([x]) {
             try MultiSimilarityLoss<Double>()($0[0], labels: labels, minedBy: MultiSimilarityMiner())
         }, "fused multi-similarity")
-        let model = Sequential<Double>([try Linear(inputWidth: 5, outputWidth: 6, seed: 1), try BatchNorm(width: 6), ReLU(),
+        var model = Sequential<Double>([try Linear(inputWidth: 5, outputWidth: 6, seed: 1), try BatchNorm(width: 6), ReLU(),
                                         Dropout(probability: 0.2), Tanh(), try Linear(inputWidth: 6, outputWidth: 4, seed: 2)])
         #expect(try !Self.tapeOutlives([x] + model.parameters) { v in
             try TripletMarginLoss<Double>()(model(v[0], parameters: v.dropFirst(), context: ForwardContext(isTraining: true)), labels: labels)

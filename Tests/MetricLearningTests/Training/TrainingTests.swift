@@ -11,6 +11,7 @@ struct TrainingTests {
     static func check(_ layer: any Layer<Double>, input: Tensor<Double>, training: Bool = true,
                       sourceLocation: SourceLocation = #_sourceLocation) throws {
         let weights = try Tensor<Double>.randomNormal(shape: [input.shape[0], try layer(input).shape[1]], seed: 3)
+        var layer = layer
         let report = try checkGradients(at: [input] + layer.parameters) { v in
             let context = ForwardContext(isTraining: training, seed: 5)
             return (layer(v[0], parameters: v[1...], context: context) * Variable(weights)).sum()
@@ -39,7 +40,7 @@ struct TrainingTests {
     }
 
     @Test func batchNormUsesBatchStatisticsThenRunningOnes() throws {
-        let layer = try BatchNorm<Double>(width: 2)
+        var layer = try BatchNorm<Double>(width: 2)
         let x = try Tensor<Double>(shape: [4, 2], scalars: [1, 10, 2, 20, 3, 30, 4, 40])
         let y = try layer(x, context: ForwardContext(isTraining: true))
         expectClose(try y.mean(alongAxis: 0).scalars, [0, 0], atol: 1e-12)
@@ -51,7 +52,7 @@ struct TrainingTests {
 
     @Test func dropoutScalesKeptValuesAndIsSeeded() throws {
         let x = try Tensor<Double>.ones(shape: [50, 40])
-        let layer = Dropout<Double>(probability: 0.25)
+        var layer = Dropout<Double>(probability: 0.25)
         let y = try layer(x, context: ForwardContext(isTraining: true, seed: 1))
         #expect(y.scalars.allSatisfy { $0 == 0 || Swift.abs($0 - 4.0 / 3) < 1e-12 })
         let dropped = Double(y.scalars.filter { $0 == 0 }.count) / 2000
@@ -122,9 +123,8 @@ struct TrainingTests {
         var optimizer = Adam<Double>(learningRate: 0.01)
         var values: [Double] = []
         for _ in 0..<60 {
-            let network = model
             let (value, gradients) = try valueWithGradient(at: model.parameters) { p in
-                try loss(network(Variable(x), parameters: p[...], context: ForwardContext(isTraining: true)), labels: labels)
+                try loss(model(Variable(x), parameters: p[...], context: ForwardContext(isTraining: true)), labels: labels)
             }
             values.append(value)
             try optimizer.update(&model.parameters, along: gradients)
