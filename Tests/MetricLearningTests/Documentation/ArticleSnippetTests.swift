@@ -104,4 +104,68 @@ struct ArticleSnippetTests {
             try MeanSquaredNorm().valueWithGradients(embeddings: x, labels: labels, references: x * 2, referenceLabels: labels)
         }
     }
+
+    // PastOneBatch: references, selfOffset, the memory, the workers' recipe, tasks.
+    @Test func pastOneBatch() async throws {
+        let batch = try Tensor<Double>.randomNormal(shape: [4, 3], seed: 1), labels = [0, 1, 2, 0]
+        let references = try Tensor<Double>.randomNormal(shape: [6, 3], seed: 2), referenceLabels = [0, 0, 1, 1, 2, 2]
+
+        let loss = TripletMarginLoss<Double>(margin: 0.2)
+        let miner = TripletMarginMiner<Double>(margin: 0.2, type: .hard)
+
+        let tuples = try miner.mine(batch, labels: labels, references: references, referenceLabels: referenceLabels)
+        let result = try loss.valueWithGradients(
+            embeddings: batch, labels: labels, references: references, referenceLabels: referenceLabels, tuples: tuples)
+        #expect(result.embeddingsGradient.shape == [4, 3] && result.referencesGradient.shape == [6, 3])
+
+        // selfOffset: the local slice is rows 4..<8 of `all`.
+        let all = try Tensor<Double>.randomNormal(shape: [10, 3], seed: 3), allLabels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0]
+        let local = try Tensor<Double>(shape: [4, 3], scalars: Array(all.scalars[12..<24]))
+        let localLabels = Array(allLabels[4..<8])
+        let (value, gradients) = try valueWithGradient(at: [local, all]) { v in
+            let inputs = BatchInputs(embeddings: v[0], labels: localLabels,
+                                     references: v[1], referenceLabels: allLabels, selfOffset: 4)
+            return try loss(inputs, minedBy: miner)
+        }
+        #expect(value.isFinite && gradients[0].shape == [4, 3] && gradients[1].shape == [10, 3])
+
+        // The memory.
+        let batches = try (1...3).map { seed in
+            (try Tensor<Float>.randomNormal(shape: [8, 3], seed: UInt64(seed)), [0, 0, 1, 1, 2, 2, 3, 3])
+        }
+        var memory = CrossBatchMemory<Float>(
+            loss: ContrastiveLoss(), miner: PairMarginMiner(), memorySize: 4096)
+        for (embeddings, labels) in batches {
+            let (value, gradient) = try memory.valueWithGradient(embeddings: embeddings, labels: labels)
+            #expect(value.isFinite && gradient.shape == [8, 3])
+        }
+        #expect(memory.memory.count == 24)
+        memory.reset()
+
+        // Tasks.
+        let doubleBatches = try (1...3).map { seed in
+            (try Tensor<Double>.randomNormal(shape: [8, 3], seed: UInt64(seed)), [0, 0, 1, 1, 2, 2, 3, 3])
+        }
+        let values = try await tripletValuesInTasks(doubleBatches)
+        let alone = try doubleBatches.map { x, labels in
+            try TripletMarginLoss<Double>(margin: 0.4).valueWithGradient(embeddings: x, labels: labels, minedBy: BatchHardMiner()).value
+        }
+        #expect(values == alone)
+    }
+
+    func tripletValuesInTasks(_ batches: [(Tensor<Double>, [Int])]) async throws -> [Double] {
+        let loss = TripletMarginLoss<Double>(margin: 0.4), miner = BatchHardMiner<Double>()
+        let values = try await withThrowingTaskGroup(of: (Int, Double).self) { group in
+            for (index, (x, labels)) in batches.enumerated() {
+                group.addTask {
+                    let (value, _) = try loss.valueWithGradient(embeddings: x, labels: labels, minedBy: miner)
+                    return (index, value)
+                }
+            }
+            var values = [Double](repeating: 0, count: batches.count)
+            for try await (index, value) in group { values[index] = value }
+            return values
+        }
+        return values
+    }
 }
