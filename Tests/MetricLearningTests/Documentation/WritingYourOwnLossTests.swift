@@ -134,6 +134,7 @@ struct ReadmeExampleTests {
         let loss = TripletMarginLoss<Float>(margin: 0.2)
         let tuples = try miner.mine(embeddings, labels: labels)
         let (value, gradient) = try loss.valueWithGradient(embeddings: embeddings, labels: labels, tuples: tuples)
+        // 3 semi-hard triplets, value ≈ 0.103, gradient of shape [6, 2]
 
         // The same in one call: the loss selects the miner's triplets from its own distances.
         let fused = try loss.valueWithGradient(embeddings: embeddings, labels: labels, minedBy: miner)
