@@ -24,7 +24,7 @@ import TensorCore
         var shifts = [Scalar](repeating: 0, count: n)
         var fits = true
         // Rows are first written by the thread that computes them (page faults split too).
-        let values = [Scalar](unsafeUninitializedCapacity: n * m) { vb, initialized in
+        let values = [Scalar](uninitializedCount: n * m) { vb in
             x.storage.withUnsafeBufferPointer { xb in
                 shifts.withUnsafeMutableBufferPointer { sb in
                     nonisolated(unsafe) let (xp, vp, sp) = (xb.baseAddress!, vb.baseAddress!, sb.baseAddress!)
@@ -58,7 +58,6 @@ import TensorCore
                     }.allSatisfy { $0 }
                 }
             }
-            initialized = n * m
         }
         guard fits else { return nil }
         (self.rows, self.columns, self.values, self.shifts) = (n, m, values, shifts)
@@ -77,7 +76,7 @@ import TensorCore
     @usableFromInline func weightedRows(_ sums: [WeightedRowSum<Scalar>]) -> [Scalar] {
         let m = columns
         let pairWork = sums.reduce(0) { $0 + $1.others.count }
-        return [Scalar](unsafeUninitializedCapacity: rows * m) { ob, initialized in
+        return [Scalar](uninitializedCount: rows * m) { ob in
             nonisolated(unsafe) let op = ob.baseAddress!
             _ = parallelRanges(rows, work: (pairWork + rows) * m * 2) { range in
                 for r in range {
@@ -86,7 +85,6 @@ import TensorCore
                     if accumulate(row, r, sums) { values.withUnsafeBufferPointer { Reductions.multiply(row, $0.baseAddress! + r * m, m) } }
                 }
             }
-            initialized = rows * m
         }
     }
 

@@ -86,13 +86,12 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         }
         // One copy of every part into the result, in part order.
         let total = parts.reduce(0) { $0 + $1.count }
-        let out = [IndexTriplet](unsafeUninitializedCapacity: total) { buffer, initialized in
+        let out = [IndexTriplet](uninitializedCount: total) { buffer in
             var offset = 0
             for part in parts where part.count > 0 {
                 (buffer.baseAddress! + offset).initialize(from: part.base, count: part.count)
                 offset += part.count
             }
-            initialized = total
         }
         parts.forEach { $0.release() }
         return .triplets(out)

@@ -63,10 +63,9 @@ struct ArticleSnippetTests {
         let miner = TripletMarginMiner<Float>(margin: 0.2, type: .semihard)
 
         for (batch, labels) in batches {
-            let network = model
             let context = ForwardContext(isTraining: true)
             let (value, gradients) = try valueWithGradient(at: model.parameters) { p in
-                let embeddings = network(Variable(batch), parameters: p[...], context: context)
+                let embeddings = model(Variable(batch), parameters: p[...], context: context)
                 return try loss(embeddings, labels: labels, minedBy: miner)
             }
             try optimizer.update(&model.parameters, along: gradients)
