@@ -1,7 +1,7 @@
 import Dispatch
 import MetricLearning
 
-/// One benchmark case of `shared/bench/pml_bench.py`: a step that mines, computes the
+/// One benchmark case of `Scripts/pml_bench.py`: a step that mines, computes the
 /// loss and its gradient with respect to the embeddings.
 struct LossBenchmarkCase {
     let name: String

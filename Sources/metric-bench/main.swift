@@ -9,7 +9,7 @@ import Darwin
 ///
 /// `gemm` prints Float matrix-product GFLOP/s at 256…2048. Otherwise each NxD size
 /// (default 128x64 512x128 2048x128) runs the six cases of the peer benchmark
-/// `shared/bench/pml_bench.py` and prints the median step time; `--case=NAME` runs one case.
+/// `Scripts/pml_bench.py` and prints the median step time; `--case=NAME` runs one case.
 /// The peak resident memory of the run is printed at the end. With `--json` the last line
 /// is one JSON object of the figures.
 let arguments = Array(CommandLine.arguments.dropFirst())
