@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Side-by-side timing of metric-bench and the peer benchmark (PML), in alternating rounds.
 
-usage: python3 Scripts/compare_with_pml.py [--rounds R] [--python /tmp/pml/bin/python] [NxD ...]
+usage: python3 Scripts/compare_with_pml.py [--rounds R] [--python /tmp/pml/bin/python]
+       [--suite core|catalogue|all] [--cases A,B,...] [--classes C] [NxD ...]
 
 Each round runs `.build/release/metric-bench --json SIZES` and then
 `Scripts/pml_bench.py --json SIZES` (the package's own copy of the peer benchmark) with the
@@ -22,13 +23,17 @@ def main():
         i = args.index("--rounds"); rounds = int(args[i + 1]); del args[i:i + 2]
     if "--python" in args:
         i = args.index("--python"); python = args[i + 1]; del args[i:i + 2]
+    shared = []  # options both sides take: --suite, --cases, --classes
+    for flag in ("--suite", "--cases", "--classes"):
+        if flag in args:
+            i = args.index(flag); shared += args[i:i + 2]; del args[i:i + 2]
     sizes = args or ["512x128", "2048x128"]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pml_bench.py")   # vendored beside this script
     ours, theirs = {}, {}
     for r in range(rounds):
-        for target, command in ((ours, [os.path.join(root, ".build", "release", "metric-bench"), "--json"] + sizes),
-                                (theirs, [python, peer, "--json"] + sizes)):
+        for target, command in ((ours, [os.path.join(root, ".build", "release", "metric-bench"), "--json"] + shared + sizes),
+                                (theirs, [python, peer, "--json"] + shared + sizes)):
             time.sleep(3)  # let the other side's memory and threads settle
             result = last_json(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
             for case, seconds in result.items():

@@ -5,14 +5,30 @@ import Glibc
 import Darwin
 #endif
 
-/// metric-bench [--json] [gemm | NxD ...]
+/// metric-bench [--json] [--suite core|catalogue|all] [--cases A,B,…] [--classes C] [gemm | NxD ...]
 ///
 /// `gemm` prints Float matrix-product GFLOP/s at 256…2048. Otherwise each NxD size
-/// (default 128x64 512x128 2048x128) runs the six cases of the peer benchmark
-/// `Scripts/pml_bench.py` and prints the median step time; `--case=NAME` runs one case.
-/// The peak resident memory of the run is printed at the end. With `--json` the last line
-/// is one JSON object of the figures.
-let arguments = Array(CommandLine.arguments.dropFirst())
+/// (default 128x64 512x128 2048x128) runs the cases of the peer benchmark
+/// `Scripts/pml_bench.py` (same names, data and keys; suite `core` by default) and prints the
+/// median step time. `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`
+/// draws labels from C classes instead of N/8 and appends `cC` to the keys. The peak resident
+/// memory of the run is printed at the end. With `--json` the last line is one JSON object of
+/// the figures.
+var arguments = Array(CommandLine.arguments.dropFirst())
+/// Removes `--name VALUE` from the arguments and returns VALUE.
+@MainActor func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name) else { return nil }
+    guard i + 1 < arguments.count else {
+        print("metric-bench: \(name) needs a value")
+        exit(2)
+    }
+    defer { arguments.removeSubrange(i...(i + 1)) }
+    return arguments[i + 1]
+}
+let suiteName = option("--suite") ?? "core"
+let classes = option("--classes").map { Int($0) ?? 0 }
+let only = option("--cases").map { $0.split(separator: ",").map(String.init) }
+    ?? arguments.first { $0.hasPrefix("--case=") }.map { [String($0.dropFirst(7))] }
 let json = arguments.contains("--json")
 let positional = arguments.filter { !$0.hasPrefix("--") }
 var figures: [(String, Double)] = []
@@ -40,12 +56,22 @@ if positional.first == "gemm" {
         sizes.append((parts[0], parts[1]))
     }
     if sizes.isEmpty { sizes = [(128, 64), (512, 128), (2048, 128)] }
-    let only = arguments.first { $0.hasPrefix("--case=") }.map { String($0.dropFirst(7)) }
+    guard let suite = LossBenchmarkCase.suite(suiteName) else {
+        print("metric-bench: no suite '\(suiteName)' (core, catalogue or all)")
+        exit(2)
+    }
+    if let classes, classes < 1 {
+        print("metric-bench: --classes needs a whole number ≥ 1")
+        exit(2)
+    }
+    let unknown = (only ?? []).filter { name in !suite.contains { $0.name == name } }
+    if !unknown.isEmpty { print("metric-bench: not in suite \(suiteName) (or not implemented yet): \(unknown.joined(separator: ", "))") }
     for (n, d) in sizes {
-        for benchmark in LossBenchmarkCase.all where only == nil || benchmark.name == only {
-            let seconds = try benchmark.medianSeconds(count: n, width: d, repeats: n >= 2048 ? 5 : 15)
-            print("\(benchmark.name.padding(toLength: 24)) N=\(n) D=\(d)  median \(formatted(seconds * 1000, digits: 2)) ms")
-            figures.append(("\(benchmark.name)@\(n)x\(d)", seconds))
+        for benchmark in suite where only == nil || only!.contains(benchmark.name) {
+            let seconds = try benchmark.medianSeconds(count: n, width: d, classes: classes, repeats: n >= 2048 ? 5 : 15)
+            let key = "\(benchmark.name)@\(n)x\(d)" + (classes.map { "c\($0)" } ?? "")
+            print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms")
+            figures.append((key, seconds))
         }
     }
 }
