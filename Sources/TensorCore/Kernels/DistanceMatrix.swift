@@ -50,7 +50,7 @@
                                     var exact: Scalar = 0
                                     for k in 0..<width {
                                         let d = xp[i * width + k] - yp[(first + j) * width + k]
-                                        exact += d * d
+                                        exact = multiplyAdd(d, d, exact)
                                     }
                                     row[j] = exact
                                 }
@@ -68,7 +68,8 @@
     }
 
     /// Turns products g into xi + ys[j] − 2g in place; true if some entry is at or below
-    /// `cancellation`·(xi + ys[j]) (and must be summed directly).
+    /// `cancellation`·(xi + ys[j]) (and must be summed directly). 2g is exact (barring
+    /// overflow), so the fused form (arm64) rounds as the separate one does, one instruction fewer.
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -77,7 +78,7 @@
         guard Scalar.self == Float.self else {
             var suspect = false
             for j in 0..<count {
-                row[j] = xi + ys[j] - 2 * row[j]
+                row[j] = multiplyAdd(row[j], -2, xi + ys[j])
                 if row[j] <= cancellation * (xi + ys[j]) { suspect = true }
             }
             return suspect
@@ -95,14 +96,14 @@
         while j + 8 <= count {
             let y = rys.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
             let g = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-            let d = xi + y - 2 * g
+            let d = multiplyAdd(g, -2, xi + y)
             raw.storeBytes(of: d, toByteOffset: j * 4, as: SIMD8<Float>.self)
             suspect.replace(with: -1, where: d .<= cancellation * (xi + y))
             j += 8
         }
         var result = suspect != SIMD8()
         while j < count {
-            row[j] = xi + ys[j] - 2 * row[j]
+            row[j] = multiplyAdd(row[j], -2, xi + ys[j])
             if row[j] <= cancellation * (xi + ys[j]) { result = true }
             j += 1
         }

@@ -19,9 +19,9 @@
 /// A row block of A (`blockRows × depthBlock`) is packed into panels of
 /// `microRows` rows, each scalar stored as a whole vector (a load instead of a
 /// broadcast shuffle in the inner loop); B into panels of `2 × V.scalarCount` columns. The micro-kernel
-/// keeps a `microRows × 2` tile of SIMD accumulators in registers and writes
-/// `c += a * b` (no fused multiply-add: that is a libm call in a baseline x86-64
-/// build). Row blocks run in parallel; each element of C is accumulated by one
+/// keeps a `microRows × 2` tile of SIMD accumulators in registers and accumulates with
+/// `multiplyAdd` (one `fmla` on arm64; `c += a * b` elsewhere, since fused multiply-add is a
+/// libm call in a baseline x86-64 build). Row blocks run in parallel; each element of C is accumulated by one
 /// thread in a fixed order, so the result is the same for any thread count.
 ///
 /// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock·V.scalarCount) extra memory.
@@ -209,12 +209,12 @@
             let b0 = rawB.loadUnaligned(fromByteOffset: kk * rawStep, as: V.self)
             let b1 = rawB.loadUnaligned(fromByteOffset: kk * rawStep + w * MemoryLayout<Scalar>.stride, as: V.self)
             let rawA = UnsafeRawPointer(ap), aStep = w * MemoryLayout<Scalar>.stride
-            var x = rawA.loadUnaligned(as: V.self); c00 += x * b0; c01 += x * b1
-            x = rawA.loadUnaligned(fromByteOffset: aStep, as: V.self); c10 += x * b0; c11 += x * b1
-            x = rawA.loadUnaligned(fromByteOffset: 2 * aStep, as: V.self); c20 += x * b0; c21 += x * b1
-            x = rawA.loadUnaligned(fromByteOffset: 3 * aStep, as: V.self); c30 += x * b0; c31 += x * b1
-            x = rawA.loadUnaligned(fromByteOffset: 4 * aStep, as: V.self); c40 += x * b0; c41 += x * b1
-            x = rawA.loadUnaligned(fromByteOffset: 5 * aStep, as: V.self); c50 += x * b0; c51 += x * b1
+            var x = rawA.loadUnaligned(as: V.self); c00 = multiplyAdd(x, b0, c00); c01 = multiplyAdd(x, b1, c01)
+            x = rawA.loadUnaligned(fromByteOffset: aStep, as: V.self); c10 = multiplyAdd(x, b0, c10); c11 = multiplyAdd(x, b1, c11)
+            x = rawA.loadUnaligned(fromByteOffset: 2 * aStep, as: V.self); c20 = multiplyAdd(x, b0, c20); c21 = multiplyAdd(x, b1, c21)
+            x = rawA.loadUnaligned(fromByteOffset: 3 * aStep, as: V.self); c30 = multiplyAdd(x, b0, c30); c31 = multiplyAdd(x, b1, c31)
+            x = rawA.loadUnaligned(fromByteOffset: 4 * aStep, as: V.self); c40 = multiplyAdd(x, b0, c40); c41 = multiplyAdd(x, b1, c41)
+            x = rawA.loadUnaligned(fromByteOffset: 5 * aStep, as: V.self); c50 = multiplyAdd(x, b0, c50); c51 = multiplyAdd(x, b1, c51)
             ap += 6 * w
         }
         @inline(__always) func store(_ row: Int, _ v0: V, _ v1: V) {

@@ -2,6 +2,7 @@
 ///
 /// Plain `for` loops over floating-point sums do not vectorise (the order is strict);
 /// eight independent lanes do, and keep the order fixed for reproducible results.
+/// Products are accumulated with `multiplyAdd` (fused on arm64).
 @usableFromInline package enum Reductions {
     /// max(floor, p[0], …, p[n − 1]), ignoring NaN.
     ///
@@ -84,12 +85,12 @@
         let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x), stride = MemoryLayout<Scalar>.stride
         var i = 0
         while i + 8 <= n {
-            let sum = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-                + alpha * rx.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            ry.storeBytes(of: sum, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            let xs = rx.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            let ys = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            ry.storeBytes(of: multiplyAdd(xs, alpha, ys), toByteOffset: i * stride, as: SIMD8<Scalar>.self)
             i += 8
         }
-        while i < n { y[i] += alpha * x[i]; i += 1 }
+        while i < n { y[i] = multiplyAdd(x[i], alpha, y[i]); i += 1 }
     }
 
     /// y[i] += α·((a[i] − b[i])·s) for i in 0..<n: the difference first, so a large α or s
@@ -107,11 +108,11 @@
         while i + 8 <= n {
             let difference = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
                 - rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            let sum = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self) + alpha * (difference * s)
+            let sum = multiplyAdd(difference * s, alpha, ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self))
             ry.storeBytes(of: sum, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
             i += 8
         }
-        while i < n { y[i] += alpha * ((a[i] - b[i]) * s); i += 1 }
+        while i < n { y[i] = multiplyAdd((a[i] - b[i]) * s, alpha, y[i]); i += 1 }
     }
 
     /// y[i] *= x[i] for i in 0..<n.
@@ -182,12 +183,13 @@
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), stride = MemoryLayout<Scalar>.stride
         var i = 0
         while i + 8 <= n {
-            acc += ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-                * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            let x = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            let y = rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
+            acc = multiplyAdd(x, y, acc)
             i += 8
         }
         var s = acc.sum()
-        while i < n { s += a[i] * b[i]; i += 1 }
+        while i < n { s = multiplyAdd(a[i], b[i], s); i += 1 }
         return s
     }
 
@@ -200,11 +202,11 @@
         while i + 8 <= n {
             let diff = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
                 - rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            acc += diff * diff
+            acc = multiplyAdd(diff, diff, acc)
             i += 8
         }
         var s = acc.sum()
-        while i < n { let diff = a[i] - b[i]; s += diff * diff; i += 1 }
+        while i < n { let diff = a[i] - b[i]; s = multiplyAdd(diff, diff, s); i += 1 }
         return s
     }
 }

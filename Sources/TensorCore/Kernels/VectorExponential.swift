@@ -86,17 +86,19 @@
         x.replace(with: low, where: x .< low)
         // Round to nearest even by adding and removing 1.5·2²³ (|x·log₂e| < 2²²): baseline
         // x86-64 has no vector rounding instruction, and `rounded` becomes eight libm calls.
-        let shifted = x * 1.44269504088896341 + 12582912
+        let shifted = multiplyAdd(x, 1.44269504088896341, SIMD8(repeating: 12582912))
         let n = shifted - 12582912
-        var r = x - n * 0.693359375
-        r = r + n * 2.12194440e-4
+        // r = x − n·ln2, ln2 split in two (n·0.693359375 is exact).
+        var r = multiplyAdd(n, -0.693359375, x)
+        r = multiplyAdd(n, 2.12194440e-4, r)
+        // Horner steps y·r + c, each one fused multiply-add on arm64.
         var y = SIMD8<Float>(repeating: 1.9875691500e-4)
-        y = y * r + 1.3981999507e-3
-        y = y * r + 8.3334519073e-3
-        y = y * r + 4.1665795894e-2
-        y = y * r + 1.6666665459e-1
-        y = y * r + 5.0000001201e-1
-        y = y * (r * r) + r + 1
+        y = multiplyAdd(y, r, SIMD8(repeating: 1.3981999507e-3))
+        y = multiplyAdd(y, r, SIMD8(repeating: 8.3334519073e-3))
+        y = multiplyAdd(y, r, SIMD8(repeating: 4.1665795894e-2))
+        y = multiplyAdd(y, r, SIMD8(repeating: 1.6666665459e-1))
+        y = multiplyAdd(y, r, SIMD8(repeating: 5.0000001201e-1))
+        y = multiplyAdd(y, r * r, r) + 1
         // 2ⁿ in two halves so that n down to −150 still lands in the subnormals.
         // n sits in the low mantissa bits of `shifted`.
         let ni = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000

@@ -1,0 +1,35 @@
+/// a·b + c: one rounding (a fused multiply-add) where that is a single instruction, two elsewhere.
+///
+/// On arm64 FMA is baseline, and `addingProduct` is one `fmla`/`fmadd`. In a default x86-64
+/// build (SSE2, no FMA) it is a libm call, about 50× slower, so there the kernels keep the
+/// separately rounded `a * b + c` and their results stay bitwise what they were. Swift never
+/// contracts `a * b + c` by itself, so this is the one place that chooses. The kernels'
+/// accumulation order is the same on every platform; only the rounding of each step differs.
+@inlinable @inline(__always)
+package func multiplyAdd<T: FloatingPoint>(_ a: T, _ b: T, _ c: T) -> T {
+    #if arch(arm64)
+    return c.addingProduct(a, b)
+    #else
+    return a * b + c
+    #endif
+}
+
+/// a·b + c lane by lane: one `fmla` per register on arm64, `a * b + c` elsewhere.
+@inlinable @inline(__always)
+package func multiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: FloatingPoint {
+    #if arch(arm64)
+    return c.addingProduct(a, b)
+    #else
+    return a * b + c
+    #endif
+}
+
+/// a·b + c with a scalar b (y += α·x): one `fmla` by element on arm64, `a * b + c` elsewhere.
+@inlinable @inline(__always)
+package func multiplyAdd<V: SIMD>(_ a: V, _ b: V.Scalar, _ c: V) -> V where V.Scalar: FloatingPoint {
+    #if arch(arm64)
+    return c.addingProduct(a, b)
+    #else
+    return a * b + c
+    #endif
+}
