@@ -8,7 +8,7 @@ struct FuzzCounts {
     var defects = 0
 
     /// The categories of outcomes that are not defects.
-    static let fine = ["passed", "rejected", "overflow", "suspect overflow"]
+    static let fine = ["passed", "rejected", "overflow", "suspect overflow", "scale-variant"]
 
     /// Counts one call.
     mutating func add(_ outcome: FuzzOutcome) {

@@ -1,5 +1,5 @@
 /// The command line of `metric-fuzz`:
-/// `metric-fuzz [--seed S] [--iterations N] [--seconds T] [--only I] [--verbose]`.
+/// `metric-fuzz [--seed S] [--iterations N] [--seconds T] [--only I] [--strict] [--verbose]`.
 ///
 /// A run is a function of the seed: iteration `i` draws its case from a generator seeded
 /// by the seed and `i` alone, so `--only i` replays one case (printing its inputs in full)
@@ -15,11 +15,13 @@ struct FuzzOptions {
     var only: Int?
     /// Prints the seed, the iteration and the case before each call (a crash then names its case).
     var verbose = false
+    /// Counts suspects (overflows and changed values of scale-invariant results) as defects.
+    var strict = false
 
     /// The default number of iterations when neither `--iterations` nor `--seconds` is given.
     static let defaultIterations = 2000
 
-    static let usage = "usage: metric-fuzz [--seed S] [--iterations N] [--seconds T] [--only I] [--verbose]"
+    static let usage = "usage: metric-fuzz [--seed S] [--iterations N] [--seconds T] [--only I] [--strict] [--verbose]"
 
     /// Parses the arguments after the program name.
     /// - Throws: `FuzzOptions.Problem` naming an unknown option or a bad value.
@@ -45,6 +47,8 @@ struct FuzzOptions {
                 only = i
             case "--verbose", "-v":
                 verbose = true
+            case "--strict":
+                strict = true
             case "--help", "-h":
                 throw Problem(nil)
             default:

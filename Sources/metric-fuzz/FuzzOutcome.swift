@@ -14,6 +14,11 @@ enum FuzzOutcome {
     /// finite value at three scales. Not counted as a defect (an overflow is named, as the
     /// policy allows) but reported: the design promises finite results at any magnitude.
     case suspectOverflow(MetricLearningError, String)
+    /// Returned a finite value for huge input that differs from the one value the call
+    /// gives at three moderate scales of the same input (powers of two, exact): a
+    /// scale-invariant result that the input's magnitude changed (a norm that under- or
+    /// overflowed, say). Reported, not counted as a defect: the result is finite.
+    case scaleVariant(String)
 
     /// Threw an error that is not a `MetricLearningError`.
     case otherError(any Error)
@@ -28,13 +33,15 @@ enum FuzzOutcome {
     case acceptedBad(String)
     /// A miner returned tuples outside the batch, or pairing labels the wrong way.
     case invalidTuples(String)
-    /// A fused mine-and-reduce result that differs from mining and then reducing.
+    /// One loss computed two ways that must agree, with different values: the fused
+    /// mine-and-reduce path and mining then reducing, or the embeddings as their own
+    /// references (one variable) and a copy of them.
     case mismatch(String)
 
     /// True for the outcomes that are defects of the library.
     var isDefect: Bool {
         switch self {
-        case .passed, .rejected, .overflow, .suspectOverflow: false
+        case .passed, .rejected, .overflow, .suspectOverflow, .scaleVariant: false
         default: true
         }
     }
@@ -46,13 +53,14 @@ enum FuzzOutcome {
         case .rejected: "rejected"
         case .overflow: "overflow"
         case .suspectOverflow: "suspect overflow"
+        case .scaleVariant: "scale-variant"
         case .otherError: "other error"
         case .nonFinite: "non-finite"
         case .spuriousOverflow: "spurious overflow"
         case .refusedValid: "refused valid"
         case .acceptedBad: "accepted bad"
         case .invalidTuples: "invalid tuples"
-        case .mismatch: "fused mismatch"
+        case .mismatch: "mismatch"
         }
     }
 
@@ -63,7 +71,17 @@ enum FuzzOutcome {
         case .rejected(let e), .overflow(let e), .spuriousOverflow(let e), .refusedValid(let e): e.description
         case .suspectOverflow(let e, let why): "\(e.description) [\(why)]"
         case .otherError(let e): "\(type(of: e)): \(e)"
-        case .nonFinite(let s), .acceptedBad(let s), .invalidTuples(let s), .mismatch(let s): s
+        case .nonFinite(let s), .acceptedBad(let s), .invalidTuples(let s), .mismatch(let s), .scaleVariant(let s): s
+        }
+    }
+}
+
+extension FuzzOutcome {
+    /// True for the outcomes reported for a look although they are not defects.
+    var isSuspect: Bool {
+        switch self {
+        case .suspectOverflow, .scaleVariant: true
+        default: false
         }
     }
 }

@@ -4,7 +4,7 @@ struct FuzzTally {
     private(set) var kinds: [FuzzKind: FuzzCounts] = [:]
     /// Counts per object, keyed "kind name<Scalar>".
     private(set) var objects: [String: FuzzCounts] = [:]
-    /// Reproduction reports of defects (and suspect overflows): the first few per object and category.
+    /// Reproduction reports of defects (and suspects): the first few per object and category.
     private(set) var reports: [String] = []
     private var reportsPerKey: [String: Int] = [:]
 
@@ -15,14 +15,15 @@ struct FuzzTally {
     var calls: Int { kinds.values.reduce(0) { $0 + $1.calls } }
     /// All defects.
     var defects: Int { kinds.values.reduce(0) { $0 + $1.defects } }
-    /// All suspect overflows (reported, not defects).
-    var suspects: Int { kinds.values.reduce(0) { $0 + $1.byCategory["suspect overflow", default: 0] } }
+    /// All suspect outcomes (reported, not defects).
+    private(set) var suspects = 0
 
     /// Counts the outcome of a call of `context`, keeping a report when it is a defect.
     mutating func record(_ outcome: FuzzOutcome, _ context: FuzzContext) {
         kinds[context.kind, default: FuzzCounts()].add(outcome)
+        if outcome.isSuspect { suspects += 1 }
         objects[context.object, default: FuzzCounts()].add(outcome)
-        guard outcome.isDefect || outcome.category == "suspect overflow" else { return }
+        guard outcome.isDefect || outcome.isSuspect else { return }
         let key = "\(context.object) \(outcome.category)"
         reportsPerKey[key, default: 0] += 1
         guard reportsPerKey[key]! <= Self.reportsPerDefect else { return }

@@ -2,6 +2,15 @@ import MetricLearning
 import MetricLearningRegistry
 
 extension Fuzzer {
+    /// A `.mismatch` when two finite values of one loss computed two ways differ by more
+    /// than rounding (relative 1e-3 in `Float`, 1e-8 in `Double`).
+    static func disagreement(_ a: S, _ aName: String, _ b: S, _ bName: String) -> FuzzOutcome? {
+        guard a.isFinite, b.isFinite else { return nil }
+        let tolerance: S = S.self == Float.self ? 1e-3 : 1e-8
+        guard abs(a - b) > tolerance * max(1, abs(a), abs(b)) else { return nil }
+        return .mismatch("\(aName) gives \(a), \(bName) \(b)")
+    }
+
     /// One metric loss on a hostile batch (against itself or references), with or without
     /// tuples, through `valueWithGradient`, `valueWithGradients` (references), a
     /// `BatchInputs` with a `selfOffset`, or `value` (no tape).
@@ -12,7 +21,7 @@ extension Fuzzer {
                                 referenceLabels: batch.referenceLabels, selfOffset: batch.selfOffset)
         let valid = batch.isValid && HostileInputs<S>.tuplesFit(tuples, anchors: batch.anchorCount, references: batch.referenceCount)
         let mode = batch.references == nil ? gen.pick(["valueWithGradient", "valueWithGradient", "value"])
-                 : batch.references!.selfOffset == nil ? gen.pick(["valueWithGradients", "inputs"]) : "inputs"
+                 : batch.references!.selfOffset == nil && !batch.references!.isEmbeddings ? gen.pick(["valueWithGradients", "inputs"]) : "inputs"
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .metricLoss, name: Self.name(entry.name),
                                   description: "\(mode) " + gen.notes.joined(separator: " "))
         let probe = { (factor: S) in try batch.scaled(by: factor).valueWithGradients { try loss($0, tuples: tuples) }.value }
@@ -34,7 +43,15 @@ extension Fuzzer {
                 return MetricBatch.finiteness(r.value, [r.embeddingsGradient, r.referencesGradient])
             default:
                 let r = try batch.valueWithGradients { try loss($0, tuples: tuples) }
-                return MetricBatch.finiteness(r.value, r.gradients)
+                var problems = MetricBatch.finiteness(r.value, r.gradients)
+                if let refs = batch.references, refs.isEmbeddings {
+                    // The same batch as two variables must give the same value.
+                    var copy = batch
+                    copy.references!.isEmbeddings = false
+                    let separate = try copy.valueWithGradients { try loss($0, tuples: tuples) }.value
+                    if let problem = Self.disagreement(r.value, "with the embeddings as references", separate, "with a copy") { problems.append(problem) }
+                }
+                return problems
             }
         }
     }
@@ -90,12 +107,7 @@ extension Fuzzer {
         call(listedContext, expect, dumps: batch.dumps, tally: &tally, probe: listedProbe) {
             let r = try batch.valueWithGradients { try loss($0, tuples: try miner.mine($0)) }
             var problems = MetricBatch.finiteness(r.value, r.gradients)
-            if let fused, fused.isFinite, r.value.isFinite {
-                let tolerance: S = S.self == Float.self ? 1e-3 : 1e-8
-                if abs(fused - r.value) > tolerance * max(1, abs(fused), abs(r.value)) {
-                    problems.append(.mismatch("minedBy gives \(fused), mine-then-reduce \(r.value)"))
-                }
-            }
+            if let fused, let problem = Self.disagreement(fused, "minedBy", r.value, "mine-then-reduce") { problems.append(problem) }
             return problems
         }
     }

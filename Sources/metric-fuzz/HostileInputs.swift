@@ -231,18 +231,27 @@ struct HostileInputs<S: TensorScalar> {
 
     // MARK: - References
 
-    /// References for a batch of `n × d` `embeddings`: either a set that contains the batch
-    /// at `selfOffset` (which is sometimes wrong: negative, past the end, `Int.min`/`Int.max`)
-    /// or a separate set (sometimes of another width, or with a count of labels that differs).
-    mutating func references(for embeddings: Tensor<S>, labels: [Int]) -> (references: Tensor<S>, labels: [Int], selfOffset: Int?) {
+    /// References for a batch of `n × d` `embeddings`: the batch's own tensor (under its labels
+    /// or others, `isEmbeddings`), a set that contains the batch at `selfOffset` (which is
+    /// sometimes wrong: negative, past the end, `Int.min`/`Int.max`), or a separate set
+    /// (sometimes of another width, or with a count of labels that differs).
+    mutating func references(for embeddings: Tensor<S>, labels: [Int])
+        -> (references: Tensor<S>, labels: [Int], selfOffset: Int?, isEmbeddings: Bool) {
         let n = embeddings.rank == 2 ? embeddings.shape[0] : 0
         let d = embeddings.rank == 2 ? embeddings.shape[1] : width()
         if chance(0.1) {
             // The batch's own tensor (the same storage), under its labels or others.
-            let refLabels = chance(0.5) ? labels : self.labels(labels.count, "refLabels", pool: labels)
-            let offset: Int? = pick([nil, 0, 0, 1, -1])
-            notes.append("refs[the embeddings] selfOffset[\(offset.map(String.init) ?? "nil")]")
-            return (embeddings, refLabels, offset)
+            let style = pick(["same", "same", "other", "fewer", "more"])
+            var refLabels = labels
+            switch style {
+            case "other": refLabels = labels.map { $0 == 0 ? 1 : 0 }
+            case "fewer": refLabels = Array(labels.dropLast(int(1...2)))
+            case "more": refLabels = labels + [0, 1].prefix(int(1...2))
+            default: break
+            }
+            let offset: Int? = pick([nil, 0, 0, 0, 1, -1])
+            notes.append("refs[the embeddings, \(style) labels \(refLabels)] selfOffset[\(offset.map(String.init) ?? "nil")]")
+            return (embeddings, refLabels, offset, true)
         }
         if embeddings.rank == 2 && labels.count == n && chance(0.5) {
             // The batch inside a larger memory: [before, batch, after].
@@ -253,7 +262,7 @@ struct HostileInputs<S: TensorScalar> {
             var offset: Int? = before
             if chance(0.2) { offset = pick([-1, before + after + 1, before + n + after, Int.max, Int.min, Int.max - n]) }
             notes.append("selfOffset[\(offset.map(String.init) ?? "nil")]")
-            return (rows, refLabels, offset)
+            return (rows, refLabels, offset, false)
         }
         let m = batchSize()
         let width = chance(0.12) ? pick([d + 1, max(0, d - 1), 0]) : d
@@ -262,7 +271,7 @@ struct HostileInputs<S: TensorScalar> {
         var offset: Int? = nil
         if chance(0.2) { offset = pick([0, int(0...max(0, m - n)), -1, m, Int.max, Int.min]) }
         notes.append("selfOffset[\(offset.map(String.init) ?? "nil")]")
-        return (rows, refLabels, offset)
+        return (rows, refLabels, offset, false)
     }
 
     // MARK: - Checks of what was drawn

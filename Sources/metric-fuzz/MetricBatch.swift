@@ -8,6 +8,8 @@ struct MetricBatch<S: TensorScalar> {
         var tensor: Tensor<S>
         var labels: [Int]
         var selfOffset: Int?
+        /// The references are the embeddings' own tensor (one variable in a loss).
+        var isEmbeddings: Bool
     }
 
     /// The anchors (any shape: bad ones included).
@@ -23,8 +25,8 @@ struct MetricBatch<S: TensorScalar> {
         embeddings = gen.matrix(n, d, "emb")
         labels = gen.labels(n, "labels")
         if gen.chance(separate) {
-            let (tensor, labels, offset) = gen.references(for: embeddings, labels: labels)
-            references = References(tensor: tensor, labels: labels, selfOffset: offset)
+            let (tensor, labels, offset, isEmbeddings) = gen.references(for: embeddings, labels: labels)
+            references = References(tensor: tensor, labels: labels, selfOffset: offset, isEmbeddings: isEmbeddings)
         }
     }
 
@@ -32,7 +34,7 @@ struct MetricBatch<S: TensorScalar> {
     func scaled(by factor: S) -> MetricBatch {
         var copy = self
         copy.embeddings = embeddings * factor
-        copy.references?.tensor = references!.tensor * factor
+        copy.references?.tensor = references.map { $0.isEmbeddings ? copy.embeddings : $0.tensor * factor } ?? copy.embeddings
         return copy
     }
 
@@ -48,7 +50,7 @@ struct MetricBatch<S: TensorScalar> {
     /// Where anchor 0's own copy is among the references.
     var selfOffset: Int? { references == nil ? 0 : references!.selfOffset }
     /// Every floating-point input.
-    var tensors: [Tensor<S>] { [embeddings] + (references.map { [$0.tensor] } ?? []) }
+    var tensors: [Tensor<S>] { [embeddings] + (references.map { $0.isEmbeddings ? [] : [$0.tensor] } ?? []) }
 
     /// True when the design calls the batch valid: matrices of finite values with rows and
     /// columns, as many labels as rows, equal widths and a `selfOffset` that places the batch
@@ -77,10 +79,11 @@ struct MetricBatch<S: TensorScalar> {
                            referenceLabels: references.labels, selfOffset: references.selfOffset)
     }
 
-    /// The value of `f` and its gradients with respect to the embeddings (and the references).
+    /// The value of `f` and its gradients with respect to the embeddings (and the references,
+    /// unless they are the embeddings: then one variable is both).
     func valueWithGradients(_ f: (BatchInputs<S>) throws -> Variable<S>) throws -> (value: S, gradients: [Tensor<S>]) {
-        if references == nil {
-            let (value, gradient) = try valueWithGradient(at: embeddings) { try f(inputs($0, nil)) }
+        if references == nil || references!.isEmbeddings {
+            let (value, gradient) = try valueWithGradient(at: embeddings) { try f(inputs($0, references == nil ? nil : $0)) }
             return (value, [gradient])
         }
         let (value, gradients) = try valueWithGradient(at: tensors) { try f(inputs($0[0], $0[1])) }
@@ -120,7 +123,8 @@ struct MetricBatch<S: TensorScalar> {
     var dumps: [String] {
         var lines = [HostileInputs<S>.dump("embeddings", embeddings), "labels \(labels)"]
         if let references {
-            lines += [HostileInputs<S>.dump("references", references.tensor), "referenceLabels \(references.labels)",
+            lines += [references.isEmbeddings ? "references: the embeddings" : HostileInputs<S>.dump("references", references.tensor),
+                      "referenceLabels \(references.labels)",
                       "selfOffset \(references.selfOffset.map(String.init) ?? "nil")"]
         }
         return lines

@@ -9,6 +9,9 @@
 // the labels, and a fused result that differs from mining-then-reducing are defects. A
 // crash is a crash: under --verbose each call is printed (and flushed) before it is made.
 //
+// Overflows of results that do not grow with the input, and different values of such
+// results at huge magnitudes, are reported as suspects (defects under --strict).
+//
 // Prints one line per kind, then `fuzz: C calls, D defects`; exits 1 when D > 0.
 import Foundation
 import MetricLearning
@@ -54,6 +57,10 @@ if verbose || tally.defects > 0 {
 }
 for line in tally.kindLines { print(line) }
 print("seed \(options.seed), \(iterations) iterations in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
-if tally.suspects > 0 { print("\(tally.suspects) suspect overflows (not defects; see the SUSPECT reports)") }
-print("fuzz: \(tally.calls) calls, \(tally.defects) defects")
-exit(tally.defects > 0 ? 1 : 0)
+if tally.suspects > 0 {
+    print("\(tally.suspects) suspects (overflows or values a scale-invariant result should not have; "
+          + (options.strict ? "counted as defects under --strict" : "not defects without --strict") + ")")
+}
+let defects = tally.defects + (options.strict ? tally.suspects : 0)
+print("fuzz: \(tally.calls) calls, \(defects) defects")
+exit(defects > 0 ? 1 : 0)
