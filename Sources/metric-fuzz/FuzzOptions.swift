@@ -15,7 +15,8 @@ struct FuzzOptions {
     var only: Int?
     /// Prints the seed, the iteration and the case before each call (a crash then names its case).
     var verbose = false
-    /// Counts suspects (overflows and changed values of scale-invariant results) as defects.
+    /// Counts suspects (overflows and changed values of scale-invariant results) as defects,
+    /// and prints their reports (as `--verbose` does).
     var strict = false
 
     /// The default number of iterations when neither `--iterations` nor `--seconds` is given.

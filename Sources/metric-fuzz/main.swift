@@ -50,7 +50,8 @@ for i in options.range {
 }
 
 let elapsed = clock.now - start
-for report in tally.reports { print(report) }
+// Defects always; suspects (many, of few causes) under --verbose or --strict.
+for report in tally.reports where verbose || options.strict || report.hasPrefix("DEFECT") { print(report) }
 if verbose || tally.defects > 0 {
     print("per object:")
     for line in tally.objectLines(onlyDefective: !verbose) { print(line) }
