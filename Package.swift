@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MetricLearningTesting", targets: ["MetricLearningTesting"]),
         .executable(name: "metric-learning", targets: ["metric-learning"]),
         .executable(name: "metric-bench", targets: ["metric-bench"]),
+        .executable(name: "metric-fuzz", targets: ["metric-fuzz"]),
     ],
     targets: [
         // Layers, bottom to top; a target depends only on the ones below it.
@@ -28,6 +29,8 @@ let package = Package(
         .target(name: "MetricLearningRegistry", dependencies: ["MetricLearning", "MetricLearningTesting"]),
         .executableTarget(name: "metric-learning", dependencies: ["MetricLearning"], resources: [.copy("Resources/digits.csv")]),
         .executableTarget(name: "metric-bench", dependencies: ["MetricLearning"]),
+        // Seeded fuzzing of every enrolled type with hostile inputs (counts defects, exits non-zero on any).
+        .executableTarget(name: "metric-fuzz", dependencies: ["MetricLearning", "MetricLearningRegistry"]),
         // The public contract, built exactly as a consumer writes it (plain `import MetricLearning`).
         .executableTarget(name: "contract-check", dependencies: ["MetricLearning"], path: "Tests/ContractCheck"),
         .testTarget(

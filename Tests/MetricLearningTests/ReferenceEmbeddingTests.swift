@@ -108,4 +108,23 @@ struct ReferenceEmbeddingTests {
             }
         }
     }
+
+    /// The batch's own tensor (or variable) as references under a label count of its own:
+    /// rejected, where miners indexed past the labels and trapped (found by metric-fuzz).
+    @Test func theBatchAsItsOwnReferencesWithOtherLabelCountsThrows() {
+        for referenceLabels in [Array(Self.labels.dropLast()), Self.labels + [0, 1]] {
+            for miner in Registry.miners() as [RegistryEntry<any Miner<Double>>] {
+                #expect(throws: MetricLearningError.self, "\(miner.name), \(referenceLabels.count) labels") {
+                    try miner.object.mine(BatchInputs(embeddings: Self.x, labels: Self.labels, references: Self.x,
+                                                      referenceLabels: referenceLabels, selfOffset: 0))
+                }
+            }
+            #expect(throws: MetricLearningError.self) {
+                try valueWithGradient(at: Self.x) { v in
+                    try TripletMarginLoss<Double>()(BatchInputs(embeddings: v, labels: Self.labels, references: v,
+                                                                referenceLabels: referenceLabels, selfOffset: 0), tuples: nil)
+                }
+            }
+        }
+    }
 }

@@ -46,8 +46,8 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
                   referenceLabels: referenceLabels, selfOffset: selfOffset)
     }
 
-    /// True when the references are the embeddings themselves.
-    public var referencesAreEmbeddings: Bool { selfOffset == 0 && embeddings.isSameVariable(as: references) }
+    /// True when the references are the embeddings themselves, under the same labels.
+    public var referencesAreEmbeddings: Bool { selfOffset == 0 && labels == referenceLabels && embeddings.isSameVariable(as: references) }
 
     /// Which reference columns are positives and negatives of each anchor.
     public var pairing: ReferencePairing {
