@@ -8,7 +8,15 @@ extension Tensor {
         let out = storage.withUnsafeBufferPointer { p in
             (0..<r).map { i -> Scalar in
                 let row = p.baseAddress! + i * c
-                return Reductions.dot(row, row, c).squareRoot()
+                let squares = Reductions.dot(row, row, c)
+                guard squares == .infinity else { return squares.squareRoot() }
+                // Entries near the root of the largest scalar square to ∞: the norm of the row
+                // scaled by 2^−k (exact), scaled back.
+                let (lower, upper) = Reductions.bounds(row, c)
+                let largest = Swift.max(upper, -lower)
+                let (down, up) = EuclideanRescale.factors(Int(largest.exponent), as: Scalar.self)
+                let scaled = (0..<c).map { row[$0] * down }
+                return scaled.withUnsafeBufferPointer { Reductions.dot($0.baseAddress!, $0.baseAddress!, c) }.squareRoot() * up
             }
         }
         return Tensor(uncheckedShape: [r], scalars: out)

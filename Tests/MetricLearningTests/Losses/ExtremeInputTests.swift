@@ -103,4 +103,17 @@ struct ExtremeInputTests {
             }
         }
     }
+
+    /// Row norms of rows whose squares overflow (|x| ≈ 1e20 in Float) are computed on the row
+    /// scaled by a power of two: normalising losses no longer see zero rows (found by metric-fuzz).
+    @Test func normsOfHugeRowsAreFinite() throws {
+        let x = try Tensor<Float>(shape: [3, 2], scalars: [1, 0, 0, 1, 1, 1])
+        let huge = x * 1e20
+        let norms = try huge.rowNorms().scalars
+        expectClose(norms.map(Double.init), [1e20, 1e20, 1.4142135e20], atol: 0, rtol: 1e-6, "row norms")
+        expectClose(try huge.normalizedRows().scalars, try x.normalizedRows().scalars, atol: 1e-7, rtol: 1e-6, "normalised rows")
+        let loss = ContrastiveLoss<Float>()
+        let labels = [0, 0, 1]
+        expectClose([try loss.value(embeddings: huge, labels: labels)], [try loss.value(embeddings: x, labels: labels)], atol: 1e-6, rtol: 1e-5, "contrastive")
+    }
 }
