@@ -47,15 +47,14 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
             }
         }
         // (x̂ₐ + x̂ₚ)·xₙ = x̂ₐ·xₙ + x̂ₚ·xₙ: one product of anchors and one of positives with the references.
-        let anchorProducts = matmul(anchors, inputs.references, transposeB: true)
-        let positiveProducts = same ? nil : matmul(positives, inputs.references, transposeB: true)
+        let products = AngularProducts(
+            anchorProducts: matmul(anchors, inputs.references, transposeB: true),
+            positiveProducts: same ? nil : matmul(positives, inputs.references, transposeB: true), pairDots: pairDots,
+            anchors: pairs.anchors, positives: pairs.others, labels: inputs.labels, referenceLabels: inputs.referenceLabels,
+            tanSquared: tanSquared)
         // The batch against itself only gets here when its exponents span too wide for factoring.
-        let factored = same ? nil : FactoredAngularTerms.terms(
-            anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots, anchors: pairs.anchors,
-            positives: pairs.others, labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
-        let terms = factored ?? AngularPairTerms.terms(anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots,
-                                      anchors: pairs.anchors, positives: pairs.others,
-                                      labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
+        let factored = same ? nil : FactoredAngularTerms.terms(products)
+        let terms = factored ?? AngularPairTerms.terms(products)
         return try reducer.reduce(terms).checked()
     }
 }
