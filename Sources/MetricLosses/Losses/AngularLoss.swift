@@ -28,9 +28,7 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let (positive, hasNegative) = tuples.map { let pairs = $0.asPairs(); return (pairs.positive, !pairs.negative.isEmpty) }
             ?? inputs.pairing.positivePairs()
         guard !positive.isEmpty, hasNegative else {
-            // No term: the reducer of none (0, or its error for bad bounds), wired to both inputs.
-            let none = reducer.reduce(Variable(Tensor<Scalar>([])))
-            return try (none + inputs.embeddings.sum() * 0 + inputs.references.sum() * 0).checked()
+            return try inputs.noTerms(reducer).checked()
         }
         let pairs = PairColumns(positive)
         let tanSquared = Scalar.tan(alphaDegrees * .pi / 180) * Scalar.tan(alphaDegrees * .pi / 180)

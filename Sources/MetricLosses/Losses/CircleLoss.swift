@@ -62,9 +62,7 @@ public struct CircleLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
         guard positive.count > 1 || negative.count > 1 else {
             // PML's GenericPairLoss returns 0 for at most one positive and one negative pair.
-            // The reducer of none (0, or its error for bad bounds), wired to both inputs.
-            let none = reducer.reduce(Variable(Tensor<Scalar>([])))
-            return try (none + inputs.embeddings.sum() * 0 + inputs.references.sum() * 0).checked()
+            return try inputs.noTerms(reducer).checked()
         }
         var positiveMask = [Bool](repeating: false, count: n * m)
         var negativeMask = [Bool](repeating: false, count: n * m)

@@ -93,4 +93,14 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
     public func values(_ distance: any Distance<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
         distance.values(embeddings, against: references, rows: rows, columns: columns)
     }
+
+    /// 0 wired to both the embeddings and the references: a loss without any term, which
+    /// still gives each a (zero) gradient.
+    var zeroLoss: Variable<Scalar> { embeddings.sum() * 0 + references.sum() * 0 }
+
+    /// The loss of no terms under `reducer` (0, or its error for bad bounds), wired to both
+    /// the embeddings and the references.
+    func noTerms(_ reducer: any Reducer<Scalar>) -> Variable<Scalar> {
+        reducer.reduce(Variable(Tensor<Scalar>([]))) + zeroLoss
+    }
 }
