@@ -36,13 +36,9 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         let (n, m, _) = try inputs.validate(tuples)
         try validateParameters()
-        var positiveMask = [Bool](repeating: false, count: n * m)
-        var negativeMask = [Bool](repeating: false, count: n * m)
-        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
-        for p in positive { positiveMask[Int(p.anchor) * m + Int(p.other)] = true }
-        for p in negative { negativeMask[Int(p.anchor) * m + Int(p.other)] = true }
+        let masks = PairMasks((tuples ?? inputs.pairing.allPairs()).asPairs(), rows: n, columns: m)
         // For a distance, "closer" flips sign: the exponents use base − d and d − base.
-        let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: positiveMask, negativeMask: negativeMask,
+        let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: masks.positive, negativeMask: masks.negative,
                                                alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
         return try reducer.reduce(terms).checked()
     }
