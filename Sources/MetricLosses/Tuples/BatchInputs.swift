@@ -89,6 +89,13 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
         return try distance.matrix(embeddings.withoutDerivative, references.withoutDerivative).checked().value
     }
 
+    /// What a miner selects from: the validated values of `distance` (row-major `[N, M]`,
+    /// no gradient), the anchors' labels, the references' labels and M.
+    /// - Throws: what `validate()` throws.
+    func miningMatrix(_ distance: any Distance<Scalar>) throws -> (values: [Scalar], labels: [Int], referenceLabels: [Int], columns: Int) {
+        (try valueMatrix(distance).storage, labels, referenceLabels, referenceLabels.count)
+    }
+
     /// Values (anchor rows[t], reference columns[t]) under `distance`.
     public func values(_ distance: any Distance<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
         distance.values(embeddings, against: references, rows: rows, columns: columns)
