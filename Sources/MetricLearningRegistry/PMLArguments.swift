@@ -17,42 +17,36 @@ package final class PMLArguments {
 
     /// A number, or PML's default when left out.
     package func double(_ key: String, default value: Double) throws -> Double {
-        read.insert(key)
-        guard kwargs.contains(key) else { return value }
-        guard let number = kwargs.double(key) else { throw PMLUnsupported("\(className).\(key) is not a number") }
-        return number
+        try argument(key, "a number", kwargs.double) ?? value
     }
 
     /// A whole number, or PML's default when left out.
     package func int(_ key: String, default value: Int) throws -> Int {
-        read.insert(key)
-        guard kwargs.contains(key) else { return value }
-        guard let number = kwargs.int(key) else { throw PMLUnsupported("\(className).\(key) is not a whole number") }
-        return number
+        try argument(key, "a whole number", kwargs.int) ?? value
     }
 
     /// A Boolean, or PML's default when left out.
     package func bool(_ key: String, default value: Bool) throws -> Bool {
-        read.insert(key)
-        guard kwargs.contains(key) else { return value }
-        guard let flag = kwargs.bool(key) else { throw PMLUnsupported("\(className).\(key) is not a Boolean") }
-        return flag
+        try argument(key, "a Boolean", kwargs.bool) ?? value
     }
 
     /// A string, or PML's default when left out.
     package func string(_ key: String, default value: String) throws -> String {
-        read.insert(key)
-        guard kwargs.contains(key) else { return value }
-        guard let text = kwargs.string(key) else { throw PMLUnsupported("\(className).\(key) is not a string") }
-        return text
+        try argument(key, "a string", kwargs.string) ?? value
     }
 
     /// A nested object (a distance, a reducer), or nil when left out.
     package func object(_ key: String) throws -> PMLObject? {
+        try argument(key, "a PML object", kwargs.object)
+    }
+
+    /// Marks `key` read and returns its value as `convert` reads it, or nil when it is left out.
+    /// - Throws: `PMLUnsupported` when the value is there but not `what` (`convert` gives nil).
+    private func argument<Value>(_ key: String, _ what: String, _ convert: (String) -> Value?) throws -> Value? {
         read.insert(key)
         guard kwargs.contains(key) else { return nil }
-        guard let object = kwargs.object(key) else { throw PMLUnsupported("\(className).\(key) is not a PML object") }
-        return object
+        guard let value = convert(key) else { throw PMLUnsupported("\(className).\(key) is not \(what)") }
+        return value
     }
 
     /// Throws for every argument no builder read.

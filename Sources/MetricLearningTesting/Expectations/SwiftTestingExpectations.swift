@@ -25,9 +25,7 @@ public func expectClose<Actual: TensorScalar, Expected: TensorScalar>(
     absoluteTolerance: Double = 1e-8, relativeTolerance: Double = 1e-6,
     _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) -> ClosenessReport {
-    let report = closeness(of: actual, to: expected, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
-    if !report.isClose { Issue.record(prefixed(comment, "\(report)"), sourceLocation: sourceLocation) }
-    return report
+    ExpectationChecks.close(actual, expected, absoluteTolerance, relativeTolerance, fail: issueRecorder(comment, sourceLocation))
 }
 
 /// Expects a scalar `actual` to be within `|a − b| ≤ atol + rtol·|b|` of `expected`.
@@ -43,9 +41,7 @@ public func expectClose<Actual: BinaryFloatingPoint, Expected: BinaryFloatingPoi
     absoluteTolerance: Double = 1e-8, relativeTolerance: Double = 1e-6,
     _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) -> ClosenessReport {
-    let report = closeness(of: actual, to: expected, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
-    if !report.isClose { Issue.record(prefixed(comment, "\(report)"), sourceLocation: sourceLocation) }
-    return report
+    ExpectationChecks.close(actual, expected, absoluteTolerance, relativeTolerance, fail: issueRecorder(comment, sourceLocation))
 }
 
 /// Expects the gradient of `loss` with respect to the embeddings to agree with central
@@ -108,17 +104,8 @@ public func expectGradientsMatchFiniteDifferences(
     _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation,
     of function: ([Variable<Double>]) throws -> Variable<Double>
 ) -> GradientCheckReport? {
-    let report: GradientCheckReport
-    do {
-        report = try checkGradients(at: inputs, in: function)
-    } catch {
-        Issue.record(error, comment, sourceLocation: sourceLocation)
-        return nil
-    }
-    if let summary = report.failureSummary(absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance) {
-        Issue.record(prefixed(comment, summary), sourceLocation: sourceLocation)
-    }
-    return report
+    ExpectationChecks.gradients(at: inputs, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance, of: function,
+                                threw: { Issue.record($0, comment, sourceLocation: sourceLocation) }, fail: issueRecorder(comment, sourceLocation))
 }
 
 /// Expects a computed loss value, named gradients and mined tuples to match a reference
@@ -144,17 +131,15 @@ public func expectMatches<Scalar: TensorScalar>(
     absoluteTolerance: Double = 1e-8, relativeTolerance: Double = 1e-6,
     _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) -> ReferenceComparison {
-    let comparison = referenceCase.compare(loss: loss, gradients: gradients, mined: mined,
-                                           absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
-    for line in comparison.mismatches {
-        Issue.record(prefixed(comment, line), sourceLocation: sourceLocation)
-    }
-    return comparison
+    ExpectationChecks.matches(referenceCase, loss: loss, gradients: gradients, mined: mined,
+                              absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance, fail: issueRecorder(comment, sourceLocation))
 }
 
-/// The message of an issue, after the caller's comment when there is one.
-private func prefixed(_ comment: Comment?, _ message: String) -> Comment {
-    guard let comment else { return Comment(rawValue: message) }
-    return Comment(rawValue: "\(comment.rawValue): \(message)")
+/// Records an issue at `sourceLocation` for each message it is given, after the caller's
+/// comment when there is one.
+private func issueRecorder(_ comment: Comment?, _ sourceLocation: SourceLocation) -> (String) -> Void {
+    { message in
+        Issue.record(Comment(rawValue: comment.map { "\($0.rawValue): \(message)" } ?? message), sourceLocation: sourceLocation)
+    }
 }
 #endif

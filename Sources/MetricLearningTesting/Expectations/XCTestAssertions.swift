@@ -21,9 +21,7 @@ public func XCTAssertClose<Actual: TensorScalar, Expected: TensorScalar>(
     absoluteTolerance: Double = 1e-8, relativeTolerance: Double = 1e-6,
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
 ) -> ClosenessReport {
-    let report = closeness(of: actual, to: expected, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
-    if !report.isClose { XCTFail(prefixed(message(), "\(report)"), file: file, line: line) }
-    return report
+    ExpectationChecks.close(actual, expected, absoluteTolerance, relativeTolerance) { XCTFail(prefixed(message(), $0), file: file, line: line) }
 }
 
 /// Asserts that a scalar `actual` is within `|a − b| ≤ atol + rtol·|b|` of `expected`.
@@ -38,9 +36,7 @@ public func XCTAssertClose<Actual: BinaryFloatingPoint, Expected: BinaryFloating
     absoluteTolerance: Double = 1e-8, relativeTolerance: Double = 1e-6,
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
 ) -> ClosenessReport {
-    let report = closeness(of: actual, to: expected, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
-    if !report.isClose { XCTFail(prefixed(message(), "\(report)"), file: file, line: line) }
-    return report
+    ExpectationChecks.close(actual, expected, absoluteTolerance, relativeTolerance) { XCTFail(prefixed(message(), $0), file: file, line: line) }
 }
 
 /// Asserts that the gradient of `loss` with respect to the embeddings agrees with central
@@ -98,17 +94,9 @@ public func XCTAssertGradientsMatchFiniteDifferences(
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line,
     of function: ([Variable<Double>]) throws -> Variable<Double>
 ) -> GradientCheckReport? {
-    let report: GradientCheckReport
-    do {
-        report = try checkGradients(at: inputs, in: function)
-    } catch {
-        XCTFail(prefixed(message(), "the checked function threw \(error)"), file: file, line: line)
-        return nil
-    }
-    if let summary = report.failureSummary(absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance) {
-        XCTFail(prefixed(message(), summary), file: file, line: line)
-    }
-    return report
+    ExpectationChecks.gradients(at: inputs, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance, of: function,
+                                threw: { XCTFail(prefixed(message(), "the checked function threw \($0)"), file: file, line: line) },
+                                fail: { XCTFail(prefixed(message(), $0), file: file, line: line) })
 }
 
 /// Asserts that a computed loss value, named gradients and mined tuples match a reference
@@ -128,13 +116,11 @@ public func XCTAssertMatches<Scalar: TensorScalar>(
     absoluteTolerance: Double = 1e-8, relativeTolerance: Double = 1e-6,
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
 ) -> ReferenceComparison {
-    let comparison = referenceCase.compare(loss: loss, gradients: gradients, mined: mined,
-                                           absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
     let prefix = message()
-    for mismatch in comparison.mismatches {
-        XCTFail(prefixed(prefix, mismatch), file: file, line: line)
+    return ExpectationChecks.matches(referenceCase, loss: loss, gradients: gradients, mined: mined,
+                                     absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance) {
+        XCTFail(prefixed(prefix, $0), file: file, line: line)
     }
-    return comparison
 }
 
 /// The failure message, after the caller's message when there is one.

@@ -7,6 +7,18 @@ import TensorCore
 /// With annealing the target becomes (ψ + λ cos θ)/(1 + λ). The result is scaled by
 /// the magnitudes ‖x‖‖wⱼ‖ (or ‖x‖ alone when weights are normalised) and `scale`.
 @usableFromInline enum AngularMarginLogits {
+    /// The loss of `AngularMarginSoftmaxLoss`: softmax cross-entropy of the logits, mean over samples.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @usableFromInline static func crossEntropy<Scalar: TensorScalar>(
+        embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int],
+        configuration: AngularMarginConfiguration<Scalar>, normalizesWeights: Bool
+    ) throws -> Variable<Scalar> {
+        try logits(embeddings: embeddings, weights: weights, labels: labels, margin: configuration.margin,
+                   scale: configuration.scale, lambda: configuration.lambda, normalizesWeights: normalizesWeights)
+            .crossEntropy(labels: labels).checked()
+    }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @usableFromInline static func logits<Scalar: TensorScalar>(

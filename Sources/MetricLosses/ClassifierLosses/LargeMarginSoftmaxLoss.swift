@@ -6,26 +6,15 @@ import TensorCore
 /// ψ(θ) = (−1)^k cos(mθ) − 2k, k = ⌊mθ/π⌋; times `scale`; softmax cross-entropy, mean
 /// over samples. With `lambda` > 0 the target logit is (‖w‖‖x‖ψ + λ·wᵀx)/(1 + λ), the
 /// paper's annealing (see `MarginAnnealingSchedule`); λ = 0 is PML's form.
-public struct LargeMarginSoftmaxLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
-    /// The angular margin m, an integer ≥ 1 (1 is the plain softmax).
-    public var margin: Int
-    /// A factor on every logit.
-    public var scale: Scalar
-    /// The annealing weight λ ≥ 0 of the plain target logit.
-    public var lambda: Scalar
+public struct LargeMarginSoftmaxLoss<Scalar: TensorScalar>: AngularMarginSoftmaxLoss, Sendable {
+    /// The angular margin m (an integer ≥ 1; 1 is the plain softmax), the scale and the
+    /// annealing weight λ ≥ 0.
+    public var configuration: AngularMarginConfiguration<Scalar>
+    /// False: L-Softmax keeps the class weights' norms.
+    public static var normalizesWeights: Bool { false }
 
     /// Creates the loss (scale 1 and λ = 0 as PML).
     public init(margin: Int = 4, scale: Scalar = 1, lambda: Scalar = 0) {
-        self.margin = margin
-        self.scale = scale
-        self.lambda = lambda
-    }
-
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func callAsFunction(_ embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int]) throws -> Variable<Scalar> {
-        try AngularMarginLogits.logits(embeddings: embeddings, weights: weights, labels: labels,
-                                       margin: margin, scale: scale, lambda: lambda, normalizesWeights: false)
-            .crossEntropy(labels: labels).checked()
+        configuration = AngularMarginConfiguration(margin: margin, scale: scale, lambda: lambda)
     }
 }

@@ -1,6 +1,7 @@
 import TensorCore
 
-/// The per-pair terms of the angular loss from products with the references, fused.
+/// The per-pair terms of the angular loss from products with the references
+/// (`AngularProducts`), fused.
 ///
 /// With A = Â·Rᵀ (anchors against references), P = R̂·Rᵀ (positives against references;
 /// for a batch against itself P is A) and cₜ = âₐ·r̂ₚ for pair t = (a, p), the term is
@@ -14,17 +15,15 @@ import TensorCore
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func terms<Scalar: TensorScalar>(
-        anchorProducts a: Variable<Scalar>, positiveProducts p: Variable<Scalar>?, pairDots c: Variable<Scalar>,
-        anchors: [Int], positives: [Int], labels: [Int], referenceLabels: [Int], tanSquared k: Scalar
-    ) -> Variable<Scalar> {
-        let av = a.value, pv = p?.value ?? a.value, cv = c.value
-        let m = referenceLabels.count, pairCount = anchors.count
+    static func terms<Scalar: TensorScalar>(_ products: AngularProducts<Scalar>) -> Variable<Scalar> {
+        let (av, pv, cv) = products.values
+        let (anchors, positives, labels) = (products.anchors, products.positives, products.labels)
+        let m = products.referenceLabels.count, pairCount = anchors.count, k = products.tanSquared
         let terms = Kernel(scale: 4 * k, offset: 2 * (1 + k), columns: m, anchors: anchors, positives: positives,
-                           excluded: SameLabelColumns(labels: labels, referenceLabels: referenceLabels))
-        // The pullback must not capture a variable (its tape would then hold itself): a flag for p.
-        let separatePositives = p != nil
-        return Variable.record(p.map { [a, $0, c] } ?? [a, c]) {
+                           excluded: SameLabelColumns(labels: labels, referenceLabels: products.referenceLabels))
+        // The pullback must not capture a variable (its tape would then hold itself): a flag for P.
+        let separatePositives = products.positiveProducts != nil
+        return Variable.record(products.variables) {
             guard av.rank == 2, pv.rank == 2, av.shape[1] == m, pv.shape[1] == m, cv.count == pairCount else {
                 throw MetricLearningError(.shapeMismatch, "angular terms: products \(av.shape) and \(pv.shape) for \(m) references")
             }

@@ -55,31 +55,29 @@ import TensorCore
         }
     }
 
-    /// The terms from products with references: A = Â·Rᵀ and, unless nil (then P is A),
-    /// P = R̂·Rᵀ.
+    /// The terms from products with references (`AngularProducts`): A = Â·Rᵀ and, unless
+    /// nil (then P is A), P = R̂·Rᵀ.
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func terms<Scalar: TensorScalar>(
-        anchorProducts a: Variable<Scalar>, positiveProducts p: Variable<Scalar>?, pairDots c: Variable<Scalar>,
-        anchors: [Int], positives: [Int], labels: [Int], referenceLabels: [Int], tanSquared k: Scalar
-    ) -> Variable<Scalar>? {
-        let av = a.value, pv = p?.value ?? a.value, cv = c.value
-        let m = referenceLabels.count, scale = 4 * k
+    static func terms<Scalar: TensorScalar>(_ products: AngularProducts<Scalar>) -> Variable<Scalar>? {
+        let (av, pv, cv) = products.values
+        let (anchors, positives, labels, referenceLabels) = (products.anchors, products.positives, products.labels, products.referenceLabels)
+        let m = referenceLabels.count, k = products.tanSquared, scale = 4 * k
+        // The pullback must not capture a variable (its tape would then hold itself): a flag for P.
+        let separatePositives = products.positiveProducts != nil
         guard av.rank == 2, pv.rank == 2, av.shape == [labels.count, m], pv.shape[1] == m, cv.count == anchors.count,
-              p != nil || pv.shape[0] == m,
+              separatePositives || pv.shape[0] == m,
               anchors.indices.allSatisfy({ labels[anchors[$0]] == referenceLabels[positives[$0]] }),
               let anchorRows = ScaledExponentials(av, scale: scale, columnScales: nil, rowLabels: labels, columnLabels: referenceLabels,
-                                                  used: p == nil ? anchors + positives : anchors),
-              let positiveRows = p == nil ? anchorRows
+                                                  used: separatePositives ? anchors : anchors + positives),
+              let positiveRows = !separatePositives ? anchorRows
                 : ScaledExponentials(pv, scale: scale, columnScales: nil, rowLabels: referenceLabels, columnLabels: referenceLabels,
                                      used: positives)
         else { return nil }
         let pairs = PairTerms(anchorRows: anchorRows, positiveRows: positiveRows, pairDots: cv,
                               anchors: anchors, positives: positives, tanSquared: k)
-        // The pullback must not capture a variable (its tape would then hold itself): a flag for p.
-        let separatePositives = p != nil
-        return Variable.record(p.map { [a, $0, c] } ?? [a, c]) {
+        return Variable.record(products.variables) {
             (pairs.values, { g in
                 let (coefficients, dc) = pairs.pullbackFactors(g)
                 let byAnchor = RowGroups(rows: anchors, count: av.shape[0]), byPositive = RowGroups(rows: positives, count: pv.shape[0])

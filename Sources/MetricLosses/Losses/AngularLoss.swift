@@ -28,9 +28,7 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let (positive, hasNegative) = tuples.map { let pairs = $0.asPairs(); return (pairs.positive, !pairs.negative.isEmpty) }
             ?? inputs.pairing.positivePairs()
         guard !positive.isEmpty, hasNegative else {
-            // No term: the reducer of none (0, or its error for bad bounds), wired to both inputs.
-            let none = reducer.reduce(Variable(Tensor<Scalar>([])))
-            return try (none + inputs.embeddings.sum() * 0 + inputs.references.sum() * 0).checked()
+            return try inputs.noTerms(reducer).checked()
         }
         let pairs = PairColumns(positive)
         let tanSquared = Scalar.tan(alphaDegrees * .pi / 180) * Scalar.tan(alphaDegrees * .pi / 180)
@@ -47,15 +45,14 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
             }
         }
         // (x̂ₐ + x̂ₚ)·xₙ = x̂ₐ·xₙ + x̂ₚ·xₙ: one product of anchors and one of positives with the references.
-        let anchorProducts = matmul(anchors, inputs.references, transposeB: true)
-        let positiveProducts = same ? nil : matmul(positives, inputs.references, transposeB: true)
+        let products = AngularProducts(
+            anchorProducts: matmul(anchors, inputs.references, transposeB: true),
+            positiveProducts: same ? nil : matmul(positives, inputs.references, transposeB: true), pairDots: pairDots,
+            anchors: pairs.anchors, positives: pairs.others, labels: inputs.labels, referenceLabels: inputs.referenceLabels,
+            tanSquared: tanSquared)
         // The batch against itself only gets here when its exponents span too wide for factoring.
-        let factored = same ? nil : FactoredAngularTerms.terms(
-            anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots, anchors: pairs.anchors,
-            positives: pairs.others, labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
-        let terms = factored ?? AngularPairTerms.terms(anchorProducts: anchorProducts, positiveProducts: positiveProducts, pairDots: pairDots,
-                                      anchors: pairs.anchors, positives: pairs.others,
-                                      labels: inputs.labels, referenceLabels: inputs.referenceLabels, tanSquared: tanSquared)
+        let factored = same ? nil : FactoredAngularTerms.terms(products)
+        let terms = factored ?? AngularPairTerms.terms(products)
         return try reducer.reduce(terms).checked()
     }
 }

@@ -62,30 +62,20 @@ public struct CircleLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
         guard positive.count > 1 || negative.count > 1 else {
             // PML's GenericPairLoss returns 0 for at most one positive and one negative pair.
-            // The reducer of none (0, or its error for bad bounds), wired to both inputs.
-            let none = reducer.reduce(Variable(Tensor<Scalar>([])))
-            return try (none + inputs.embeddings.sum() * 0 + inputs.references.sum() * 0).checked()
+            return try inputs.noTerms(reducer).checked()
         }
-        var positiveMask = [Bool](repeating: false, count: n * m)
-        var negativeMask = [Bool](repeating: false, count: n * m)
-        for p in positive { positiveMask[Int(p.anchor) * m + Int(p.other)] = true }
-        for p in negative {
-            let at = Int(p.anchor) * m + Int(p.other)
-            if positiveMask[at] {
-                throw MetricLearningError(.invalidTuples, "pair (\(p.anchor), \(p.other)) is listed as both positive and negative")
-            }
-            negativeMask[at] = true
-        }
+        let masks = PairMasks((positive, negative), rows: n, columns: m)
+        try masks.requireDisjoint(negative, columns: m)
         var hasPositive = [Bool](repeating: false, count: n), hasNegative = [Bool](repeating: false, count: n)
         for p in positive { hasPositive[Int(p.anchor)] = true }
         for p in negative { hasNegative[Int(p.anchor)] = true }
 
         let matrix = try inputs.matrix(distance).checked()
-        let exponents = Self.exponents(matrix, positiveMask: positiveMask, negativeMask: negativeMask, margin: margin, gamma: gamma)
+        let exponents = Self.exponents(matrix, positiveMask: masks.positive, negativeMask: masks.negative, margin: margin, gamma: gamma)
         // A side without entries has log-sum-exp −∞; PML sets it to 0, then zeroes the row.
         let zeros = Variable(Tensor<Scalar>([Scalar](repeating: 0, count: n)))
-        let positiveLse = exponents.logSumExp(alongAxis: 1, mask: positiveMask).replacing(with: zeros, where: hasPositive.map { !$0 })
-        let negativeLse = exponents.logSumExp(alongAxis: 1, mask: negativeMask).replacing(with: zeros, where: hasNegative.map { !$0 })
+        let positiveLse = exponents.logSumExp(alongAxis: 1, mask: masks.positive).replacing(with: zeros, where: hasPositive.map { !$0 })
+        let negativeLse = exponents.logSumExp(alongAxis: 1, mask: masks.negative).replacing(with: zeros, where: hasNegative.map { !$0 })
         let counted = (0..<n).map { hasPositive[$0] && hasNegative[$0] }
         let terms = zeros.replacing(with: (positiveLse + negativeLse).softplus(), where: counted)
         return try reducer.reduce(terms).checked()

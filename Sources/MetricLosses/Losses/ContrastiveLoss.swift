@@ -58,13 +58,11 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
             let count = pairs.positive.count + pairs.negative.count
             guard count > 0, !distance.prefersPairs(count: count, inputs.embeddings, inputs.references) else { return nil }
         }
-        let matrix = inputs.matrix(distance)
         let (pairing, isSimilarity, positiveMargin, negativeMargin) = (inputs.pairing, distance.isSimilarity, positiveMargin, negativeMargin)
-        return try Variable.record([matrix]) {
-            let (value, gradient) = ListedPairReduction.lossAndGradient(
-                matrix: matrix.value, pairs: pairs, pairing: pairing, isSimilarity: isSimilarity,
+        return try Variable.fusedLoss(of: inputs.matrix(distance)) {
+            ListedPairReduction.lossAndGradient(
+                matrix: $0, pairs: pairs, pairing: pairing, isSimilarity: isSimilarity,
                 positiveMargin: positiveMargin, negativeMargin: negativeMargin, reduction: reduction)
-            return (Tensor(value), { g in [gradient * g.scalars[0]] })
         }.checked()
     }
 }

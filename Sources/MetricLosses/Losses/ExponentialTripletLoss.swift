@@ -38,7 +38,7 @@ public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss, Sendable
             let matrix = try inputs.matrix(distance).checked().value
             triplets = TripletColumns(BatchHardSelection.triplets(matrix, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))
         }
-        guard triplets.count > 0 else { return inputs.embeddings.sum() * 0 + inputs.references.sum() * 0 }
+        guard triplets.count > 0 else { return inputs.zeroLoss }
         let count = triplets.count
         let values = inputs.values(distance, rows: triplets.anchors + triplets.anchors, columns: triplets.positives + triplets.negatives)
         let ap = (values.elements(in: 0..<count) / Self.diameter).clamped(upper: 1)

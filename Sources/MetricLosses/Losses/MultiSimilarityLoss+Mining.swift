@@ -15,9 +15,8 @@ extension MultiSimilarityLoss {
         guard case .multiSimilarity(let epsilon, let minerDistance)? = miner.rule, distance.computesSameMatrix(as: minerDistance) else {
             return try self(inputs, tuples: miner.mine(inputs))
         }
-        try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base, "miner epsilon": epsilon])
-        try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
-        try BatchValidation.require(beta > 0, "beta", beta, "must be positive")
+        try validateParameters()
+        try BatchValidation.requireFinite(["miner epsilon": epsilon])
         let terms: Variable<Scalar>
         if inputs.referencesAreEmbeddings && distance.kernel == .dotProduct {
             // A Gram matrix of the (normalised) batch: computed, mined and differentiated in one buffer.

@@ -35,17 +35,18 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         let (n, m, _) = try inputs.validate(tuples)
+        try validateParameters()
+        let masks = PairMasks((tuples ?? inputs.pairing.allPairs()).asPairs(), rows: n, columns: m)
+        // For a distance, "closer" flips sign: the exponents use base − d and d − base.
+        let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: masks.positive, negativeMask: masks.negative,
+                                               alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
+        return try reducer.reduce(terms).checked()
+    }
+
+    /// Throws unless α, β and the base are finite and α, β positive.
+    func validateParameters() throws {
         try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base])
         try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
         try BatchValidation.require(beta > 0, "beta", beta, "must be positive")
-        var positiveMask = [Bool](repeating: false, count: n * m)
-        var negativeMask = [Bool](repeating: false, count: n * m)
-        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
-        for p in positive { positiveMask[Int(p.anchor) * m + Int(p.other)] = true }
-        for p in negative { negativeMask[Int(p.anchor) * m + Int(p.other)] = true }
-        // For a distance, "closer" flips sign: the exponents use base − d and d − base.
-        let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: positiveMask, negativeMask: negativeMask,
-                                               alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
-        return try reducer.reduce(terms).checked()
     }
 }

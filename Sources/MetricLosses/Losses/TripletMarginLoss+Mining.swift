@@ -18,14 +18,12 @@ extension TripletMarginLoss {
             return try self(inputs, tuples: miner.mine(inputs))
         }
         try BatchValidation.requireFinite(["margin": margin, "miner margin": minerMargin])
-        let matrix = inputs.matrix(distance)
         let pairing = inputs.pairing
         let (lossMargin, isSimilarity) = (margin, distance.isSimilarity)
-        return try Variable.record([matrix]) {
-            let (value, gradient) = FusedTripletReduction.lossAndGradient(
-                matrix: matrix.value, pairing: pairing, isSimilarity: isSimilarity,
+        return try Variable.fusedLoss(of: inputs.matrix(distance)) {
+            FusedTripletReduction.lossAndGradient(
+                matrix: $0, pairing: pairing, isSimilarity: isSimilarity,
                 type: type, minerMargin: minerMargin, lossMargin: lossMargin, reduction: reduction)
-            return (Tensor(value), { g in [gradient * g.scalars[0]] })
         }.checked()
     }
 }

@@ -40,12 +40,10 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         // Lists long enough for the whole matrix: one pass over the list, no per-triplet tensors.
         if !swap, let reduction = reducer.termReduction, !triplets.isEmpty, triplets.count <= Int(Int32.max),
            !distance.prefersPairs(count: 2 * triplets.count, inputs.embeddings, inputs.references) {
-            let matrix = inputs.matrix(distance)
             let (isSimilarity, margin, smooth) = (distance.isSimilarity, margin, smooth)
-            return try Variable.record([matrix]) {
-                let (value, gradient) = ListedTripletReduction.lossAndGradient(
-                    matrix: matrix.value, triplets: triplets, isSimilarity: isSimilarity, margin: margin, smooth: smooth, reduction: reduction)
-                return (Tensor(value), { g in [gradient * g.scalars[0]] })
+            return try Variable.fusedLoss(of: inputs.matrix(distance)) {
+                ListedTripletReduction.lossAndGradient(
+                    matrix: $0, triplets: triplets, isSimilarity: isSimilarity, margin: margin, smooth: smooth, reduction: reduction)
             }.checked()
         }
         let t = TripletColumns(triplets)

@@ -57,9 +57,7 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
         if (p == .semihard && n == .all) || (p == .all && n == .semihard) {
             throw MetricLearningError(.invalidParameter, "semihard cannot be combined with all (positive \(p), negative \(n))")
         }
-        let d = try inputs.valueMatrix(distance)
-        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
-        let m = refs.count
+        let (d, labels, refs, m) = try inputs.miningMatrix(distance)
         let sign: Scalar = distance.isSimilarity ? 1 : -1  // closeness c = sign · value
         var positives: [IndexPair] = [], negatives: [IndexPair] = []
         for a in 0..<labels.count {
@@ -68,7 +66,7 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
                 let range = positive ? allowedPositiveRange : allowedNegativeRange
                 var best: Int?, bestCloseness: Scalar = 0
                 for j in 0..<m where j != own && (refs[j] == labels[a]) == positive {
-                    let value = d.storage[a * m + j]
+                    let value = d[a * m + j]
                     if let range, !range.contains(value) { continue }
                     let c = sign * value
                     if let threshold {
@@ -83,7 +81,7 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
                 }
                 return best
             }
-            func closeness(_ j: Int) -> Scalar { sign * d.storage[a * m + j] }
+            func closeness(_ j: Int) -> Scalar { sign * d[a * m + j] }
             var chosenPositive: Int?, chosenNegative: Int?
             if p == .semihard {
                 chosenNegative = choose(positive: false, strategy: n, threshold: nil)

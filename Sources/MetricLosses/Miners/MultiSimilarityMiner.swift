@@ -24,13 +24,11 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         try BatchValidation.requireFinite(["epsilon": epsilon])
-        let d = try inputs.valueMatrix(distance)
-        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
-        let m = refs.count
+        let (d, labels, refs, m) = try inputs.miningMatrix(distance)
         // Work in "closeness" c (similarity, or negated distance): larger is closer.
         let sign: Scalar = distance.isSimilarity ? 1 : -1
         var positive: [IndexPair] = [], negative: [IndexPair] = []
-        d.storage.withUnsafeBufferPointer { matrix in
+        d.withUnsafeBufferPointer { matrix in
             for a in 0..<labels.count {
                 let own = inputs.pairing.selfReference(of: a)
                 let row = matrix.baseAddress! + a * m

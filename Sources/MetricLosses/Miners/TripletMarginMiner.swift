@@ -52,14 +52,12 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
     @_specialize(where Scalar == Double)
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         try BatchValidation.requireFinite(["margin": margin])
-        let d = try inputs.valueMatrix(distance)
-        let (labels, refs) = (inputs.labels, inputs.referenceLabels)
-        let m = refs.count
+        let (d, labels, refs, m) = try inputs.miningMatrix(distance)
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         let groups = LabelGroups(refs)
         let pairing = inputs.pairing
         let (lower, upper) = type.gapInterval(margin: margin)
-        let parts = d.storage.withUnsafeBufferPointer { matrix in
+        let parts = d.withUnsafeBufferPointer { matrix in
             nonisolated(unsafe) let matrix = matrix
             return parallelRanges(labels.count, work: labels.count * m * 8) { anchors -> TripletBuffer in
                 var out = TripletBuffer()

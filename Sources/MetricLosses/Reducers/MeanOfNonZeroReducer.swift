@@ -4,15 +4,10 @@ import TensorCore
 ///
 /// PML's `AvgNonZeroReducer`, the default of most metric losses: terms a hinge has
 /// already satisfied do not dilute the average.
-public struct MeanOfNonZeroReducer<Scalar: TensorScalar>: Reducer {
+public struct MeanOfNonZeroReducer<Scalar: TensorScalar>: TermReducer {
+    /// Divides by the number of positive terms.
+    public static var reduction: TermReduction { .meanOfNonZero }
+
     /// Creates the reducer.
     public init() {}
-    /// A sum divided as fused paths divide it.
-    public var termReduction: TermReduction? { .meanOfNonZero }
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> {
-        let positive = terms.value.scalars.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        return positive == 0 ? terms.sum() * 0 : terms.sum() / Scalar(positive)
-    }
 }

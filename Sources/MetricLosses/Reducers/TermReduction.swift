@@ -21,4 +21,14 @@ public enum TermReduction: Sendable, Hashable {
         case .sum: return count > 0 ? 1 : 0
         }
     }
+
+    /// The sum of `terms` divided by `divisor(count:nonZero:)`, or 0 (with a zero gradient)
+    /// when the divisor is 0: how a `TermReducer` reduces, the rule fused paths reproduce.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func reduce<Scalar: TensorScalar>(_ terms: Variable<Scalar>) -> Variable<Scalar> {
+        let nonZero = self == .meanOfNonZero ? terms.value.scalars.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } : 0
+        let divisor: Scalar = divisor(count: terms.value.count, nonZero: nonZero)
+        return divisor == 0 ? terms.sum() * 0 : terms.sum() / divisor
+    }
 }

@@ -89,8 +89,25 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
         return try distance.matrix(embeddings.withoutDerivative, references.withoutDerivative).checked().value
     }
 
+    /// What a miner selects from: the validated values of `distance` (row-major `[N, M]`,
+    /// no gradient), the anchors' labels, the references' labels and M.
+    /// - Throws: what `validate()` throws.
+    func miningMatrix(_ distance: any Distance<Scalar>) throws -> (values: [Scalar], labels: [Int], referenceLabels: [Int], columns: Int) {
+        (try valueMatrix(distance).storage, labels, referenceLabels, referenceLabels.count)
+    }
+
     /// Values (anchor rows[t], reference columns[t]) under `distance`.
     public func values(_ distance: any Distance<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
         distance.values(embeddings, against: references, rows: rows, columns: columns)
+    }
+
+    /// 0 wired to both the embeddings and the references: a loss without any term, which
+    /// still gives each a (zero) gradient.
+    var zeroLoss: Variable<Scalar> { embeddings.sum() * 0 + references.sum() * 0 }
+
+    /// The loss of no terms under `reducer` (0, or its error for bad bounds), wired to both
+    /// the embeddings and the references.
+    func noTerms(_ reducer: any Reducer<Scalar>) -> Variable<Scalar> {
+        reducer.reduce(Variable(Tensor<Scalar>([]))) + zeroLoss
     }
 }

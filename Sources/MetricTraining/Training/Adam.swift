@@ -38,13 +38,11 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
     ///   positive. (PyTorch accepts ε = 0, where a parameter whose gradients have all been 0
     ///   steps by 0/0 = NaN; a positive ε, however small, keeps that step at 0.)
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
-        try BatchValidation.requireFinite(["learningRate": learningRate, "epsilon": epsilon, "weightDecay": weightDecay])
-        try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
+        try BatchValidation.requireFinite(["epsilon": epsilon])
         try BatchValidation.require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "must lie in [0, 1)")
         try BatchValidation.require(beta2 >= 0 && beta2 < 1, "beta2", beta2, "must lie in [0, 1)")
         try BatchValidation.require(epsilon > 0, "epsilon", epsilon, "must be positive (0 makes a zero gradient's step 0/0)")
-        try BatchValidation.require(weightDecay >= 0, "weightDecay", weightDecay, "must not be negative")
-        try checkShapes(parameters, gradients)
+        try Self.checkStep(parameters, gradients, learningRate: learningRate, weightDecay: weightDecay)
         if first.isEmpty {
             first = gradients.map { Array(repeating: 0, count: $0.count) }
             second = first
@@ -52,9 +50,7 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
         step += 1
         let correction1 = 1 - Scalar.pow(beta1, Scalar(step))
         let correction2 = 1 - Scalar.pow(beta2, Scalar(step))
-        for i in parameters.indices {
-            var p = parameters[i].scalars
-            let g = gradients[i].scalars
+        Self.apply(&parameters, along: gradients) { i, p, g in
             for j in 0..<p.count {
                 var gj = g[j]
                 if decoupledWeightDecay { p[j] *= 1 - learningRate * weightDecay } else { gj += weightDecay * p[j] }
@@ -64,7 +60,6 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
                 let vHat = second[i][j] / correction2
                 p[j] -= learningRate * mHat / (vHat.squareRoot() + epsilon)
             }
-            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
         }
     }
 }

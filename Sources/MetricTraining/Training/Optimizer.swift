@@ -9,9 +9,26 @@ public protocol Optimizer<Scalar> {
 }
 
 extension Optimizer {
-    func checkShapes(_ parameters: [Tensor<Scalar>], _ gradients: [Tensor<Scalar>]) throws {
+    /// Throws unless the step size η and the weight decay λ are finite and ≥ 0 and there is
+    /// one gradient of the same shape for every parameter: the checks every optimizer makes
+    /// after its own.
+    static func checkStep(_ parameters: [Tensor<Scalar>], _ gradients: [Tensor<Scalar>], learningRate: Scalar, weightDecay: Scalar) throws {
+        try BatchValidation.requireFinite(["learningRate": learningRate, "weightDecay": weightDecay])
+        try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
+        try BatchValidation.require(weightDecay >= 0, "weightDecay", weightDecay, "must not be negative")
         guard parameters.count == gradients.count, zip(parameters, gradients).allSatisfy({ $0.shape == $1.shape }) else {
             throw MetricLearningError(.shapeMismatch, "\(gradients.count) gradients \(gradients.map(\.shape)) for \(parameters.count) parameters \(parameters.map(\.shape))")
+        }
+    }
+
+    /// Replaces the scalars of each parameter tensor i by what `rule(i, &scalars, gradient)`
+    /// makes of them, keeping its shape (the shapes already checked by `checkStep`).
+    static func apply(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>],
+                      rule: (_ index: Int, _ scalars: inout [Scalar], _ gradient: [Scalar]) -> Void) {
+        for i in parameters.indices {
+            var p = parameters[i].scalars
+            rule(i, &p, gradients[i].scalars)
+            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
         }
     }
 }

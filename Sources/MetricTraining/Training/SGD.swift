@@ -26,25 +26,21 @@ public struct SGD<Scalar: TensorScalar>: Optimizer, Sendable {
     /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a
     ///   hyperparameter out of PyTorch's range (η, μ, λ finite and ≥ 0; Nesterov needs μ > 0).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
-        try BatchValidation.requireFinite(["learningRate": learningRate, "momentum": momentum, "weightDecay": weightDecay])
-        try BatchValidation.require(learningRate >= 0, "learningRate", learningRate, "must not be negative")
+        try BatchValidation.requireFinite(["momentum": momentum])
         try BatchValidation.require(momentum >= 0, "momentum", momentum, "must not be negative")
         try BatchValidation.require(!nesterov || momentum > 0, "momentum", momentum, "Nesterov momentum needs a momentum above 0")
-        try BatchValidation.require(weightDecay >= 0, "weightDecay", weightDecay, "must not be negative")
-        try checkShapes(parameters, gradients)
+        try Self.checkStep(parameters, gradients, learningRate: learningRate, weightDecay: weightDecay)
         let first = buffers.isEmpty
         if first { buffers = gradients.map { Array(repeating: 0, count: $0.count) } }
-        for i in parameters.indices {
-            var p = parameters[i].scalars
+        Self.apply(&parameters, along: gradients) { i, p, gradient in
             for j in 0..<p.count {
-                var g = gradients[i].scalars[j] + weightDecay * p[j]
+                var g = gradient[j] + weightDecay * p[j]
                 if momentum != 0 {
                     buffers[i][j] = first ? g : momentum * buffers[i][j] + g
                     g = nesterov ? g + momentum * buffers[i][j] : buffers[i][j]
                 }
                 p[j] -= learningRate * g
             }
-            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
         }
     }
 }

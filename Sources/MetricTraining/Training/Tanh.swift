@@ -1,23 +1,13 @@
 import TensorCore
 
 /// The layer tanh x, without parameters.
-public struct Tanh<Scalar: TensorScalar>: Layer, Sendable {
-    /// None: always empty (assigning parameters has no effect).
-    public var parameters: [Tensor<Scalar>] {
-        get { [] }
-        set {}
-    }
+public struct Tanh<Scalar: TensorScalar>: ActivationLayer, Sendable {
+    /// "Tanh".
+    public static var codingKind: String { "Tanh" }
 
     /// Creates the layer.
     public init() {}
 
-    /// tanh x elementwise; any parameters given make the result carry a `shapeMismatch`.
-    public func callAsFunction(_ input: Variable<Scalar>, parameters: ArraySlice<Variable<Scalar>>, context: ForwardContext) -> Variable<Scalar> {
-        do {
-            try LayerChecks.requireParameterCount(parameters.count, 0, layer: "Tanh")
-        } catch {
-            return .carrying(error, after: input)
-        }
-        return input.tanh()
-    }
+    /// tanh x elementwise.
+    public func activate(_ input: Variable<Scalar>) -> Variable<Scalar> { input.tanh() }
 }

@@ -46,10 +46,8 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rowNorms() -> Variable {
-        let x = value
-        return Variable.record([self]) {
-            let norms = try x.rowNorms()
-            return (norms, { g in
+        recordWithRowNorms { x, norms in
+            (norms, { g in
                 let (r, c) = (x.shape[0], x.shape[1])
                 var grad = x.storage
                 for i in 0..<r {
@@ -68,9 +66,7 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func normalizedRows() -> Variable {
-        let x = value
-        return Variable.record([self]) {
-            let norms = try x.rowNorms()
+        recordWithRowNorms { x, norms in
             let y = try x.normalizedRows()
             return (y, { g in
                 let (r, c) = (x.shape[0], x.shape[1])
@@ -93,6 +89,15 @@ extension Variable {
                 return [Tensor(uncheckedShape: x.shape, scalars: grad)]
             })
         }
+    }
+
+    /// Records an operation on this matrix whose value and pullback `op` makes from the
+    /// matrix x and its row norms ‖xᵢ‖ (`rowNorms` and `normalizedRows`).
+    private func recordWithRowNorms(
+        _ op: (_ x: Tensor<Scalar>, _ norms: Tensor<Scalar>) throws -> (Tensor<Scalar>, Pullback)
+    ) -> Variable {
+        let x = value
+        return Variable.record([self]) { try op(x, try x.rowNorms()) }
     }
 }
 

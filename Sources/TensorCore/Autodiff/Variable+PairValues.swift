@@ -88,66 +88,52 @@ extension Variable {
             if let bad = rows.first(where: { $0 < 0 || $0 >= r }) ?? columns.first(where: { $0 < 0 || $0 >= m }) {
                 throw MetricLearningError(.shapeMismatch, "\(what): index \(bad) is outside the matrices \(xv.shape) and \(yv.shape)")
             }
-            var out = [Scalar](repeating: 0, count: rows.count)
-            xv.storage.withUnsafeBufferPointer { xb in
-              yv.storage.withUnsafeBufferPointer { yb in
-                out.withUnsafeMutableBufferPointer { ob in
-                    guard let px = xb.baseAddress, let py = yb.baseAddress, let po = ob.baseAddress else { return }
-                    nonisolated(unsafe) let (x, y, o) = (px, py, po)
-                    _ = parallelRanges(rows.count, work: rows.count * d * 2) { pairs in
-                        for t in pairs {
-                            let (a, b) = (x + rows[t] * d, y + columns[t] * d)
-                            switch kind {
-                            case .dot: o[t] = Reductions.dot(a, b, d)
-                            case .squaredDistance: o[t] = Reductions.squaredDistance(a, b, d)
-                            case .distance: o[t] = Reductions.squaredDistance(a, b, d).squareRoot()
-                            }
+            let values = filled(rows.count, reading: xv, yv) { px, py, po in
+                nonisolated(unsafe) let (x, y, o) = (px, py, po)
+                _ = parallelRanges(rows.count, work: rows.count * d * 2) { pairs in
+                    for t in pairs {
+                        let (a, b) = (x + rows[t] * d, y + columns[t] * d)
+                        switch kind {
+                        case .dot: o[t] = Reductions.dot(a, b, d)
+                        case .squaredDistance: o[t] = Reductions.squaredDistance(a, b, d)
+                        case .distance: o[t] = Reductions.squaredDistance(a, b, d).squareRoot()
                         }
                     }
                 }
-              }
             }
-            let values = out
-            return (Tensor(uncheckedShape: [rows.count], scalars: out), { g in
+            return (Tensor(uncheckedShape: [rows.count], scalars: values), { g in
                 // Each gradient row sums its pairs in increasing order, one row per task.
                 let weights = g.storage
                 func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
                     let groups = RowGroups(rows: ownRows, count: own.shape[0])
-                    var grad = [Scalar](repeating: 0, count: own.count)
-                    own.storage.withUnsafeBufferPointer { ob in
-                      other.storage.withUnsafeBufferPointer { tb in
-                        grad.withUnsafeMutableBufferPointer { gb in
-                            guard let po = ob.baseAddress, let pt = tb.baseAddress, let pg = gb.baseAddress else { return }
-                            nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
-                            _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
-                                for r in range {
-                                    let row = out + r * d
-                                    let own = mine + r * d
-                                    for t in groups.pairs(of: r) where weights[t] != 0 {
-                                        let other = theirs + otherRows[t] * d
-                                        switch kind {
-                                        case .dot:
-                                            Reductions.addScaled(row, other, weights[t], d)
-                                        case .squaredDistance:
-                                            Reductions.addScaledDifference(row, own, other, 2 * weights[t], d)
-                                        case .distance:
-                                            // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
-                                            let distance = values[t]
-                                            guard distance > 0 else { continue }
-                                            let quotient = weights[t] / distance
-                                            if quotient.isFinite {
-                                                Reductions.addScaledDifference(row, own, other, quotient, d)
-                                            } else {
-                                                Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
-                                            }
+                    return PairValues.filled(own.count, reading: own, other) { po, pt, pg in
+                        nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
+                        _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
+                            for r in range {
+                                let row = out + r * d
+                                let own = mine + r * d
+                                for t in groups.pairs(of: r) where weights[t] != 0 {
+                                    let other = theirs + otherRows[t] * d
+                                    switch kind {
+                                    case .dot:
+                                        Reductions.addScaled(row, other, weights[t], d)
+                                    case .squaredDistance:
+                                        Reductions.addScaledDifference(row, own, other, 2 * weights[t], d)
+                                    case .distance:
+                                        // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
+                                        let distance = values[t]
+                                        guard distance > 0 else { continue }
+                                        let quotient = weights[t] / distance
+                                        if quotient.isFinite {
+                                            Reductions.addScaledDifference(row, own, other, quotient, d)
+                                        } else {
+                                            Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
                                         }
                                     }
                                 }
                             }
                         }
-                      }
                     }
-                    return grad
                 }
                 let gx = needX ? gradient(of: xv, rows, against: yv, columns) : []
                 let gy = needY ? gradient(of: yv, columns, against: xv, rows) : []
@@ -155,5 +141,23 @@ extension Variable {
                         needY ? Tensor(uncheckedShape: yv.shape, scalars: gy) : nil]
             })
         }
+    }
+
+    /// `count` zeros filled by `fill` through pointers to the storage of `a` and `b` and to
+    /// the result; left zero when any of the three is empty.
+    static func filled<Scalar: TensorScalar>(
+        _ count: Int, reading a: Tensor<Scalar>, _ b: Tensor<Scalar>,
+        _ fill: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>) -> Void
+    ) -> [Scalar] {
+        var out = [Scalar](repeating: 0, count: count)
+        a.storage.withUnsafeBufferPointer { ab in
+            b.storage.withUnsafeBufferPointer { bb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    guard let pa = ab.baseAddress, let pb = bb.baseAddress, let po = ob.baseAddress else { return }
+                    fill(pa, pb, po)
+                }
+            }
+        }
+        return out
     }
 }

@@ -31,15 +31,14 @@ struct AngularPathTests {
                     labels: labels, tanSquared: k))
                 return terms.sum()
             }
-            let a = matmul(anchorRows, references, transposeB: true)
-            let p = v.count > 1 ? matmul(positiveRows, references, transposeB: true) : nil
+            let products = AngularProducts(
+                anchorProducts: matmul(anchorRows, references, transposeB: true),
+                positiveProducts: v.count > 1 ? matmul(positiveRows, references, transposeB: true) : nil,
+                pairDots: c, anchors: anchors, positives: positives, labels: labels, referenceLabels: labels, tanSquared: k)
             if factored {
-                return try #require(FactoredAngularTerms.terms(
-                    anchorProducts: a, positiveProducts: p, pairDots: c, anchors: anchors, positives: positives,
-                    labels: labels, referenceLabels: labels, tanSquared: k)).sum()
+                return try #require(FactoredAngularTerms.terms(products)).sum()
             }
-            return AngularPairTerms.terms(anchorProducts: a, positiveProducts: p, pairDots: c, anchors: anchors, positives: positives,
-                                          labels: labels, referenceLabels: labels, tanSquared: k).sum()
+            return AngularPairTerms.terms(products).sum()
         }
     }
 
