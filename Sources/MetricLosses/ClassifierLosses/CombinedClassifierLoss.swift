@@ -15,7 +15,7 @@ public struct CombinedClassifierLoss<Scalar: TensorScalar>: ClassifierLoss {
     public func callAsFunction(_ embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int]) throws -> Variable<Scalar> {
         try ClassifierValidation.check(embeddings, weights: weights, labels: labels)
         try BatchValidation.requireFiniteWeights(parts.map(\.weight))
-        var total = embeddings.sum() * 0
+        var total = (embeddings * 0).sum()
         for part in parts { total = total + part.weight * (try part.loss(embeddings, weights: weights, labels: labels)) }
         return try total.checked()
     }

@@ -13,7 +13,7 @@ public struct CombinedMetricLoss<Scalar: TensorScalar>: MetricLoss {
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try BatchValidation.requireFiniteWeights(parts.map(\.weight))
-        var total = inputs.embeddings.sum() * 0
+        var total = (inputs.embeddings * 0).sum()
         for part in parts { total = total + part.weight * (try part.loss(inputs, tuples: tuples)) }
         return try total.checked()
     }

@@ -29,6 +29,6 @@ public enum TermReduction: Sendable, Hashable {
     public func reduce<Scalar: TensorScalar>(_ terms: Variable<Scalar>) -> Variable<Scalar> {
         let nonZero = self == .meanOfNonZero ? terms.value.scalars.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } : 0
         let divisor: Scalar = divisor(count: terms.value.count, nonZero: nonZero)
-        return divisor == 0 ? terms.sum() * 0 : terms.sum() / divisor
+        return divisor == 0 ? (terms * 0).sum() : terms.sum() / divisor
     }
 }

@@ -103,7 +103,7 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
 
     /// 0 wired to both the embeddings and the references: a loss without any term, which
     /// still gives each a (zero) gradient.
-    var zeroLoss: Variable<Scalar> { embeddings.sum() * 0 + references.sum() * 0 }
+    var zeroLoss: Variable<Scalar> { (embeddings * 0).sum() + (references * 0).sum() }
 
     /// The loss of no terms under `reducer` (0, or its error for bad bounds), wired to both
     /// the embeddings and the references.

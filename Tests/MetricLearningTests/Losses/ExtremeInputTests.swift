@@ -116,4 +116,14 @@ struct ExtremeInputTests {
         let labels = [0, 0, 1]
         expectClose([try loss.value(embeddings: huge, labels: labels)], [try loss.value(embeddings: x, labels: labels)], atol: 1e-6, rtol: 1e-5, "contrastive")
     }
+
+    /// A loss without terms is 0 even where the sum of the inputs overflows (x.sum() · 0 was
+    /// ∞ · 0 = NaN; found by metric-fuzz).
+    @Test func noTermsAtTheEdgeOfTheRangeIsZero() throws {
+        let x = try Tensor<Double>(shape: [1, 2], scalars: [1e308, 1e308])
+        let (value, gradient) = try CombinedMetricLoss<Double>([(1, TripletMarginLoss())]).valueWithGradient(embeddings: x, labels: [0])
+        #expect(value == 0 && gradient.scalars.allSatisfy { $0 == 0 })
+        let (reduced, _) = try valueWithGradient(at: Tensor<Double>([-1e308, -1e308])) { MeanOfNonZeroReducer<Double>().reduce($0) }
+        #expect(reduced == 0)
+    }
 }
