@@ -60,6 +60,8 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
     ///   `BatchValidation.check`), widths that differ, a `selfOffset` that does not place the
     ///   batch inside the references, or tuples that index outside them.
     @discardableResult
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func validate(_ tuples: MinedTuples? = nil) throws -> (count: Int, referenceCount: Int, width: Int) {
         let (n, d) = try BatchValidation.check(embeddings, labels: labels)
         if referencesAreEmbeddings {
@@ -78,12 +80,16 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
     }
 
     /// The differentiable matrix of embeddings against references under `distance`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func matrix(_ distance: any Distance<Scalar>) -> Variable<Scalar> {
         distance.matrix(embeddings, references)
     }
 
     /// The validated matrix of the values (no gradient), for miners.
     /// - Throws: what `validate()` throws.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func valueMatrix(_ distance: any Distance<Scalar>) throws -> Tensor<Scalar> {
         try validate()
         return try distance.matrix(embeddings.withoutDerivative, references.withoutDerivative).checked().value
@@ -92,11 +98,15 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
     /// What a miner selects from: the validated values of `distance` (row-major `[N, M]`,
     /// no gradient), the anchors' labels, the references' labels and M.
     /// - Throws: what `validate()` throws.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func miningMatrix(_ distance: any Distance<Scalar>) throws -> (values: [Scalar], labels: [Int], referenceLabels: [Int], columns: Int) {
         (try valueMatrix(distance).storage, labels, referenceLabels, referenceLabels.count)
     }
 
     /// Values (anchor rows[t], reference columns[t]) under `distance`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func values(_ distance: any Distance<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
         distance.values(embeddings, against: references, rows: rows, columns: columns)
     }
@@ -107,6 +117,8 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
 
     /// The loss of no terms under `reducer` (0, or its error for bad bounds), wired to both
     /// the embeddings and the references.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func noTerms(_ reducer: any Reducer<Scalar>) -> Variable<Scalar> {
         reducer.reduce(Variable(Tensor<Scalar>([]))) + zeroLoss
     }
