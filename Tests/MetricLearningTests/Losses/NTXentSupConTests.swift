@@ -57,6 +57,23 @@ struct NTXentSupConTests {
         }
     }
 
+    /// The Gram path (a batch against itself: the similarity buffer, then its gradient made
+    /// symmetric tile by tile) equals the matrix path of a separate copy, over several tiles
+    /// and a partial one.
+    @Test func gramPathEqualsMatrixPathOverSeveralTiles() throws {
+        let x: Tensor<Double> = randomMatrix(150, 7, seed: 93)
+        let labels = (0..<150).map { ($0 * 11) % 19 }
+        let copy = Tensor(uncheckedShape: x.shape, scalars: x.scalars.map { $0 + 0 })
+        for loss in [NTXentLoss<Double>(temperature: 0.2), SupConLoss<Double>(temperature: 0.2)] as [any MetricLoss<Double>] {
+            let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
+            let (split, gradients) = try valueWithGradient(at: [x, copy]) { v in
+                try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
+            }
+            expectClose([split], [value], atol: 1e-12, rtol: 1e-10, "\(type(of: loss))")
+            expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-12, rtol: 1e-9, "\(type(of: loss))")
+        }
+    }
+
     static func cosine(_ x: Tensor<Double>, _ i: Int, _ y: Tensor<Double>, _ j: Int) -> Double {
         let d = x.shape[1]
         let a = (0..<d).map { x[i, $0] }, b = (0..<d).map { y[j, $0] }
