@@ -44,6 +44,16 @@ package enum Registry {
             CircleLoss<S>(margin: S(try a.double("m", default: 0.4)), gamma: S(try a.double("gamma", default: 80)),
                           distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanOfNonZeroReducer()))
         }),
+        .init(name: "ntxent", object: NTXentLoss<S>(temperature: 0.1), traits: .needsTriplets, pml: .init("NTXentLoss") { a in
+            NTXentLoss<S>(temperature: S(try a.double("temperature", default: 0.07)),
+                          distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "ntxent/euclidean", object: NTXentLoss<S>(temperature: 0.3, distance: EuclideanDistance()), traits: .needsTriplets),
+        .init(name: "supcon", object: SupConLoss<S>(temperature: 0.2), traits: .needsTriplets, pml: .init("SupConLoss") { a in
+            SupConLoss<S>(temperature: S(try a.double("temperature", default: 0.1)),
+                          distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanOfNonZeroReducer()))
+        }),
+        .init(name: "supcon/euclidean", object: SupConLoss<S>(temperature: 0.3, distance: EuclideanDistance()), traits: .needsTriplets),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [

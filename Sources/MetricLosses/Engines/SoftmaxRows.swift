@@ -1,0 +1,158 @@
+import TensorCore
+
+/// A loss's row kernel over the dense `[N, M]` matrix of a batch against its references,
+/// for `SoftmaxRows`: `forward` reads each row and leaves in the target row what
+/// `gradient` later turns, in place, into that row of ∂(terms)/∂(matrix).
+@usableFromInline protocol SoftmaxRowKernel<Scalar>: Sendable {
+    associatedtype Scalar: TensorScalar
+    associatedtype State
+    /// The number of terms the kernel produces.
+    var termCount: Int { get }
+    /// Reads rows `0..<n` of `source` (each `m` wide) and writes the target rows; `target`
+    /// may be `source` itself (each row is read before it is written). Returns the terms
+    /// and what `gradient` needs.
+    func forward(source: UnsafePointer<Scalar>, target: UnsafeMutablePointer<Scalar>, n: Int, m: Int) -> (terms: [Scalar], state: State)
+    /// Replaces the rows `forward` wrote by the gradient with respect to the matrix, given
+    /// the gradient of the terms.
+    func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int)
+}
+
+/// Records a `SoftmaxRowKernel` as one differentiable operation with one `[N, M]` buffer:
+/// the forward pass turns the matrix rows into what the pullback needs (exponentials), and
+/// the pullback turns them into the gradient in place.
+@usableFromInline enum SoftmaxRows {
+    /// The terms of `kernel` over the matrix of `inputs` under `distance`. For a batch
+    /// against itself under a dot-product kernel (cosine, the default), the Gram matrix of the
+    /// prepared rows is computed inside the operation, so its buffer is the only `[N, N]` one.
+    @usableFromInline
+    static func terms<K: SoftmaxRowKernel>(_ kernel: K, inputs: BatchInputs<K.Scalar>, distance: any Distance<K.Scalar>) -> Variable<K.Scalar> {
+        if inputs.referencesAreEmbeddings && distance.kernel == .dotProduct {
+            return terms(kernel, gramOf: distance.prepare(inputs.embeddings))
+        }
+        return terms(kernel, matrix: inputs.matrix(distance))
+    }
+
+    /// The terms of `kernel` over a matrix variable (its gradient flows back through it).
+    static func terms<K: SoftmaxRowKernel>(_ kernel: K, matrix: Variable<K.Scalar>) -> Variable<K.Scalar> {
+        let mv = matrix.value
+        return Variable.record([matrix]) {
+            let (n, m) = try mv.matrixExtents("\(K.self)")
+            let (buffer, terms, state) = mv.storage.withUnsafeBufferPointer { source in
+                var terms: [K.Scalar] = [], state: K.State?
+                // Rows are first written by the thread that computes them (page faults split too).
+                let buffer = [K.Scalar](uninitializedCount: n * m) { target in
+                    (terms, state) = kernel.forward(source: source.baseAddress!, target: target.baseAddress!, n: n, m: m)
+                }
+                return (buffer, terms, state!)
+            }
+            let owned = PullbackBuffer(buffer)
+            return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
+                guard var gradient = owned.take() else { return [nil] }
+                gradient.withUnsafeMutableBufferPointer { kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: m) }
+                return [Tensor(uncheckedShape: [n, m], scalars: gradient)]
+            })
+        }
+    }
+
+    /// The terms of `kernel` over the Gram matrix X·Xᵀ of `x`'s rows, computed here; the
+    /// pullback makes the gradient buffer ∂S + ∂Sᵀ in place, tile by tile, and multiplies
+    /// it by X (summing the transpose while packing reads it column-wise, 8192 columns
+    /// apart at N = 8192: measured 0.3 s slower there than this pass and a plain product).
+    static func terms<K: SoftmaxRowKernel>(_ kernel: K, gramOf x: Variable<K.Scalar>) -> Variable<K.Scalar> {
+        let xv = x.value
+        return Variable.record([x]) {
+            let n = try xv.matrixExtents("\(K.self)").rows
+            // The product is a temporary: its storage is this buffer's alone.
+            var buffer = try matmul(xv, xv, transposeB: true).storage
+            let (terms, state) = buffer.withUnsafeMutableBufferPointer { b in
+                kernel.forward(source: UnsafePointer(b.baseAddress!), target: b.baseAddress!, n: n, m: n)
+            }
+            let owned = PullbackBuffer(buffer)
+            return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
+                guard var gradient = owned.take() else { return [nil] }
+                gradient.withUnsafeMutableBufferPointer {
+                    kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: n)
+                    addTranspose($0.baseAddress!, n: n)
+                }
+                return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)]
+            })
+        }
+    }
+
+    /// Replaces the square `[n, n]` matrix at `g` by g + gᵀ in place, in 64 × 64 tiles: a
+    /// tile and its mirror are read and written only as row segments (a column walk with a
+    /// power-of-two row stride, 32 KB at N = 8192, maps to one cache set), transposed in
+    /// two scratch tiles. Every pair is summed once, by one task.
+    ///
+    /// - Complexity: O(n²).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func addTranspose<Scalar: TensorScalar>(_ g: UnsafeMutablePointer<Scalar>, n: Int) {
+        let tile = 64, tiles = (n + tile - 1) / tile
+        nonisolated(unsafe) let g = g
+        parallelFor(tiles, work: n * n * 4) { rowTile in
+            let mirror = UnsafeMutablePointer<Scalar>.allocate(capacity: tile * tile)
+            let sums = UnsafeMutablePointer<Scalar>.allocate(capacity: tile * tile)
+            defer { mirror.deallocate(); sums.deallocate() }
+            let (i0, rows) = (rowTile * tile, Swift.min(tile, n - rowTile * tile))
+            for columnTile in rowTile..<tiles {
+                let (j0, columns) = (columnTile * tile, Swift.min(tile, n - columnTile * tile))
+                // mirror[c][r] = g[j0 + c][i0 + r], read row segment by row segment.
+                for c in 0..<columns { (mirror + c * tile).update(from: g + (j0 + c) * n + i0, count: rows) }
+                for r in 0..<rows {
+                    let row = g + (i0 + r) * n + j0
+                    for c in 0..<columns {
+                        let sum = row[c] + mirror[c * tile + r]
+                        row[c] = sum
+                        sums[c * tile + r] = sum
+                    }
+                }
+                for c in 0..<columns { (g + (j0 + c) * n + i0).update(from: sums + c * tile, count: rows) }
+            }
+        }
+    }
+}
+
+/// Every pair of a batch against its references, row by row, without listing them: anchor
+/// i's positives are the references with its label other than its own copy (in increasing
+/// order, as `ReferencePairing.positivePairs()` lists them), its negatives every reference
+/// with another label.
+@usableFromInline struct DenseRowPairs: Sendable {
+    @usableFromInline let pairing: ReferencePairing
+    @usableFromInline let groups: SameLabelColumns
+    /// Row i's positive pairs are entries `positiveStart[i]..<positiveStart[i + 1]` of the list.
+    @usableFromInline let positiveStart: [Int]
+    /// The number of negative pairs.
+    @usableFromInline let negativeCount: Int
+
+    @usableFromInline init(_ pairing: ReferencePairing) {
+        self.pairing = pairing
+        let groups = SameLabelColumns(labels: pairing.labels, referenceLabels: pairing.referenceLabels)
+        let m = pairing.referenceLabels.count
+        var start = [0], negatives = 0
+        for i in pairing.labels.indices {
+            let same = groups.columns(of: i)
+            let own = pairing.selfReference(of: i)
+            let ownIsSame = own.map { $0 < m && pairing.referenceLabels[$0] == pairing.labels[i] } ?? false
+            let ownIsOther = own.map { $0 < m && pairing.referenceLabels[$0] != pairing.labels[i] } ?? false
+            start.append(start[i] + same.count - (ownIsSame ? 1 : 0))
+            negatives += m - same.count - (ownIsOther ? 1 : 0)
+        }
+        (self.groups, self.positiveStart, self.negativeCount) = (groups, start, negatives)
+    }
+
+    /// The number of positive pairs.
+    @usableFromInline var positiveCount: Int { positiveStart[positiveStart.count - 1] }
+
+    /// Row i's positive columns, in increasing order.
+    @usableFromInline func positives(of i: Int) -> [Int] {
+        let own = pairing.selfReference(of: i)
+        return groups.columns(of: i).filter { $0 != own }
+    }
+
+    /// PML's `GenericPairLoss` computes nothing for at most one positive and at most one
+    /// negative pair, and these losses nothing without a pair of each kind.
+    @usableFromInline var hasTerms: Bool {
+        (positiveCount > 1 || negativeCount > 1) && positiveCount > 0 && negativeCount > 0
+    }
+}
