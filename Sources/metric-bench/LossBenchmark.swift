@@ -31,6 +31,8 @@ struct LossBenchmarkCase {
     /// The cases of the peer benchmark's catalogue suite the library has so far, with PML's
     /// defaults (the peer's other catalogue cases are not implemented yet).
     static var catalogue: [LossBenchmarkCase] { [
+        .init(name: "ntxent", loss: NTXentLoss<Float>()),
+        .init(name: "supcon", loss: SupConLoss<Float>()),
         .init(name: "circle", loss: CircleLoss<Float>()),
     ] }
 
