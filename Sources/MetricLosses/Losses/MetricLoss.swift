@@ -41,8 +41,8 @@ extension MetricLoss {
     }
 
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, minedBy miner: any Miner<Scalar>) throws -> Variable<Scalar> {
-        try inputs.validate()
-        return try self(inputs, tuples: miner.mine(inputs))
+        // The miner and the loss each validate the inputs.
+        try self(inputs, tuples: miner.mine(inputs))
     }
 
     /// The loss over all pairs or triplets of the batch.
