@@ -21,6 +21,14 @@ import TensorCore
 /// the forward pass turns the matrix rows into what the pullback needs (exponentials), and
 /// the pullback turns them into the gradient in place.
 @usableFromInline enum SoftmaxRows {
+    /// The factor of the logits x = s/τ (or −d/τ for a distance) of a temperature-scaled
+    /// softmax (NT-Xent, SupCon). - Throws: `invalidParameter` unless τ is positive and 1/τ finite.
+    static func logitScale<Scalar: TensorScalar>(temperature: Scalar, isSimilarity: Bool) throws -> Scalar {
+        try BatchValidation.requireFinite(["temperature": temperature])
+        try BatchValidation.require(temperature > 0 && (1 / temperature).isFinite, "temperature", temperature, "must be positive, with 1/temperature finite")
+        return (isSimilarity ? 1 : -1) / temperature
+    }
+
     /// The terms of `kernel` over the matrix of `inputs` under `distance`. For a batch
     /// against itself under a dot-product kernel (cosine, the default), the Gram matrix of the
     /// prepared rows is computed inside the operation, so its buffer is the only `[N, N]` one.

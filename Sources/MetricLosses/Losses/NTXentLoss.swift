@@ -51,28 +51,19 @@ public struct NTXentLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         let (n, _, _) = try inputs.validate(tuples)
-        try BatchValidation.requireFinite(["temperature": temperature])
-        try BatchValidation.require(temperature > 0 && (1 / temperature).isFinite, "temperature", temperature, "must be positive, with 1/temperature finite")
-        // x = s/τ, or −d/τ for a distance.
-        let scale = (distance.isSimilarity ? 1 : -1) / temperature
+        let scale = try SoftmaxRows.logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
         let terms: Variable<Scalar>
         if let tuples {
             let (positive, negative) = tuples.asPairs()
-            guard (positive.count > 1 || negative.count > 1) && !positive.isEmpty && !negative.isEmpty else { return try noTerms(inputs) }
+            guard (positive.count > 1 || negative.count > 1) && !positive.isEmpty && !negative.isEmpty else { return try inputs.noTerms(reducer).checked() }
             let all = positive + negative
             let values = inputs.values(distance, rows: all.map { Int($0.anchor) }, columns: all.map { Int($0.other) })
             terms = NTXentRows.listed(values, positive: positive, negative: negative, anchorCount: n, scale: scale)
         } else {
             let pairs = DenseRowPairs(inputs.pairing)
-            guard pairs.hasTerms else { return try noTerms(inputs) }
+            guard pairs.hasTerms else { return try inputs.noTerms(reducer).checked() }
             terms = SoftmaxRows.terms(NTXentRows(pairs, scale: scale), inputs: inputs, distance: distance)
         }
         return try reducer.reduce(terms).checked()
-    }
-
-    /// The reducer of no terms (0, or its error for bad bounds), wired to both inputs.
-    private func noTerms(_ inputs: BatchInputs<Scalar>) throws -> Variable<Scalar> {
-        let none = reducer.reduce(Variable(Tensor<Scalar>([])))
-        return try (none + inputs.embeddings.sum() * 0 + inputs.references.sum() * 0).checked()
     }
 }

@@ -37,6 +37,8 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
     ///   hyperparameter out of range: η, λ finite and ≥ 0; β₁, β₂ in [0, 1); ε finite and
     ///   positive. (PyTorch accepts ε = 0, where a parameter whose gradients have all been 0
     ///   steps by 0/0 = NaN; a positive ε, however small, keeps that step at 0.)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
         try BatchValidation.requireFinite(["epsilon": epsilon])
         try BatchValidation.require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "must lie in [0, 1)")
@@ -50,7 +52,9 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
         step += 1
         let correction1 = 1 - Scalar.pow(beta1, Scalar(step))
         let correction2 = 1 - Scalar.pow(beta2, Scalar(step))
-        Self.apply(&parameters, along: gradients) { i, p, g in
+        for i in parameters.indices {
+            var p = parameters[i].scalars
+            let g = gradients[i].scalars
             for j in 0..<p.count {
                 var gj = g[j]
                 if decoupledWeightDecay { p[j] *= 1 - learningRate * weightDecay } else { gj += weightDecay * p[j] }
@@ -60,6 +64,7 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
                 let vHat = second[i][j] / correction2
                 p[j] -= learningRate * mHat / (vHat.squareRoot() + epsilon)
             }
+            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
         }
     }
 }

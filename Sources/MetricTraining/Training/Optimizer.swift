@@ -20,15 +20,4 @@ extension Optimizer {
             throw MetricLearningError(.shapeMismatch, "\(gradients.count) gradients \(gradients.map(\.shape)) for \(parameters.count) parameters \(parameters.map(\.shape))")
         }
     }
-
-    /// Replaces the scalars of each parameter tensor i by what `rule(i, &scalars, gradient)`
-    /// makes of them, keeping its shape (the shapes already checked by `checkStep`).
-    static func apply(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>],
-                      rule: (_ index: Int, _ scalars: inout [Scalar], _ gradient: [Scalar]) -> Void) {
-        for i in parameters.indices {
-            var p = parameters[i].scalars
-            rule(i, &p, gradients[i].scalars)
-            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
-        }
-    }
 }

@@ -25,6 +25,8 @@ public struct SGD<Scalar: TensorScalar>: Optimizer, Sendable {
 
     /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a
     ///   hyperparameter out of PyTorch's range (η, μ, λ finite and ≥ 0; Nesterov needs μ > 0).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(_ parameters: inout [Tensor<Scalar>], along gradients: [Tensor<Scalar>]) throws {
         try BatchValidation.requireFinite(["momentum": momentum])
         try BatchValidation.require(momentum >= 0, "momentum", momentum, "must not be negative")
@@ -32,7 +34,9 @@ public struct SGD<Scalar: TensorScalar>: Optimizer, Sendable {
         try Self.checkStep(parameters, gradients, learningRate: learningRate, weightDecay: weightDecay)
         let first = buffers.isEmpty
         if first { buffers = gradients.map { Array(repeating: 0, count: $0.count) } }
-        Self.apply(&parameters, along: gradients) { i, p, gradient in
+        for i in parameters.indices {
+            var p = parameters[i].scalars
+            let gradient = gradients[i].scalars
             for j in 0..<p.count {
                 var g = gradient[j] + weightDecay * p[j]
                 if momentum != 0 {
@@ -41,6 +45,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer, Sendable {
                 }
                 p[j] -= learningRate * g
             }
+            parameters[i] = Tensor(uncheckedShape: parameters[i].shape, scalars: p)
         }
     }
 }
