@@ -7,7 +7,7 @@ extension GradientCheckReport {
     /// ```swift
     /// let report = try checkGradients(at: [x]) { try myLoss($0[0]) }
     /// if let worst = report.worstFailure(absoluteTolerance: 1e-6, relativeTolerance: 1e-5) {
-    ///     print(worst.input, worst.index, worst.analytic, worst.numeric)
+    ///     Issue.record("input \(worst.input) \(worst.index): \(worst.analytic) vs \(worst.numeric)")
     /// }
     /// ```
     public func worstFailure(absoluteTolerance: Double, relativeTolerance: Double) -> Element? {

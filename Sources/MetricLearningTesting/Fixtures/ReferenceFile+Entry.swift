@@ -4,8 +4,8 @@ extension ReferenceFile {
     /// ```swift
     /// for entry in file.entries {
     ///     switch entry.result {
-    ///     case .success(let c): print(c.name, c.embeddings.shape)
-    ///     case .failure(let error): print(error)   // names the case and the field
+    ///     case .success(let c): run(c)
+    ///     case .failure(let error): Issue.record("\(error)")   // names the case and the field
     ///     }
     /// }
     /// ```
