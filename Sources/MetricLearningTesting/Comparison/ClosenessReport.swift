@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// let report = closeness(of: gradient, to: referenceCase.embeddingsGradient)
-/// if !report.isClose { print(report) }
+/// #expect(report.isClose, "\(report)")
 /// // 3 of 96 elements differ beyond |a − b| ≤ 1e-08 + 1e-06·|b|; worst at [4, 2]: actual 0.1234, expected 0.125, …
 /// ```
 public struct ClosenessReport: Sendable, Equatable, CustomStringConvertible {
