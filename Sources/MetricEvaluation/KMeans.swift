@@ -11,9 +11,7 @@ public struct KMeans: Sendable {
 
     /// Creates the clustering.
     public init(clusterCount: Int, seed: UInt64 = 0, maximumIterations: Int = 100) {
-        self.clusterCount = clusterCount
-        self.seed = seed
-        self.maximumIterations = maximumIterations
+        (self.clusterCount, self.seed, self.maximumIterations) = (clusterCount, seed, maximumIterations)
     }
 
     /// The cluster of each row and the centroids (`[k, D]`, as `Double`).

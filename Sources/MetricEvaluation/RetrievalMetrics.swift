@@ -15,9 +15,7 @@ public struct RetrievalMetrics: Sendable {
 
     /// Creates the calculator (recall@1,2,4,8; kNN k = 1, 3, 5 as the robustness study).
     public init(recallKs: [Int] = [1, 2, 4, 8], knnKs: [Int] = [1, 3, 5], clusteringSeed: UInt64 = 0) {
-        self.recallKs = recallKs
-        self.knnKs = knnKs
-        self.clusteringSeed = clusteringSeed
+        (self.recallKs, self.knnKs, self.clusteringSeed) = (recallKs, knnKs, clusteringSeed)
     }
 
     /// The report for `queries` (`[Q, D]`, `queryLabels`) against `references` (or the

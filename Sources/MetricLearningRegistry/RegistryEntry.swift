@@ -19,10 +19,7 @@ package struct RegistryEntry<Object>: CustomStringConvertible {
     package var pml: PMLBuilder<Object>?
 
     package init(name: String, object: Object, traits: RegistryTraits = [], pml: PMLBuilder<Object>? = nil) {
-        self.name = name
-        self.object = object
-        self.traits = traits
-        self.pml = pml
+        (self.name, self.object, self.traits, self.pml) = (name, object, traits, pml)
     }
 
     package var description: String { name }

@@ -21,9 +21,7 @@ public struct ClosenessReport: Sendable, Equatable, CustomStringConvertible {
 
         /// An element from its index and values.
         public init(index: [Int], actual: Double, expected: Double) {
-            self.index = index
-            self.actual = actual
-            self.expected = expected
+            (self.index, self.actual, self.expected) = (index, actual, expected)
         }
 
         /// `|a − b|` (NaN when either is NaN; 0 when they are equal, infinities included).
@@ -49,13 +47,8 @@ public struct ClosenessReport: Sendable, Equatable, CustomStringConvertible {
     /// A report from its parts.
     public init(actualShape: [Int], expectedShape: [Int], absoluteTolerance: Double, relativeTolerance: Double,
                 count: Int, failureCount: Int, worst: Element?) {
-        self.actualShape = actualShape
-        self.expectedShape = expectedShape
-        self.absoluteTolerance = absoluteTolerance
-        self.relativeTolerance = relativeTolerance
-        self.count = count
-        self.failureCount = failureCount
-        self.worst = worst
+        (self.actualShape, self.expectedShape, self.absoluteTolerance, self.relativeTolerance) = (actualShape, expectedShape, absoluteTolerance, relativeTolerance)
+        (self.count, self.failureCount, self.worst) = (count, failureCount, worst)
     }
 
     /// True when the shapes agree.

@@ -45,11 +45,8 @@ public struct ReferenceComparison: Sendable, Equatable, CustomStringConvertible 
     /// A comparison from its parts.
     public init(caseName: String, quantities: [Quantity], unknownGradients: [String] = [],
                 uncheckedGradients: [String] = [], mined: MinedTuplesComparison? = nil) {
-        self.caseName = caseName
-        self.quantities = quantities
-        self.unknownGradients = unknownGradients
-        self.uncheckedGradients = uncheckedGradients
-        self.mined = mined
+        (self.caseName, self.quantities, self.unknownGradients) = (caseName, quantities, unknownGradients)
+        (self.uncheckedGradients, self.mined) = (uncheckedGradients, mined)
     }
 
     /// One sentence per failure: a quantity that is not close, an unknown gradient name,

@@ -56,23 +56,8 @@ public struct ReferenceCase: Sendable {
                 weights: Tensor<Double>? = nil, weightsGradient: Tensor<Double>? = nil,
                 references: Tensor<Double>? = nil, referenceLabels: [Int]? = nil, referencesGradient: Tensor<Double>? = nil,
                 metaClasses: [Int]? = nil, mined: MinedTuples? = nil, parameters: [ReferenceParameter] = [], notes: String? = nil) {
-        self.name = name
-        self.configuration = configuration
-        self.minerConfiguration = minerConfiguration
-        self.pml = pml
-        self.embeddings = embeddings
-        self.labels = labels
-        self.weights = weights
-        self.references = references
-        self.referenceLabels = referenceLabels
-        self.metaClasses = metaClasses
-        self.mined = mined
-        self.parameters = parameters
-        self.loss = loss
-        self.embeddingsGradient = embeddingsGradient
-        self.weightsGradient = weightsGradient
-        self.referencesGradient = referencesGradient
-        self.notes = notes
+        (self.name, self.configuration, self.minerConfiguration, self.pml, self.embeddings, self.labels, self.weights, self.references, self.referenceLabels) = (name, configuration, minerConfiguration, pml, embeddings, labels, weights, references, referenceLabels)
+        (self.metaClasses, self.mined, self.parameters, self.loss, self.embeddingsGradient, self.weightsGradient, self.referencesGradient, self.notes) = (metaClasses, mined, parameters, loss, embeddingsGradient, weightsGradient, referencesGradient, notes)
     }
 
     /// The parameter called `name` (e.g. `"W"`, `"proxies"`), or `nil`.

@@ -12,9 +12,7 @@ public struct ReferenceCaseError: Error, Sendable, Equatable, CustomStringConver
 
     /// An error from its parts.
     public init(index: Int?, name: String?, message: String) {
-        self.index = index
-        self.name = name
-        self.message = message
+        (self.index, self.name, self.message) = (index, name, message)
     }
 
     /// An error for a case that failed to decode, described from its `DecodingError`.

@@ -19,9 +19,7 @@ extension ReferenceFile {
 
         /// An entry from its parts.
         public init(index: Int, name: String?, result: Result<ReferenceCase, ReferenceCaseError>) {
-            self.index = index
-            self.name = name
-            self.result = result
+            (self.index, self.name, self.result) = (index, name, result)
         }
 
         /// The decoded case.

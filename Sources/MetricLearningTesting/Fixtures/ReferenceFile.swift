@@ -39,12 +39,8 @@ public struct ReferenceFile: Sendable {
     /// A file from its parts.
     public init(generator: String? = nil, seed: Int? = nil, batchSize: Int? = nil, embeddingSize: Int? = nil,
                 classCount: Int? = nil, entries: [Entry]) {
-        self.generator = generator
-        self.seed = seed
-        self.batchSize = batchSize
-        self.embeddingSize = embeddingSize
-        self.classCount = classCount
-        self.entries = entries
+        (self.generator, self.seed, self.batchSize) = (generator, seed, batchSize)
+        (self.embeddingSize, self.classCount, self.entries) = (embeddingSize, classCount, entries)
     }
 
     /// Decodes a fixture file's bytes.

@@ -19,9 +19,6 @@ public struct ReferenceParameter: Sendable, Equatable {
 
     /// A parameter from its parts.
     public init(name: String, shape: [Int], value: Tensor<Double>, gradient: Tensor<Double>) {
-        self.name = name
-        self.shape = shape
-        self.value = value
-        self.gradient = gradient
+        (self.name, self.shape, self.value, self.gradient) = (name, shape, value, gradient)
     }
 }

@@ -12,8 +12,6 @@ public struct AngularMarginConfiguration<Scalar: TensorScalar>: Sendable {
 
     /// Creates the configuration (scale 1 and λ = 0 as PML).
     public init(margin: Int = 4, scale: Scalar = 1, lambda: Scalar = 0) {
-        self.margin = margin
-        self.scale = scale
-        self.lambda = lambda
+        (self.margin, self.scale, self.lambda) = (margin, scale, lambda)
     }
 }

@@ -16,10 +16,7 @@ public struct MarginAnnealingSchedule<Scalar: TensorScalar>: Sendable {
 
     /// Creates a schedule.
     public init(base: Scalar = 1000, gamma: Scalar = 0.12, power: Scalar = 1, minimum: Scalar = 5) {
-        self.base = base
-        self.gamma = gamma
-        self.power = power
-        self.minimum = minimum
+        (self.base, self.gamma, self.power, self.minimum) = (base, gamma, power, minimum)
     }
 
     /// λ at training iteration `iteration` (0-based).

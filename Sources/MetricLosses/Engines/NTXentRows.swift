@@ -21,8 +21,7 @@ import TensorCore
     @usableFromInline let scale: Scalar
 
     @usableFromInline init(_ pairs: DenseRowPairs, scale: Scalar) {
-        self.pairs = pairs
-        self.scale = scale
+        (self.pairs, self.scale) = (pairs, scale)
     }
 
     @usableFromInline var termCount: Int { pairs.positiveCount }

@@ -29,6 +29,19 @@ import TensorCore
         return (isSimilarity ? 1 : -1) / temperature
     }
 
+    /// The loss of a temperature-scaled softmax over pairs (NT-Xent, SupCon): the terms of
+    /// the row kernel `rows` over every pair, or `listed`'s terms over listed pairs (each
+    /// given κ = ±1/τ), reduced; the reducer's loss of no terms without a positive or
+    /// without a negative pair. - Throws: what `logitScale` throws, and what `listed` throws.
+    static func loss<K: SoftmaxRowKernel>(
+        _ inputs: BatchInputs<K.Scalar>, over pairs: PairSelection, distance: any Distance<K.Scalar>, temperature: K.Scalar,
+        reducer: any Reducer<K.Scalar>, rows: (DenseRowPairs, K.Scalar) -> K, listed: (K.Scalar) throws -> Variable<K.Scalar>
+    ) throws -> Variable<K.Scalar> {
+        let scale = try logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
+        guard pairs.positiveCount > 0 && pairs.negativeCount > 0 else { return inputs.noTerms(reducer) }
+        return reducer.reduce(try pairs.rows.map { Self.terms(rows($0, scale), inputs: inputs, distance: distance) } ?? listed(scale))
+    }
+
     /// The terms of `kernel` over the matrix of `inputs` under `distance`. For a batch
     /// against itself under a dot-product kernel (cosine, the default), the Gram matrix of the
     /// prepared rows is computed inside the operation, so its buffer is the only `[N, N]` one.
@@ -157,10 +170,5 @@ import TensorCore
         let own = pairing.selfReference(of: i)
         return groups.columns(of: i).filter { $0 != own }
     }
-
-    /// PML's `GenericPairLoss` computes nothing for at most one positive and at most one
-    /// negative pair, and these losses nothing without a pair of each kind.
-    @usableFromInline var hasTerms: Bool {
-        (positiveCount > 1 || negativeCount > 1) && positiveCount > 0 && negativeCount > 0
-    }
 }
+

@@ -19,8 +19,7 @@ import TensorCore
     @usableFromInline let scale: Scalar
 
     @usableFromInline init(_ pairs: DenseRowPairs, scale: Scalar) {
-        self.pairs = pairs
-        self.scale = scale
+        (self.pairs, self.scale) = (pairs, scale)
     }
 
     @usableFromInline var termCount: Int { pairs.pairing.labels.count }

@@ -28,7 +28,7 @@ import TensorCore
 /// similarity, mean of non-zero terms. The distance must be a similarity.
 ///
 /// - Complexity: O(N·M) beyond the similarity matrix, for N anchors and M references.
-public struct CircleLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+public struct CircleLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     /// The relaxation m (PML's `m`): the optima are 1 + m (positives) and −m (negatives),
     /// the decision margins 1 − m and m.
     public var margin: Scalar
@@ -45,31 +45,24 @@ public struct CircleLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
         reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
     ) {
-        self.margin = margin
-        self.gamma = gamma
-        self.distance = distance
-        self.reducer = reducer
+        (self.margin, self.gamma, self.distance, self.reducer) = (margin, gamma, distance, reducer)
+    }
+
+    /// Throws unless m is finite, γ positive and finite, and the distance a similarity
+    /// (PML asserts cosine; αₚ, αₙ and the Δ's are set on a similarity scale).
+    public func checkHyperparameters() throws {
+        try BatchValidation.requireFinite(["margin": margin, "gamma": gamma])
+        try BatchValidation.require(gamma > 0, "gamma", gamma, "must be positive")
+        try BatchValidation.require(distance.isSimilarity, "distance", distance, "must be a similarity, not a distance")
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
-        let (n, m, _) = try inputs.validate(tuples)
-        try BatchValidation.requireFinite(["margin": margin, "gamma": gamma])
-        try BatchValidation.require(gamma > 0, "gamma", gamma, "must be positive")
-        // PML asserts CosineSimilarity; its αₚ, αₙ and Δ's are set on a similarity scale.
-        try BatchValidation.require(distance.isSimilarity, "distance", distance, "must be a similarity, not a distance")
-        let (positive, negative) = (tuples ?? inputs.pairing.allPairs()).asPairs()
-        guard positive.count > 1 || negative.count > 1 else {
-            // PML's GenericPairLoss returns 0 for at most one positive and one negative pair.
-            return try inputs.noTerms(reducer).checked()
-        }
-        let masks = PairMasks((positive, negative), rows: n, columns: m)
-        try masks.requireDisjoint(negative, columns: m)
-        var hasPositive = [Bool](repeating: false, count: n), hasNegative = [Bool](repeating: false, count: n)
-        for p in positive { hasPositive[Int(p.anchor)] = true }
-        for p in negative { hasNegative[Int(p.anchor)] = true }
-
+    public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
+        let (n, m) = pairs.extents
+        let masks = try pairs.masks()
+        func anchorsWithPairs(_ mask: [Bool]) -> [Bool] { (0..<n).map { mask[($0 * m)..<($0 * m + m)].contains(true) } }
+        let hasPositive = anchorsWithPairs(masks.positive), hasNegative = anchorsWithPairs(masks.negative)
         let matrix = try inputs.matrix(distance).checked()
         let exponents = Self.exponents(matrix, positiveMask: masks.positive, negativeMask: masks.negative, margin: margin, gamma: gamma)
         // A side without entries has log-sum-exp −∞; PML sets it to 0, then zeroes the row.
@@ -78,7 +71,7 @@ public struct CircleLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let negativeLse = exponents.logSumExp(alongAxis: 1, mask: masks.negative).replacing(with: zeros, where: hasNegative.map { !$0 })
         let counted = (0..<n).map { hasPositive[$0] && hasNegative[$0] }
         let terms = zeros.replacing(with: (positiveLse + negativeLse).softplus(), where: counted)
-        return try reducer.reduce(terms).checked()
+        return reducer.reduce(terms)
     }
 
     /// The `[N, M]` exponents: −γαₚ(s − Δₚ) at positives, γαₙ(s − Δₙ) at negatives, 0

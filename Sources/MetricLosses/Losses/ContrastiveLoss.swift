@@ -7,7 +7,7 @@ import TensorCore
 /// `relu(s − negativeMargin)`); each side is reduced on its own and the two are added.
 /// Defaults: margins 0 and 1, Euclidean distance of normalised embeddings, mean of
 /// non-zero terms. Without tuples, all pairs i ≠ j are used.
-public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+public struct ContrastiveLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     /// The distance (or similarity) a positive pair should come within.
     public var positiveMargin: Scalar
     /// The distance (or similarity) a negative pair should stay beyond.
@@ -23,29 +23,28 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         distance: any Distance<Scalar> = EuclideanDistance<Scalar>(),
         reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
     ) {
-        self.positiveMargin = positiveMargin
-        self.negativeMargin = negativeMargin
-        self.distance = distance
-        self.reducer = reducer
+        (self.positiveMargin, self.negativeMargin, self.distance, self.reducer) = (positiveMargin, negativeMargin, distance, reducer)
+    }
+
+    /// Throws unless both margins are finite.
+    public func checkHyperparameters() throws {
+        try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
-        try inputs.validate(tuples)
-        try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
-        let listed = tuples?.asPairs()
-        if let reduction = reducer.termReduction, let fused = try fusedPath(inputs, listed: listed, reduction: reduction) {
+    public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
+        if let reduction = reducer.termReduction, let fused = fusedPath(inputs, listed: pairs.listed, reduction: reduction) {
             return fused
         }
-        let (positive, negative) = listed ?? inputs.pairing.allPairs().asPairs()
+        let (positive, negative) = pairs.pairs()
         let p = PairColumns(positive + negative)
         let values = inputs.values(distance, rows: p.anchors, columns: p.others)
         let positiveValues = values.elements(in: 0..<positive.count)
         let negativeValues = values.elements(in: positive.count..<p.anchors.count)
         let positiveTerms = distance.isSimilarity ? (positiveMargin - positiveValues).relu() : (positiveValues - positiveMargin).relu()
         let negativeTerms = distance.isSimilarity ? (negativeValues - negativeMargin).relu() : (negativeMargin - negativeValues).relu()
-        return try (reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)).checked()
+        return reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)
     }
 
     /// Every pair of the batch (`listed` nil), or lists long enough for the whole matrix,
@@ -53,16 +52,16 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// sparse pair path.
     func fusedPath(
         _ inputs: BatchInputs<Scalar>, listed pairs: (positive: [IndexPair], negative: [IndexPair])?, reduction: TermReduction
-    ) throws -> Variable<Scalar>? {
+    ) -> Variable<Scalar>? {
         if let pairs {
             let count = pairs.positive.count + pairs.negative.count
             guard count > 0, !distance.prefersPairs(count: count, inputs.embeddings, inputs.references) else { return nil }
         }
         let (pairing, isSimilarity, positiveMargin, negativeMargin) = (inputs.pairing, distance.isSimilarity, positiveMargin, negativeMargin)
-        return try Variable.fusedLoss(of: inputs.matrix(distance)) {
+        return Variable.fusedLoss(of: inputs.matrix(distance)) {
             ListedPairReduction.lossAndGradient(
                 matrix: $0, pairs: pairs, pairing: pairing, isSimilarity: isSimilarity,
                 positiveMargin: positiveMargin, negativeMargin: negativeMargin, reduction: reduction)
-        }.checked()
+        }
     }
 }

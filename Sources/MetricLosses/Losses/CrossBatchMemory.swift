@@ -22,9 +22,7 @@ public struct CrossBatchMemory<Scalar: TensorScalar>: Sendable {
 
     /// Creates an empty memory of `memorySize` embeddings.
     public init(loss: any MetricLoss<Scalar>, miner: (any Miner<Scalar>)? = nil, memorySize: Int) {
-        self.loss = loss
-        self.miner = miner
-        self.memorySize = memorySize
+        (self.loss, self.miner, self.memorySize) = (loss, miner, memorySize)
     }
 
     /// The loss of `embeddings` against the memory (after enqueuing them).

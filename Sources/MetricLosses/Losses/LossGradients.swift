@@ -19,10 +19,8 @@ public struct LossGradients<Scalar: TensorScalar>: Sendable {
     /// Creates the result.
     public init(value: Scalar, embeddingsGradient: Tensor<Scalar>, referencesGradient: Tensor<Scalar> = Tensor([]),
                 parameterGradients: [Tensor<Scalar>] = []) {
-        self.value = value
-        self.embeddingsGradient = embeddingsGradient
-        self.referencesGradient = referencesGradient
-        self.parameterGradients = parameterGradients
+        (self.value, self.embeddingsGradient) = (value, embeddingsGradient)
+        (self.referencesGradient, self.parameterGradients) = (referencesGradient, parameterGradients)
     }
 
     /// ∂loss/∂weights of a classifier loss (its first parameter, `[D, C]`); an empty tensor

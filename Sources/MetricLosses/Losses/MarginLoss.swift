@@ -16,9 +16,7 @@ public struct MarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
 
     /// Creates the loss; the defaults are PML's.
     public init(margin: Scalar = 0.2, beta: Scalar = 1.2, distance: any Distance<Scalar> = EuclideanDistance<Scalar>()) {
-        self.margin = margin
-        self.beta = beta
-        self.distance = distance
+        (self.margin, self.beta, self.distance) = (margin, beta, distance)
     }
 
     /// The loss against references with the stored, fixed β.

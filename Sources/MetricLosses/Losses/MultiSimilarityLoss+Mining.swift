@@ -15,7 +15,7 @@ extension MultiSimilarityLoss {
         guard case .multiSimilarity(let epsilon, let minerDistance)? = miner.rule, distance.computesSameMatrix(as: minerDistance) else {
             return try self(inputs, tuples: miner.mine(inputs))
         }
-        try validateParameters()
+        try checkHyperparameters()
         try BatchValidation.requireFinite(["miner epsilon": epsilon])
         let terms: Variable<Scalar>
         if inputs.referencesAreEmbeddings && distance.kernel == .dotProduct {

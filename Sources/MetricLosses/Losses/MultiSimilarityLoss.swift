@@ -6,7 +6,7 @@ import TensorCore
 /// `(1/α) ln(1 + Σ_{Pᵢ} e^(−α(s − base))) + (1/β) ln(1 + Σ_{Nᵢ} e^(β(s − base)))`.
 /// Defaults α = 2, β = 50, base 0.5, cosine similarity, mean of non-zero terms (so
 /// anchors without pairs do not count).
-public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+public struct MultiSimilarityLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     /// The weight of positive pairs (α > 0).
     public var alpha: Scalar
     /// The weight of negative pairs (β > 0).
@@ -24,27 +24,21 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
         reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
     ) {
-        self.alpha = alpha
-        self.beta = beta
-        self.base = base
-        self.distance = distance
-        self.reducer = reducer
+        (self.alpha, self.beta, self.base, self.distance, self.reducer) = (alpha, beta, base, distance, reducer)
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
-        let (n, m, _) = try inputs.validate(tuples)
-        try validateParameters()
-        let masks = PairMasks((tuples ?? inputs.pairing.allPairs()).asPairs(), rows: n, columns: m)
+    public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
+        let masks = try pairs.masks()
         // For a distance, "closer" flips sign: the exponents use base − d and d − base.
         let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: masks.positive, negativeMask: masks.negative,
                                                alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
-        return try reducer.reduce(terms).checked()
+        return reducer.reduce(terms)
     }
 
     /// Throws unless α, β and the base are finite and α, β positive.
-    func validateParameters() throws {
+    public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base])
         try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")
         try BatchValidation.require(beta > 0, "beta", beta, "must be positive")

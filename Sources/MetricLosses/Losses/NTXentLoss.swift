@@ -28,7 +28,7 @@ import TensorCore
 /// Defaults τ = 0.07, cosine similarity, the mean. τ must be positive and finite.
 ///
 /// - Complexity: O(N·M·D) for the matrix, then O(N·M + P) for P positive pairs.
-public struct NTXentLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+public struct NTXentLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     /// The temperature τ (τ > 0): smaller sharpens the softmax over each anchor's pairs.
     public var temperature: Scalar
     /// How embeddings are compared (cosine similarity by default).
@@ -42,28 +42,21 @@ public struct NTXentLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
         reducer: any Reducer<Scalar> = MeanReducer<Scalar>()
     ) {
-        self.temperature = temperature
-        self.distance = distance
-        self.reducer = reducer
+        (self.temperature, self.distance, self.reducer) = (temperature, distance, reducer)
+    }
+
+    /// Throws unless τ is positive and finite.
+    public func checkHyperparameters() throws {
+        _ = try SoftmaxRows.logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
-        let (n, _, _) = try inputs.validate(tuples)
-        let scale = try SoftmaxRows.logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
-        let terms: Variable<Scalar>
-        if let tuples {
-            let (positive, negative) = tuples.asPairs()
-            guard (positive.count > 1 || negative.count > 1) && !positive.isEmpty && !negative.isEmpty else { return try inputs.noTerms(reducer).checked() }
-            let all = positive + negative
+    public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
+        try SoftmaxRows.loss(inputs, over: pairs, distance: distance, temperature: temperature, reducer: reducer, rows: NTXentRows.init) { scale in
+            let (positive, negative) = pairs.pairs(), all = positive + negative
             let values = inputs.values(distance, rows: all.map { Int($0.anchor) }, columns: all.map { Int($0.other) })
-            terms = NTXentRows.listed(values, positive: positive, negative: negative, anchorCount: n, scale: scale)
-        } else {
-            let pairs = DenseRowPairs(inputs.pairing)
-            guard pairs.hasTerms else { return try inputs.noTerms(reducer).checked() }
-            terms = SoftmaxRows.terms(NTXentRows(pairs, scale: scale), inputs: inputs, distance: distance)
+            return NTXentRows.listed(values, positive: positive, negative: negative, anchorCount: pairs.extents.anchors, scale: scale)
         }
-        return try reducer.reduce(terms).checked()
     }
 }

@@ -25,7 +25,7 @@ import TensorCore
 /// Defaults τ = 0.1, cosine similarity, mean of non-zero terms. τ must be positive and finite.
 ///
 /// - Complexity: O(N·M·D) for the matrix, then O(N·M); O(T log T) for T listed pairs.
-public struct SupConLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
+public struct SupConLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     /// The temperature τ (τ > 0).
     public var temperature: Scalar
     /// How embeddings are compared (cosine similarity by default).
@@ -39,42 +39,22 @@ public struct SupConLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
         reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
     ) {
-        self.temperature = temperature
-        self.distance = distance
-        self.reducer = reducer
+        (self.temperature, self.distance, self.reducer) = (temperature, distance, reducer)
+    }
+
+    /// Throws unless τ is positive and finite.
+    public func checkHyperparameters() throws {
+        _ = try SoftmaxRows.logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
-        let (n, m, _) = try inputs.validate(tuples)
-        let scale = try SoftmaxRows.logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
-        let terms: Variable<Scalar>
-        if let tuples {
-            let (positive, negative) = tuples.asPairs()
-            guard (positive.count > 1 || negative.count > 1) && !positive.isEmpty && !negative.isEmpty else { return try inputs.noTerms(reducer).checked() }
+    public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
+        try SoftmaxRows.loss(inputs, over: pairs, distance: distance, temperature: temperature, reducer: reducer, rows: SupConRows.init) { scale in
             // PML's masks: each pair once, in row-major order, and never of both kinds.
-            var listed = positive.map { (key: Int($0.anchor) * m + Int($0.other), isPositive: true) }
-                + negative.map { (key: Int($0.anchor) * m + Int($0.other), isPositive: false) }
-            listed.sort { $0.key < $1.key || ($0.key == $1.key && $0.isPositive && !$1.isPositive) }
-            var pairs: [IndexPair] = [], isPositive: [Bool] = []
-            for (t, entry) in listed.enumerated() {
-                if t > 0 && listed[t - 1].key == entry.key {
-                    guard listed[t - 1].isPositive == entry.isPositive else {
-                        throw MetricLearningError(.invalidTuples, "pair (\(entry.key / m), \(entry.key % m)) is listed as both positive and negative")
-                    }
-                    continue
-                }
-                pairs.append(IndexPair(anchor: Int32(entry.key / m), other: Int32(entry.key % m)))
-                isPositive.append(entry.isPositive)
-            }
-            let values = inputs.values(distance, rows: pairs.map { Int($0.anchor) }, columns: pairs.map { Int($0.other) })
-            terms = SupConRows.listed(values, pairs: pairs, isPositive: isPositive, anchorCount: n, scale: scale)
-        } else {
-            let pairs = DenseRowPairs(inputs.pairing)
-            guard pairs.hasTerms else { return try inputs.noTerms(reducer).checked() }
-            terms = SoftmaxRows.terms(SupConRows(pairs, scale: scale), inputs: inputs, distance: distance)
+            let (listed, isPositive) = try pairs.distinctPairs()
+            let values = inputs.values(distance, rows: listed.map { Int($0.anchor) }, columns: listed.map { Int($0.other) })
+            return SupConRows.listed(values, pairs: listed, isPositive: isPositive, anchorCount: pairs.extents.anchors, scale: scale)
         }
-        return try reducer.reduce(terms).checked()
     }
 }

@@ -24,11 +24,7 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         distance: any Distance<Scalar> = EuclideanDistance<Scalar>(),
         reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
     ) {
-        self.margin = margin
-        self.swap = swap
-        self.smooth = smooth
-        self.distance = distance
-        self.reducer = reducer
+        (self.margin, self.swap, self.smooth, self.distance, self.reducer) = (margin, swap, smooth, distance, reducer)
     }
 
     @_specialize(where Scalar == Float)

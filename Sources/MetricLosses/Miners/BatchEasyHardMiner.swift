@@ -40,11 +40,8 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
         allowedPositiveRange: ClosedRange<Scalar>? = nil, allowedNegativeRange: ClosedRange<Scalar>? = nil,
         distance: any Distance<Scalar> = EuclideanDistance<Scalar>()
     ) {
-        self.positiveStrategy = positiveStrategy
-        self.negativeStrategy = negativeStrategy
-        self.allowedPositiveRange = allowedPositiveRange
-        self.allowedNegativeRange = allowedNegativeRange
-        self.distance = distance
+        (self.positiveStrategy, self.negativeStrategy, self.allowedPositiveRange) = (positiveStrategy, negativeStrategy, allowedPositiveRange)
+        (self.allowedNegativeRange, self.distance) = (allowedNegativeRange, distance)
     }
 
     @_specialize(where Scalar == Float)

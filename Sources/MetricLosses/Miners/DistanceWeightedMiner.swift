@@ -20,9 +20,7 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     /// Creates the miner; the cutoffs default to PML's.
     public init(cutoff: Scalar = 0.5, nonzeroLossCutoff: Scalar = 1.4, seed: UInt64 = 0) {
-        self.cutoff = cutoff
-        self.nonzeroLossCutoff = nonzeroLossCutoff
-        self.seed = seed
+        (self.cutoff, self.nonzeroLossCutoff, self.seed) = (cutoff, nonzeroLossCutoff, seed)
     }
 
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {

@@ -15,9 +15,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     /// Creates the miner; the defaults are PML's.
     public init(positiveMargin: Scalar = 0.2, negativeMargin: Scalar = 0.8, distance: any Distance<Scalar> = EuclideanDistance<Scalar>()) {
-        self.positiveMargin = positiveMargin
-        self.negativeMargin = negativeMargin
-        self.distance = distance
+        (self.positiveMargin, self.negativeMargin, self.distance) = (positiveMargin, negativeMargin, distance)
     }
 
     @_specialize(where Scalar == Float)

@@ -38,9 +38,7 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     /// Creates the miner; the defaults are PML's.
     public init(margin: Scalar = 0.2, type: TripletType = .all, distance: any Distance<Scalar> = EuclideanDistance<Scalar>()) {
-        self.margin = margin
-        self.type = type
-        self.distance = distance
+        (self.margin, self.type, self.distance) = (margin, type, distance)
     }
 
     /// The triplet-margin rule, which `TripletMarginLoss` applies without listing triplets.

@@ -26,11 +26,8 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
 
     /// A batch against separate references (or, with `selfOffset`, references that contain it).
     public init(embeddings: Variable<Scalar>, labels: [Int], references: Variable<Scalar>, referenceLabels: [Int], selfOffset: Int? = nil) {
-        self.embeddings = embeddings
-        self.labels = labels
-        self.references = references
-        self.referenceLabels = referenceLabels
-        self.selfOffset = selfOffset
+        (self.embeddings, self.labels, self.references) = (embeddings, labels, references)
+        (self.referenceLabels, self.selfOffset) = (referenceLabels, selfOffset)
     }
 
     /// A batch of plain tensors against itself (for miners, or a loss value without a gradient).

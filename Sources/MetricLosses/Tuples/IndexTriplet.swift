@@ -11,9 +11,7 @@ public struct IndexTriplet: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates a triplet.
     public init(anchor: Int32, positive: Int32, negative: Int32) {
-        self.anchor = anchor
-        self.positive = positive
-        self.negative = negative
+        (self.anchor, self.positive, self.negative) = (anchor, positive, negative)
     }
 
     public var description: String { "(\(anchor), \(positive), \(negative))" }

@@ -17,9 +17,7 @@ public struct ReferencePairing: Sendable {
 
     /// Creates the pairing.
     public init(labels: [Int], referenceLabels: [Int], selfOffset: Int?) {
-        self.labels = labels
-        self.referenceLabels = referenceLabels
-        self.selfOffset = selfOffset
+        (self.labels, self.referenceLabels, self.selfOffset) = (labels, referenceLabels, selfOffset)
     }
 
     /// Anchor `i`'s own row among the references, if it has one.

@@ -38,9 +38,7 @@ public struct AdversarialAttack<Scalar: TensorScalar>: Sendable {
         self.method = method
         self.epsilon = epsilon
         self.stepSize = stepSize ?? epsilon / 4
-        self.iterations = iterations
-        self.inputRange = inputRange
-        self.seed = seed
+        (self.iterations, self.inputRange, self.seed) = (iterations, inputRange, seed)
     }
 
     /// The adversarial version of `inputs` that increases `objective`.

@@ -25,12 +25,8 @@ public struct Adam<Scalar: TensorScalar>: Optimizer, Sendable {
     /// Creates the optimizer (PyTorch's defaults).
     public init(learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8,
                 weightDecay: Scalar = 0, decoupledWeightDecay: Bool = false) {
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.decoupledWeightDecay = decoupledWeightDecay
+        (self.learningRate, self.beta1, self.beta2) = (learningRate, beta1, beta2)
+        (self.epsilon, self.weightDecay, self.decoupledWeightDecay) = (epsilon, weightDecay, decoupledWeightDecay)
     }
 
     /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a

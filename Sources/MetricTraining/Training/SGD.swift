@@ -17,10 +17,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer, Sendable {
 
     /// Creates the optimizer.
     public init(learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false, weightDecay: Scalar = 0) {
-        self.learningRate = learningRate
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.weightDecay = weightDecay
+        (self.learningRate, self.momentum, self.nesterov, self.weightDecay) = (learningRate, momentum, nesterov, weightDecay)
     }
 
     /// - Throws: `MetricLearningError` for gradients that do not fit the parameters, or a

@@ -28,10 +28,7 @@ public struct Variable<Scalar: TensorScalar>: Sendable {
     public init(_ scalar: Scalar) { self.init(Tensor(scalar)) }
 
     @usableFromInline package init(value: Tensor<Scalar>, tape: Tape<Scalar>?, node: Int, failure: MetricLearningError?) {
-        self.value = value
-        self.tape = tape
-        self.node = node
-        self.failure = failure
+        (self.value, self.tape, self.node, self.failure) = (value, tape, node, failure)
     }
 
     /// The shape of the value.

@@ -7,10 +7,7 @@
     @usableFromInline package let columnStride: Int
     @usableFromInline package let addsTranspose: Bool
     @usableFromInline package init(base: UnsafePointer<Scalar>, rowStride: Int, columnStride: Int, addsTranspose: Bool = false) {
-        self.base = base
-        self.rowStride = rowStride
-        self.columnStride = columnStride
-        self.addsTranspose = addsTranspose
+        (self.base, self.rowStride, self.columnStride, self.addsTranspose) = (base, rowStride, columnStride, addsTranspose)
     }
 }
 

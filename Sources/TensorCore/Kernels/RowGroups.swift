@@ -16,9 +16,7 @@
             order[next[r]] = t
             next[r] += 1
         }
-        self.rowCount = count
-        self.starts = starts
-        self.order = order
+        (self.rowCount, self.starts, self.order) = (count, starts, order)
     }
 
     /// The pairs of row `r`, in increasing order.
