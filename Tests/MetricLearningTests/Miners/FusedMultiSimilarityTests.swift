@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import MetricLearning
 @testable import TensorCore
@@ -28,6 +29,25 @@ struct FusedMultiSimilarityTests {
                 }
             }
         }
+    }
+
+    /// One anchor keeps one positive and one negative pair, the others nothing: PML's
+    /// `GenericPairLoss` gives 0 for at most one pair of each kind, on both paths, while the
+    /// same batch with the other anchor keeping its pairs too gives a positive loss.
+    @Test func onePairOfEachKindGivesZero() throws {
+        let angle = { (degrees: Double) in [Foundation.cos(degrees * .pi / 180), Foundation.sin(degrees * .pi / 180)] }
+        let x = try Tensor<Double>(shape: [3, 2], scalars: angle(0) + angle(60) + angle(-30))
+        let labels = [0, 0, 1], miner = MultiSimilarityMiner<Double>(epsilon: 0.1), loss = MultiSimilarityLoss<Double>()
+        let mined = try miner.mine(x, labels: labels)
+        #expect(mined.count == 2)
+        let fused = try loss.valueWithGradient(embeddings: x, labels: labels, minedBy: miner)
+        let general = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: mined)
+        #expect(fused.value == 0 && general.value == 0)
+        #expect(fused.gradient.scalars.allSatisfy { $0 == 0 } && general.gradient.scalars.allSatisfy { $0 == 0 })
+        let wider = MultiSimilarityMiner<Double>(epsilon: 0.7)
+        #expect(try miner.mine(x, labels: labels).count < wider.mine(x, labels: labels).count)
+        let both = try loss.valueWithGradient(embeddings: x, labels: labels, minedBy: wider)
+        #expect(both.value > 0)
     }
 
     @Test func floatAndReferencesAndFallback() throws {
