@@ -117,6 +117,51 @@ struct WritingYourOwnLossTests {
     }
 }
 
+// MARK: - The article's pair loss
+
+/// Positive pairs pay d², negative pairs relu(m − d)², each side reduced on its own.
+struct SquaredContrastiveLoss<Scalar: TensorScalar>: PairLoss {
+    var margin: Scalar = 1
+    var distance: any Distance<Scalar> = EuclideanDistance<Scalar>()
+    var reducer: any Reducer<Scalar> = MeanReducer<Scalar>()
+
+    func checkHyperparameters() throws {
+        try BatchValidation.require(margin > 0, "margin", margin, "must be positive")
+    }
+
+    func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
+        let (positive, negative) = pairs.pairs()
+        let dp = inputs.values(distance, rows: positive.map { Int($0.anchor) }, columns: positive.map { Int($0.other) })
+        let dn = inputs.values(distance, rows: negative.map { Int($0.anchor) }, columns: negative.map { Int($0.other) })
+        return reducer.reduce(dp.squared()) + reducer.reduce((margin - dn).relu().squared())
+    }
+}
+
+@Suite("Documentation: a pair loss written outside the package")
+struct PairLossExampleTests {
+    @Test func itsGradientMatchesFiniteDifferencesAndItRunsAgainstReferences() throws {
+        let x = try Tensor<Double>.randomNormal(shape: [8, 4], seed: 5)
+        let labels = [0, 0, 1, 1, 2, 2, 3, 3]
+        let loss = SquaredContrastiveLoss<Double>(margin: 2.5)
+        #expect(try loss.value(embeddings: x, labels: labels) > 0)
+        expectGradientsMatchFiniteDifferences(of: loss, embeddings: x, labels: labels)
+        let references = try Tensor<Double>.randomNormal(shape: [6, 4], seed: 6)
+        expectGradientsMatchFiniteDifferences(at: [x, references]) { v in
+            try loss(v[0], labels: labels, references: v[1], referenceLabels: [0, 1, 2, 3, 0, 1])
+        }
+    }
+
+    @Test func theProtocolGivesZeroForOnePairOfEachKindAndChecksTheMargin() throws {
+        // Labels [0, 0, 1] listed as one positive and one negative pair: PML's zero loss.
+        let x = try Tensor<Double>.randomNormal(shape: [3, 4], seed: 7)
+        let tuples = MinedTuples.pairs(positive: [IndexPair(anchor: 0, other: 1)], negative: [IndexPair(anchor: 0, other: 2)])
+        let (value, gradient) = try SquaredContrastiveLoss<Double>().valueWithGradient(embeddings: x, labels: [0, 0, 1], tuples: tuples)
+        #expect(value == 0 && gradient.scalars.allSatisfy { $0 == 0 })
+        #expect(try SquaredContrastiveLoss<Double>().value(embeddings: x, labels: [0, 0, 1]) > 0)
+        #expect(throws: MetricLearningError.self) { try SquaredContrastiveLoss<Double>(margin: -1).value(embeddings: x, labels: [0, 0, 1]) }
+    }
+}
+
 // MARK: - The README's first example
 
 @Suite("Documentation: README")
