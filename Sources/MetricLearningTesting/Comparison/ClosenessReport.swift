@@ -47,7 +47,8 @@ public struct ClosenessReport: Sendable, Equatable, CustomStringConvertible {
     /// A report from its parts.
     public init(actualShape: [Int], expectedShape: [Int], absoluteTolerance: Double, relativeTolerance: Double,
                 count: Int, failureCount: Int, worst: Element?) {
-        (self.actualShape, self.expectedShape, self.absoluteTolerance, self.relativeTolerance) = (actualShape, expectedShape, absoluteTolerance, relativeTolerance)
+        (self.actualShape, self.expectedShape, self.absoluteTolerance) = (actualShape, expectedShape, absoluteTolerance)
+        (self.relativeTolerance) = (relativeTolerance)
         (self.count, self.failureCount, self.worst) = (count, failureCount, worst)
     }
 

@@ -56,8 +56,12 @@ public struct ReferenceCase: Sendable {
                 weights: Tensor<Double>? = nil, weightsGradient: Tensor<Double>? = nil,
                 references: Tensor<Double>? = nil, referenceLabels: [Int]? = nil, referencesGradient: Tensor<Double>? = nil,
                 metaClasses: [Int]? = nil, mined: MinedTuples? = nil, parameters: [ReferenceParameter] = [], notes: String? = nil) {
-        (self.name, self.configuration, self.minerConfiguration, self.pml, self.embeddings, self.labels, self.weights, self.references, self.referenceLabels) = (name, configuration, minerConfiguration, pml, embeddings, labels, weights, references, referenceLabels)
-        (self.metaClasses, self.mined, self.parameters, self.loss, self.embeddingsGradient, self.weightsGradient, self.referencesGradient, self.notes) = (metaClasses, mined, parameters, loss, embeddingsGradient, weightsGradient, referencesGradient, notes)
+        (self.name, self.configuration, self.minerConfiguration) = (name, configuration, minerConfiguration)
+        (self.pml, self.embeddings, self.labels) = (pml, embeddings, labels)
+        (self.weights, self.references, self.referenceLabels) = (weights, references, referenceLabels)
+        (self.metaClasses, self.mined, self.parameters) = (metaClasses, mined, parameters)
+        (self.loss, self.embeddingsGradient, self.weightsGradient) = (loss, embeddingsGradient, weightsGradient)
+        (self.referencesGradient, self.notes) = (referencesGradient, notes)
     }
 
     /// The parameter called `name` (e.g. `"W"`, `"proxies"`), or `nil`.

@@ -65,12 +65,14 @@ enum FixtureRunner {
         let lossObject = try c.pml?.loss ?? LegacyConfiguration.loss(c.configuration ?? KeywordArguments())
         let minerObject = try c.pml?.miner ?? c.minerConfiguration.map(LegacyConfiguration.miner)
         guard let labels = c.labels else { throw PMLUnsupported("\(lossObject.className) without labels (self-supervised)") }
-        if let weights = c.weights ?? c.parameter(named: "W")?.value {
+        // A loss with one parameter of its own (class weights, proxies, centres, under PML's
+        // name: W, proxies, fc, weight) takes it as its classifier-loss input.
+        guard c.parameters.count <= 1 else { throw PMLUnsupported("\(lossObject.className) with parameters \(c.parameters.map(\.name))") }
+        if let weights = c.weights ?? c.parameters.first?.value {
             let loss: any ClassifierLoss<Double> = try Registry.classifierLoss(pml: lossObject)
             let r = try loss.valueWithGradient(embeddings: c.embeddings, weights: weights, labels: labels)
-            return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, c.weights == nil ? "W" : "weights": r.weightsGradient])
+            return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, c.parameters.first?.name ?? "weights": r.weightsGradient])
         }
-        guard c.parameters.isEmpty else { throw PMLUnsupported("\(lossObject.className) with parameters \(c.parameters.map(\.name))") }
         let loss: any MetricLoss<Double> = try Registry.metricLoss(pml: lossObject)
         let references = c.references ?? c.embeddings, referenceLabels = c.referenceLabels ?? labels
         let inputs = c.references == nil ? BatchInputs(embeddings: c.embeddings, labels: labels)
