@@ -26,6 +26,7 @@ public struct ClassWeightedReducer<Scalar: TensorScalar>: Reducer {
         self.weights = weights
     }
 
+    /// The mean of the terms weighted by their anchors' classes, or a result carrying the error.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func reduce(_ terms: LossTerms<Scalar>) -> Variable<Scalar> {

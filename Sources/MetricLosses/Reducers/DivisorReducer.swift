@@ -13,6 +13,7 @@ public struct DivisorReducer<Scalar: TensorScalar>: Reducer {
     /// Creates the reducer.
     public init() {}
 
+    /// The sum of the terms over their divisor (1 when they give none; 0 for a divisor of 0).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func reduce(_ terms: LossTerms<Scalar>) -> Variable<Scalar> {

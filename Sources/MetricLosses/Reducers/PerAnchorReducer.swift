@@ -32,6 +32,7 @@ public struct PerAnchorReducer<Scalar: TensorScalar>: Reducer {
         (self.reducer, self.aggregation) = (reducer, aggregation)
     }
 
+    /// The inner reducer over the per-anchor values (or over per-element terms as they are).
     public func reduce(_ terms: LossTerms<Scalar>) -> Variable<Scalar> {
         if terms.kind == .element {
             return reducer.reduce(LossTerms(terms.values, kind: .element, indices: terms.indices, labels: terms.labels, name: "loss", divisor: nil))
