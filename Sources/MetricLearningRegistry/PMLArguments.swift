@@ -35,6 +35,16 @@ package final class PMLArguments {
         try argument(key, "a string", kwargs.string) ?? value
     }
 
+    /// A tensor (`{"tensor": …}`, nested arrays or a number), or nil when left out.
+    package func tensor(_ key: String) throws -> Tensor<Double>? {
+        try argument(key, "a tensor", kwargs.tensor)
+    }
+
+    /// A dictionary of nested objects (`MultipleReducers`' `reducers`), or nil when left out.
+    package func objects(_ key: String) throws -> [String: PMLObject]? {
+        try argument(key, "a dictionary of PML objects", kwargs.objects)
+    }
+
     /// A nested object (a distance, a reducer), or nil when left out.
     package func object(_ key: String) throws -> PMLObject? {
         try argument(key, "a PML object", kwargs.object)

@@ -135,6 +135,22 @@ package enum Registry {
         .init(name: "threshold", object: ThresholdReducer<S>(low: 0.1, high: 0.9), pml: .init("ThresholdReducer") { a in
             ThresholdReducer<S>(low: S(try a.double("low", default: -.infinity)), high: S(try a.double("high", default: .infinity)))
         }),
+        .init(name: "class-weighted", object: ClassWeightedReducer<S>(weights: [0.5, 1.5, 2.5, 3.5]), pml: .init("ClassWeightedReducer") { a in
+            guard let weights = try a.tensor("weights"), weights.rank == 1 else { throw PMLUnsupported("ClassWeightedReducer without a vector of weights") }
+            return ClassWeightedReducer<S>(weights: weights.scalars.map { S($0) })
+        }),
+        .init(name: "divisor", object: DivisorReducer<S>(), pml: .init("DivisorReducer") { _ in DivisorReducer<S>() }),
+        .init(name: "per-anchor", object: PerAnchorReducer<S>(), pml: .init("PerAnchorReducer") { a in
+            PerAnchorReducer<S>(reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "per-anchor/sum-of-non-zero-means", object: PerAnchorReducer<S>(reducer: SumReducer(), aggregation: .meanOfNonZero)),
+        .init(name: "multiple", object: MultipleReducers<S>(["loss": MeanOfNonZeroReducer(), "pos_loss": MeanReducer()], default: SumReducer()),
+              pml: .init("MultipleReducers") { a in
+            let named = try a.objects("reducers") ?? [:]
+            return MultipleReducers<S>(try named.mapValues { try build($0, from: reducers(), kind: "reducer") },
+                                       default: try a.object("default_reducer").map { try build($0, from: reducers(), kind: "reducer") } ?? MeanReducer())
+        }),
+        .init(name: "do-nothing", object: DoNothingReducer<S>(), pml: .init("DoNothingReducer") { _ in DoNothingReducer<S>() }),
     ] }
 
     /// The names of each registry, for `@Test(arguments:)`.

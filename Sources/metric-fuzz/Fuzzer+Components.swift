@@ -64,18 +64,27 @@ extension Fuzzer {
         }
     }
 
-    /// One reducer over a hostile vector of terms (0–40 of them, sometimes of another rank).
+    /// One reducer over a hostile vector of terms (0–40 of them, sometimes of another rank),
+    /// per element or per pair of a batch labelled in the registry's 4 classes.
     func reducerCase(_ entry: RegistryEntry<any Reducer<S>>, _ iteration: Int, _ gen: inout HostileInputs<S>, _ tally: inout FuzzTally) {
         let count = gen.chance(0.2) ? gen.int(0...2) : gen.int(0...40)
         var terms = gen.matrix(1, count, "terms")
         if gen.chance(0.5) { terms = terms.map { abs($0) } } else { gen.notes.append("signed") }
         if terms.rank == 2 && gen.chance(0.9) { terms = try! terms.reshaped(to: [count]) }
+        let labels = (0..<max(count, 1)).map { _ in gen.int(0...3) }
+        let pairs: [IndexPair]? = gen.chance(0.5) ? (0..<count).map { _ in
+            IndexPair(anchor: Int32(gen.int(0...(labels.count - 1))), other: Int32(gen.int(0...(labels.count - 1))))
+        } : nil
+        if pairs != nil { gen.notes.append("pairs") }
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .reducer, name: Self.name(entry.name),
                                   description: "reduce " + gen.notes.joined(separator: " "))
         let expect = Expectation(valid: terms.rank == 1 && terms.isFinite, checked: false, [terms])
-        let probe = { (factor: S) in try valueWithGradient(at: terms * factor) { entry.object.reduce($0) }.value }
+        let reduce = { (values: Variable<S>) in
+            entry.object.reduce(pairs.map { LossTerms(values, pairs: $0, kind: .negativePair, labels: labels) } ?? LossTerms(elements: values, labels: labels))
+        }
+        let probe = { (factor: S) in try valueWithGradient(at: terms * factor, in: reduce).value }
         call(context, expect, dumps: [HostileInputs<S>.dump("terms", terms)], tally: &tally, probe: probe) {
-            let r = try valueWithGradient(at: terms) { entry.object.reduce($0) }
+            let r = try valueWithGradient(at: terms, in: reduce)
             return MetricBatch.finiteness(r.value, [r.gradient])
         }
     }

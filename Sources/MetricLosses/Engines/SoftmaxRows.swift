@@ -31,15 +31,17 @@ import TensorCore
 
     /// The loss of a temperature-scaled softmax over pairs (NT-Xent, SupCon): the terms of
     /// the row kernel `rows` over every pair, or `listed`'s terms over listed pairs (each
-    /// given κ = ±1/τ), reduced; the reducer's loss of no terms without a positive or
-    /// without a negative pair. - Throws: what `logitScale` throws, and what `listed` throws.
+    /// given κ = ±1/τ), given their context by `context` and reduced; the reducer's loss of
+    /// no terms without a positive or without a negative pair.
+    /// - Throws: what `logitScale` throws, and what `listed` throws.
     static func loss<K: SoftmaxRowKernel>(
         _ inputs: BatchInputs<K.Scalar>, over pairs: PairSelection, distance: any Distance<K.Scalar>, temperature: K.Scalar,
-        reducer: any Reducer<K.Scalar>, rows: (DenseRowPairs, K.Scalar) -> K, listed: (K.Scalar) throws -> Variable<K.Scalar>
+        reducer: any Reducer<K.Scalar>, context: (Variable<K.Scalar>) -> LossTerms<K.Scalar>,
+        rows: (DenseRowPairs, K.Scalar) -> K, listed: (K.Scalar) throws -> Variable<K.Scalar>
     ) throws -> Variable<K.Scalar> {
         let scale = try logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
         guard pairs.positiveCount > 0 && pairs.negativeCount > 0 else { return inputs.noTerms(reducer) }
-        return reducer.reduce(try pairs.rows.map { Self.terms(rows($0, scale), inputs: inputs, distance: distance) } ?? listed(scale))
+        return reducer.reduce(context(try pairs.rows.map { Self.terms(rows($0, scale), inputs: inputs, distance: distance) } ?? listed(scale)))
     }
 
     /// The terms of `kernel` over the matrix of `inputs` under `distance`. For a batch

@@ -31,6 +31,9 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
             return try inputs.noTerms(reducer).checked()
         }
         let pairs = PairColumns(positive)
+        func reduced(_ terms: Variable<Scalar>) throws -> Variable<Scalar> {
+            try reducer.reduce(LossTerms(terms, pairs: positive, kind: .positivePair, labels: inputs.labels)).checked()
+        }
         let tanSquared = Scalar.tan(alphaDegrees * .pi / 180) * Scalar.tan(alphaDegrees * .pi / 180)
         let same = inputs.referencesAreEmbeddings
         let anchors = inputs.embeddings.normalizedRows()
@@ -41,7 +44,7 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
             if let terms = FactoredAngularTerms.terms(normalized: anchors, norms: inputs.embeddings.rowNorms(), pairDots: pairDots,
                                                       anchors: pairs.anchors, positives: pairs.others, labels: inputs.labels,
                                                       tanSquared: tanSquared) {
-                return try reducer.reduce(terms).checked()
+                return try reduced(terms)
             }
         }
         // (x̂ₐ + x̂ₚ)·xₙ = x̂ₐ·xₙ + x̂ₚ·xₙ: one product of anchors and one of positives with the references.
@@ -53,6 +56,6 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         // The batch against itself only gets here when its exponents span too wide for factoring.
         let factored = same ? nil : FactoredAngularTerms.terms(products)
         let terms = factored ?? AngularPairTerms.terms(products)
-        return try reducer.reduce(terms).checked()
+        return try reduced(terms)
     }
 }

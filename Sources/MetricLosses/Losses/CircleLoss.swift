@@ -71,7 +71,7 @@ public struct CircleLoss<Scalar: TensorScalar>: PairLoss, Sendable {
         let negativeLse = exponents.logSumExp(alongAxis: 1, mask: masks.negative).replacing(with: zeros, where: hasNegative.map { !$0 })
         let counted = (0..<n).map { hasPositive[$0] && hasNegative[$0] }
         let terms = zeros.replacing(with: (positiveLse + negativeLse).softplus(), where: counted)
-        return reducer.reduce(terms)
+        return reducer.reduce(LossTerms(elements: terms, labels: inputs.labels))
     }
 
     /// The `[N, M]` exponents: −γαₚ(s − Δₚ) at positives, γαₙ(s − Δₙ) at negatives, 0

@@ -4,7 +4,8 @@ import TensorCore
 ///
 /// Over positive pairs `relu(d − positiveMargin)` and over negative pairs
 /// `relu(negativeMargin − d)` (for a similarity: `relu(positiveMargin − s)` and
-/// `relu(s − negativeMargin)`); each side is reduced on its own and the two are added.
+/// `relu(s − negativeMargin)`); each side is reduced on its own and the two are added
+/// (PML's sub-losses `"pos_loss"` and `"neg_loss"`, pair terms).
 /// Defaults: margins 0 and 1, Euclidean distance of normalised embeddings, mean of
 /// non-zero terms. Without tuples, all pairs i ≠ j are used.
 public struct ContrastiveLoss<Scalar: TensorScalar>: PairLoss, Sendable {
@@ -44,7 +45,8 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: PairLoss, Sendable {
         let negativeValues = values.elements(in: positive.count..<p.anchors.count)
         let positiveTerms = distance.isSimilarity ? (positiveMargin - positiveValues).relu() : (positiveValues - positiveMargin).relu()
         let negativeTerms = distance.isSimilarity ? (negativeValues - negativeMargin).relu() : (negativeMargin - negativeValues).relu()
-        return reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)
+        return reducer.reduce(LossTerms(positiveTerms, pairs: positive, kind: .positivePair, labels: inputs.labels, name: "pos_loss"))
+            + reducer.reduce(LossTerms(negativeTerms, pairs: negative, kind: .negativePair, labels: inputs.labels, name: "neg_loss"))
     }
 
     /// Every pair of the batch (`listed` nil), or lists long enough for the whole matrix,

@@ -27,6 +27,6 @@ extension MultiSimilarityLoss {
                 matrix: inputs.matrix(distance), pairing: inputs.pairing, epsilon: epsilon,
                 alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
         }
-        return try reducer.reduce(terms).checked()
+        return try reducer.reduce(LossTerms(elements: terms, labels: inputs.labels)).checked()
     }
 }

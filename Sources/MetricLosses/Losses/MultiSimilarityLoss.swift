@@ -34,7 +34,7 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: PairLoss, Sendable {
         // For a distance, "closer" flips sign: the exponents use base − d and d − base.
         let terms = MultiSimilarityTerms.terms(matrix: inputs.matrix(distance), positiveMask: masks.positive, negativeMask: masks.negative,
                                                alpha: alpha, beta: beta, base: base, isSimilarity: distance.isSimilarity)
-        return reducer.reduce(terms)
+        return reducer.reduce(LossTerms(elements: terms, labels: inputs.labels))
     }
 
     /// Throws unless α, β and the base are finite and α, β positive.

@@ -53,7 +53,11 @@ public struct NTXentLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
-        try SoftmaxRows.loss(inputs, over: pairs, distance: distance, temperature: temperature, reducer: reducer, rows: NTXentRows.init) { scale in
+        // PML's "pos_pair" terms: the listed positive pairs, or every one anchor by anchor.
+        let positives: LossTerms<Scalar>.Indices = pairs.listed.map { .pairs($0.positive) } ?? .positivePairs(pairs.pairing)
+        let context = { LossTerms($0, kind: .positivePair, indices: positives, labels: inputs.labels, name: "loss", divisor: nil) }
+        return try SoftmaxRows.loss(inputs, over: pairs, distance: distance, temperature: temperature, reducer: reducer,
+                                    context: context, rows: NTXentRows.init) { scale in
             let (positive, negative) = pairs.pairs(), all = positive + negative
             let values = inputs.values(distance, rows: all.map { Int($0.anchor) }, columns: all.map { Int($0.other) })
             return NTXentRows.listed(values, positive: positive, negative: negative, anchorCount: pairs.extents.anchors, scale: scale)

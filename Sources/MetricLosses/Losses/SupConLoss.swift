@@ -50,7 +50,8 @@ public struct SupConLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
-        try SoftmaxRows.loss(inputs, over: pairs, distance: distance, temperature: temperature, reducer: reducer, rows: SupConRows.init) { scale in
+        try SoftmaxRows.loss(inputs, over: pairs, distance: distance, temperature: temperature, reducer: reducer,
+                             context: { LossTerms(elements: $0, labels: inputs.labels) }, rows: SupConRows.init) { scale in
             // PML's masks: each pair once, in row-major order, and never of both kinds.
             let (listed, isPositive) = try pairs.distinctPairs()
             let values = inputs.values(distance, rows: listed.map { Int($0.anchor) }, columns: listed.map { Int($0.other) })

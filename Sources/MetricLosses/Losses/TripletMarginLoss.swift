@@ -54,6 +54,6 @@ public struct TripletMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         }
         let violation = (distance.isSimilarity ? an - ap : ap - an) + margin
         let terms = smooth ? violation.softplus() : violation.relu()
-        return try reducer.reduce(terms).checked()
+        return try reducer.reduce(LossTerms(terms, triplets: triplets, labels: inputs.labels)).checked()
     }
 }

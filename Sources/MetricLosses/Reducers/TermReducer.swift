@@ -4,7 +4,8 @@ import TensorCore
 /// implementation of `MeanOfNonZeroReducer`, `MeanReducer` and `SumReducer`.
 ///
 /// A conformer names its `reduction`; `reduce` and `termReduction` come from this protocol,
-/// so the reducer and the fused loss paths that reproduce it divide by the same rule.
+/// so the reducer and the fused loss paths that reproduce it divide by the same rule. The
+/// terms' context (anchors, labels, name) does not change the result.
 public protocol TermReducer<Scalar>: Reducer {
     /// How the sum of the terms is divided.
     static var reduction: TermReduction { get }
@@ -15,7 +16,7 @@ extension TermReducer {
     public var termReduction: TermReduction? { Self.reduction }
 
     /// The sum of the terms divided as `reduction` says (`TermReduction.reduce(_:)`).
-    public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> {
-        Self.reduction.reduce(terms)
+    public func reduce(_ terms: LossTerms<Scalar>) -> Variable<Scalar> {
+        Self.reduction.reduce(terms.values)
     }
 }

@@ -12,18 +12,17 @@ public struct ThresholdReducer<Scalar: TensorScalar>: Reducer {
 
     /// Creates the reducer; `-.infinity` or `.infinity` leave a side open.
     public init(low: Scalar = -.infinity, high: Scalar = .infinity) {
-        self.low = low
-        self.high = high
+        (self.low, self.high) = (low, high)
     }
 
+    /// The mean of the terms strictly between the bounds (their context does not matter).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func reduce(_ terms: Variable<Scalar>) -> Variable<Scalar> {
+    public func reduce(_ terms: LossTerms<Scalar>) -> Variable<Scalar> {
         guard !low.isNaN && !high.isNaN && low < high else {
-            return Variable.record([terms]) {
-                throw MetricLearningError(.invalidParameter, "low...high = \(low)...\(high) is out of range: must be numbers with low < high")
-            }
+            return terms.failure(MetricLearningError(.invalidParameter, "low...high = \(low)...\(high) is out of range: must be numbers with low < high"))
         }
+        let terms = terms.values
         let keep = terms.value.scalars.map { $0 > low && $0 < high }
         let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
         let zeros = Variable(Tensor<Scalar>(uncheckedShape: terms.shape, scalars: Array(repeating: 0, count: terms.value.count)))

@@ -150,6 +150,8 @@ struct DegenerateAndBadInputTests {
             ("weight = nan of part 1", CombinedMetricLoss([(1, TripletMarginLoss()), (.nan, ContrastiveLoss())])),
             ("low...high = 1.0...0.0", TripletMarginLoss(reducer: ThresholdReducer(low: 1, high: 0))),
             ("low...high = nan...inf", ContrastiveLoss(reducer: ThresholdReducer(low: .nan))),
+            ("weights[1] = nan", TripletMarginLoss(reducer: ClassWeightedReducer(weights: [1, .nan]))),
+            ("weights[0] = inf", ContrastiveLoss(reducer: PerAnchorReducer(reducer: ClassWeightedReducer(weights: [.infinity, 1])))),
         ]
         for (message, loss) in losses {
             Self.expectError(.invalidParameter, mentioning: message) { _ = try loss.valueWithGradient(embeddings: x, labels: labels) }
