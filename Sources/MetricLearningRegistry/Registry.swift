@@ -107,6 +107,13 @@ package enum Registry {
                                distance: try distance(a, default: EuclideanDistance()))
         }),
         .init(name: "distance-weighted", object: DistanceWeightedMiner<S>(nonzeroLossCutoff: 2), traits: .sampling),
+        .init(name: "angular", object: AngularMiner<S>(), pml: .init("AngularMiner") { a in
+            // PML asserts LpDistance(p=2, power=1, normalize_embeddings=True), its default.
+            guard let d = try distance(a, default: EuclideanDistance<S>()) as? EuclideanDistance<S>, d.normalizesEmbeddings, !d.squared else {
+                throw PMLUnsupported("AngularMiner with a distance other than LpDistance()")
+            }
+            return AngularMiner<S>(angleDegrees: S(try a.double("angle", default: 20)))
+        }),
     ] }
 
     package static func distances<S: TensorScalar>() -> [RegistryEntry<any Distance<S>>] { [
