@@ -114,6 +114,10 @@ package enum Registry {
             }
             return AngularMiner<S>(angleDegrees: S(try a.double("angle", default: 20)))
         }),
+        .init(name: "hdc", object: HDCMiner<S>(), pml: .init("HDCMiner") { a in
+            HDCMiner<S>(filterPercentage: try a.double("filter_percentage", default: 0.5), distance: try distance(a, default: EuclideanDistance()))
+        }),
+        .init(name: "hdc/cosine", object: HDCMiner<S>(filterPercentage: 0.3, distance: CosineSimilarity())),
     ] }
 
     package static func distances<S: TensorScalar>() -> [RegistryEntry<any Distance<S>>] { [
