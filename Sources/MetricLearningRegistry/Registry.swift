@@ -118,6 +118,11 @@ package enum Registry {
             HDCMiner<S>(filterPercentage: try a.double("filter_percentage", default: 0.5), distance: try distance(a, default: EuclideanDistance()))
         }),
         .init(name: "hdc/cosine", object: HDCMiner<S>(filterPercentage: 0.3, distance: CosineSimilarity())),
+        .init(name: "uniform-histogram", object: UniformHistogramMiner<S>(binCount: 8, positivesPerBin: 3, negativesPerBin: 2), traits: .sampling,
+              pml: .init("UniformHistogramMiner") { a in
+            UniformHistogramMiner<S>(binCount: try a.int("num_bins", default: 100), positivesPerBin: try a.int("pos_per_bin", default: 10),
+                                     negativesPerBin: try a.int("neg_per_bin", default: 10), distance: try distance(a, default: EuclideanDistance()))
+        }),
     ] }
 
     package static func distances<S: TensorScalar>() -> [RegistryEntry<any Distance<S>>] { [
