@@ -123,6 +123,8 @@ package enum Registry {
             UniformHistogramMiner<S>(binCount: try a.int("num_bins", default: 100), positivesPerBin: try a.int("pos_per_bin", default: 10),
                                      negativesPerBin: try a.int("neg_per_bin", default: 10), distance: try distance(a, default: EuclideanDistance()))
         }),
+        .init(name: "packaged-triplets", object: PackagedTripletsMiner<S>(), traits: .readsLayout,
+              pml: .init("EmbeddingsAlreadyPackagedAsTriplets") { _ in PackagedTripletsMiner<S>() }),
     ] }
 
     package static func distances<S: TensorScalar>() -> [RegistryEntry<any Distance<S>>] { [
