@@ -15,7 +15,7 @@ import TensorCore
 ///
 /// - Complexity: O(N·M·D) for the distances, O(N·M·log B) to bin the pairs, O(B·k) draws;
 ///   memory O(N·M).
-public struct UniformHistogramMiner<Scalar: TensorScalar>: Miner, Sendable {
+public struct UniformHistogramMiner<Scalar: TensorScalar>: SeededMiner, Sendable {
     /// The number of equal-width bins of each kind of pair (≥ 1).
     public var binCount: Int
     /// Positive pairs drawn from each non-empty bin (≥ 0).
@@ -32,11 +32,6 @@ public struct UniformHistogramMiner<Scalar: TensorScalar>: Miner, Sendable {
                 distance: any Distance<Scalar> = EuclideanDistance<Scalar>(), seed: UInt64 = 0) {
         (self.binCount, self.positivesPerBin, self.negativesPerBin) = (binCount, positivesPerBin, negativesPerBin)
         (self.distance, self.seed) = (distance, seed)
-    }
-
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
-        var generator = SeededRandomGenerator(seed: seed)
-        return try mine(inputs, using: &generator)
     }
 
     /// Mines with draws from `generator`, which advances.
