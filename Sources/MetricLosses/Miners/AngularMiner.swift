@@ -68,18 +68,18 @@ public struct AngularMiner<Scalar: TensorScalar>: Miner, Sendable {
                         }
                         let own = pairing.selfReference(of: a)
                         for p in groups.members(of: labels[a]) where p != own {
-                            var (ap, centre, centreSum): (Scalar, Scalar, Scalar) = (0, 0, 0)
+                            var (apSquared, centre, centreSum): (Scalar, Scalar, Scalar) = (0, 0, 0)
                             for k in 0..<width {
                                 let (u, v) = (xs[a * width + k], ys[p * width + k])
                                 let (difference, c) = (u - v + epsilon, (u + v) / 2)
-                                (ap, centre, centreSum) = (ap + difference * difference, centre + c * c, centreSum + c)
+                                (apSquared, centre, centreSum) = (apSquared + difference * difference, centre + c * c, centreSum + c)
                             }
                             let shift = centre - 2 * epsilon * centreSum + Scalar(width) * epsilon * epsilon
                             let row = p * m
                             out.reserve(negatives.count)
                             for t in negatives.indices {
-                                let nc = Swift.max(base[t] - yy[row + Int(negatives[t])] + shift, 0)
-                                out.write(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: negatives[t]), kept: ap > factor * nc)
+                                let ncSquared = Swift.max(base[t] - yy[row + Int(negatives[t])] + shift, 0)
+                                out.write(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: negatives[t]), kept: apSquared > factor * ncSquared)
                             }
                         }
                     }
