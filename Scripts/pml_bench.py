@@ -1,6 +1,6 @@
 """Time pytorch-metric-learning (CPU) on miner + loss, forward and backward: the peer to beat.
 
-usage: python pml_bench.py [--json] [--suite core|catalogue|all] [--cases A,B,...] [--classes C] [NxD ...]
+usage: python pml_bench.py [--json] [--suite core|catalogue|miners|all] [--cases A,B,...] [--classes C] [NxD ...]
        (default suite core; default sizes 128x64 512x128 2048x128)
 
 Each case: float32 embeddings drawn from a standard normal, labels uniform over N/8 classes,
@@ -38,7 +38,13 @@ def cases(suite, classes, d):
         "normalizedsoftmax": (losses.NormalizedSoftmaxLoss(classes, d), None),
         "softtriple": (losses.SoftTripleLoss(classes, d), None),
     }
-    return {"core": core, "catalogue": catalogue, "all": {**core, **catalogue}}[suite]
+    # Local addition to the vendored copy: PML's other miners after a loss they suit (not in "all").
+    miner_cases = {
+        "triplet+angularminer": (losses.TripletMarginLoss(margin=0.1), miners.AngularMiner()),
+        "contrastive+hdc": (losses.ContrastiveLoss(), miners.HDCMiner()),
+        "contrastive+uniformhistogram": (losses.ContrastiveLoss(), miners.UniformHistogramMiner()),
+    }
+    return {"core": core, "catalogue": catalogue, "miners": miner_cases, "all": {**core, **catalogue}}[suite]
 
 def run(name, loss, miner, n, d, classes, reps):
     x = torch.randn(n, d, requires_grad=True)

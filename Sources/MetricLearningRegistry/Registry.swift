@@ -107,6 +107,24 @@ package enum Registry {
                                distance: try distance(a, default: EuclideanDistance()))
         }),
         .init(name: "distance-weighted", object: DistanceWeightedMiner<S>(nonzeroLossCutoff: 2), traits: .sampling),
+        .init(name: "angular", object: AngularMiner<S>(), pml: .init("AngularMiner") { a in
+            // PML asserts LpDistance(p=2, power=1, normalize_embeddings=True), its default.
+            guard let d = try distance(a, default: EuclideanDistance<S>()) as? EuclideanDistance<S>, d.normalizesEmbeddings, !d.squared else {
+                throw PMLUnsupported("AngularMiner with a distance other than LpDistance()")
+            }
+            return AngularMiner<S>(angleDegrees: S(try a.double("angle", default: 20)))
+        }),
+        .init(name: "hdc", object: HDCMiner<S>(), pml: .init("HDCMiner") { a in
+            HDCMiner<S>(filterPercentage: try a.double("filter_percentage", default: 0.5), distance: try distance(a, default: EuclideanDistance()))
+        }),
+        .init(name: "hdc/cosine", object: HDCMiner<S>(filterPercentage: 0.3, distance: CosineSimilarity())),
+        .init(name: "uniform-histogram", object: UniformHistogramMiner<S>(binCount: 8, positivesPerBin: 3, negativesPerBin: 2), traits: .sampling,
+              pml: .init("UniformHistogramMiner") { a in
+            UniformHistogramMiner<S>(binCount: try a.int("num_bins", default: 100), positivesPerBin: try a.int("pos_per_bin", default: 10),
+                                     negativesPerBin: try a.int("neg_per_bin", default: 10), distance: try distance(a, default: EuclideanDistance()))
+        }),
+        .init(name: "packaged-triplets", object: PackagedTripletsMiner<S>(), traits: .readsLayout,
+              pml: .init("EmbeddingsAlreadyPackagedAsTriplets") { _ in PackagedTripletsMiner<S>() }),
     ] }
 
     package static func distances<S: TensorScalar>() -> [RegistryEntry<any Distance<S>>] { [

@@ -39,6 +39,11 @@ package struct RegistryTraits: OptionSet, Sendable {
     /// Instance): finite differences of the loss itself do not reproduce it; its own test
     /// checks the gradient of the detached form.
     package static let detachedFactors = RegistryTraits(rawValue: 1 << 3)
+    /// A miner that reads the batch's layout, not its labels (PML's
+    /// `EmbeddingsAlreadyPackagedAsTriplets`): it needs a multiple of 3 rows, and references
+    /// that contain the batch or have at least as many rows; its triplets follow the layout
+    /// whatever the labels, so suites check their indices but not their labels.
+    package static let readsLayout = RegistryTraits(rawValue: 1 << 4)
 }
 
 /// How a PML object of one class becomes the library's: the class name and a builder from

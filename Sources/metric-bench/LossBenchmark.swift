@@ -36,11 +36,21 @@ struct LossBenchmarkCase {
         .init(name: "circle", loss: CircleLoss<Float>()),
     ] }
 
-    /// The cases of a suite: `core`, `catalogue` or `all`; nil for another name.
+    /// PML's other miners after a loss they suit, with PML's defaults (a local suite: the peer
+    /// benchmark has none of these).
+    static var miners: [LossBenchmarkCase] { [
+        .init(name: "triplet+angularminer", loss: TripletMarginLoss<Float>(margin: 0.1), miner: AngularMiner<Float>()),
+        .init(name: "contrastive+hdc", loss: ContrastiveLoss<Float>(), miner: HDCMiner<Float>()),
+        .init(name: "contrastive+uniformhistogram", loss: ContrastiveLoss<Float>(), miner: UniformHistogramMiner<Float>()),
+    ] }
+
+    /// The cases of a suite: `core`, `catalogue`, `miners` or `all` (core and catalogue); nil
+    /// for another name.
     static func suite(_ name: String) -> [LossBenchmarkCase]? {
         switch name {
         case "core": return core
         case "catalogue": return catalogue
+        case "miners": return miners
         case "all": return core + catalogue
         default: return nil
         }

@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// metric-bench [--json] [--suite core|catalogue|all] [--cases A,B,…] [--classes C] [gemm | NxD ...]
+/// metric-bench [--json] [--suite core|catalogue|miners|all] [--cases A,B,…] [--classes C] [gemm | NxD ...]
 ///
 /// `gemm` prints Float matrix-product GFLOP/s at 256…2048. Otherwise each NxD size
 /// (default 128x64 512x128 2048x128) runs the cases of the peer benchmark
@@ -57,7 +57,7 @@ if positional.first == "gemm" {
     }
     if sizes.isEmpty { sizes = [(128, 64), (512, 128), (2048, 128)] }
     guard let suite = LossBenchmarkCase.suite(suiteName) else {
-        print("metric-bench: no suite '\(suiteName)' (core, catalogue or all)")
+        print("metric-bench: no suite '\(suiteName)' (core, catalogue, miners or all)")
         exit(2)
     }
     if let classes, classes < 1 {

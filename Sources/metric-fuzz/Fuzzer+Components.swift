@@ -9,10 +9,10 @@ extension Fuzzer {
         let batch = MetricBatch(&gen, separate: 0.4)
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .miner, name: Self.name(entry.name),
                                   description: "mine " + gen.notes.joined(separator: " "))
-        let valid = batch.isValid
+        let valid = batch.isValid(for: entry)
         call(context, Expectation(valid: valid, batch.tensors), dumps: batch.dumps, tally: &tally) {
             let tuples = try entry.object.mine(batch.tensorInputs)
-            return valid ? batch.problems(of: tuples) : []
+            return valid ? batch.problems(of: tuples, labelled: !entry.traits.contains(.readsLayout)) : []
         }
     }
 

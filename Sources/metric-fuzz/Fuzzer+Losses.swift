@@ -88,7 +88,7 @@ extension Fuzzer {
         let (loss, miner) = (lossEntry.object, minerEntry.object)
         let batch = MetricBatch(&gen, separate: 0.3)
         let name = Self.name("\(lossEntry.name) × \(minerEntry.name)")
-        let expect = Expectation(valid: batch.isValid, batch.tensors)
+        let expect = Expectation(valid: batch.isValid(for: minerEntry), batch.tensors)
         let notes = gen.notes.joined(separator: " ")
         var fused: S?
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .fused, name: name, description: "minedBy " + notes)
@@ -128,7 +128,7 @@ extension Fuzzer {
             let embeddings = gen.matrix(n, width, "emb")
             let labels = gen.labels(n, "labels", pool: gen.chance(0.7) ? memory.memoryLabels : [])
             let valid = HostileInputs<S>.isGoodMatrix(embeddings) && labels.count == n && memorySize >= n
-                && (memory.memory.first?.count ?? width) == width
+                && (memory.memory.first?.count ?? width) == width && (minerEntry?.traits.contains(.readsLayout) != true || n % 3 == 0)
             let stored = try! Tensor<S>(shape: [memory.memory.flatMap { $0 }.count], scalars: memory.memory.flatMap { $0 })
             let context = FuzzContext(seed: seed, iteration: iteration, kind: .memory, name: name, description: gen.notes.joined(separator: " "))
             let dumps = [HostileInputs<S>.dump("embeddings", embeddings), "labels \(labels)", HostileInputs<S>.dump("memory", stored),

@@ -1,4 +1,5 @@
 import MetricLearning
+import MetricLearningRegistry
 
 /// A hostile batch for a metric loss or a miner: embeddings and labels, against themselves
 /// or against references (that may contain the batch at `selfOffset`).
@@ -66,6 +67,19 @@ struct MetricBatch<S: TensorScalar> {
         return true
     }
 
+    /// True when the batch can be read as packaged triplets (a miner with the `readsLayout`
+    /// trait): a multiple of 3 rows, and references that contain the batch or have at least
+    /// as many rows.
+    var holdsPackagedTriplets: Bool {
+        anchorCount % 3 == 0 && (references?.selfOffset != nil || referenceCount >= anchorCount)
+    }
+
+    /// Whether `entry` must accept this batch: a valid batch that, for a miner reading the
+    /// layout, holds packaged triplets.
+    func isValid(for entry: RegistryEntry<any Miner<S>>) -> Bool {
+        isValid && (!entry.traits.contains(.readsLayout) || holdsPackagedTriplets)
+    }
+
     /// The batch as inputs of loss `f`, with `e` and `r` the (tracked) embeddings and references.
     func inputs(_ e: Variable<S>, _ r: Variable<S>?) -> BatchInputs<S> {
         guard let references, let r else { return BatchInputs(embeddings: e, labels: labels) }
@@ -97,16 +111,17 @@ struct MetricBatch<S: TensorScalar> {
     }
 
     /// The tuples' problems, if `tuples` mined from this (valid) batch index outside it, pair
-    /// an anchor with its own copy, or pair labels the wrong way.
-    func problems(of tuples: MinedTuples) -> [FuzzOutcome] {
+    /// an anchor with its own copy, or (unless `labelled` is false: a miner that reads the
+    /// layout) pair labels the wrong way.
+    func problems(of tuples: MinedTuples, labelled: Bool = true) -> [FuzzOutcome] {
         let (n, m, refs) = (anchorCount, referenceCount, referenceLabels)
         let offset = selfOffset
         func check(_ a: Int32, _ o: Int32, positive: Bool) -> String? {
             guard a >= 0 && Int(a) < n && o >= 0 && Int(o) < m else { return "(\(a), \(o)) is outside \(n) anchors × \(m) references" }
             let (i, j) = (Int(a), Int(o))
-            if positive && labels[i] != refs[j] { return "positive (\(a), \(o)) has labels \(labels[i]) and \(refs[j])" }
+            if labelled && positive && labels[i] != refs[j] { return "positive (\(a), \(o)) has labels \(labels[i]) and \(refs[j])" }
             if positive, let offset, j == offset + i { return "positive (\(a), \(o)) pairs the anchor with its own copy" }
-            if !positive && labels[i] == refs[j] { return "negative (\(a), \(o)) has the same label \(labels[i])" }
+            if labelled && !positive && labels[i] == refs[j] { return "negative (\(a), \(o)) has the same label \(labels[i])" }
             return nil
         }
         var found: [String] = []

@@ -45,7 +45,8 @@ struct ReferenceEmbeddingTests {
     @Test func minersAgainstReferencesMatchBruteForceAndTheSelfCase() throws {
         let refs: Tensor<Double> = randomMatrix(11, 5, seed: 33)
         let refLabels = (0..<11).map { $0 % 4 }
-        let miners = Registry.miners().map { (entry: RegistryEntry<any Miner<Double>>) in entry.object }
+        // A batch of 14 rows is no packaging of triplets (PackagedTripletsMinerTests covers references).
+        let miners = (Registry.miners() as [RegistryEntry<any Miner<Double>>]).filter { !$0.traits.contains(.readsLayout) }.map(\.object)
         for miner in miners {
             // A separate copy with the self offset mines exactly what the batch alone mines.
             let alone = try miner.mine(Self.x, labels: Self.labels)

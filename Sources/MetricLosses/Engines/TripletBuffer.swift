@@ -32,4 +32,19 @@ struct TripletBuffer {
 
     /// Frees the storage.
     func release() { base.deallocate() }
+
+    /// The kept triplets of every part, in part order, in one array (one copy of each
+    /// part); releases the parts.
+    static func joined(_ parts: [TripletBuffer]) -> [IndexTriplet] {
+        let total = parts.reduce(0) { $0 + $1.count }
+        let out = [IndexTriplet](uninitializedCount: total) { buffer in
+            var offset = 0
+            for part in parts where part.count > 0 {
+                (buffer.baseAddress! + offset).initialize(from: part.base, count: part.count)
+                offset += part.count
+            }
+        }
+        parts.forEach { $0.release() }
+        return out
+    }
 }

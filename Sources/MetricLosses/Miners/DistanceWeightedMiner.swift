@@ -9,8 +9,8 @@ import TensorCore
 /// give no loss) and for same-label rows. Every anchor of a label with at least two
 /// members draws as many triplets as its label has members: a uniform positive and a
 /// weighted negative. Euclidean distance of normalised embeddings. The draws are fixed by
-/// `seed`; pass a generator to `mine(_:labels:using:)` for a stream across batches.
-public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
+/// `seed`; pass a generator to `mine(_:using:)` for a stream across batches.
+public struct DistanceWeightedMiner<Scalar: TensorScalar>: SeededMiner, Sendable {
     /// Distances below this are raised to it before weighting (variance control).
     public var cutoff: Scalar
     /// Negatives at or beyond this distance are never drawn.
@@ -21,11 +21,6 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// Creates the miner; the cutoffs default to PML's.
     public init(cutoff: Scalar = 0.5, nonzeroLossCutoff: Scalar = 1.4, seed: UInt64 = 0) {
         (self.cutoff, self.nonzeroLossCutoff, self.seed) = (cutoff, nonzeroLossCutoff, seed)
-    }
-
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
-        var generator = SeededRandomGenerator(seed: seed)
-        return try mine(inputs, using: &generator)
     }
 
     /// Mines with draws from `generator`, which advances.

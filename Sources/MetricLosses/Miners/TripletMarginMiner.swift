@@ -80,17 +80,7 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
                 return out
             }
         }
-        // One copy of every part into the result, in part order.
-        let total = parts.reduce(0) { $0 + $1.count }
-        let out = [IndexTriplet](uninitializedCount: total) { buffer in
-            var offset = 0
-            for part in parts where part.count > 0 {
-                (buffer.baseAddress! + offset).initialize(from: part.base, count: part.count)
-                offset += part.count
-            }
-        }
-        parts.forEach { $0.release() }
-        return .triplets(out)
+        return .triplets(TripletBuffer.joined(parts))
     }
 
     /// Appends (anchor, positive, n) for each negative n, in order, whose gap

@@ -25,6 +25,8 @@ struct FusedPathTests {
             }
             expectClose([fused], [listed], atol: 1e-12, rtol: 1e-10, "\(name) after \(minerEntry.name)")
             expectClose(fusedGradient.scalars, listedGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(name) after \(minerEntry.name)")
+            // Packaged triplets index references that hold the batch's rows; these 13 do not.
+            if minerEntry.traits.contains(.readsLayout) { continue }
 
             let (against, againstGradients) = try valueWithGradient(at: [x, references]) { v in
                 try loss(BatchInputs(embeddings: v[0], labels: Self.labels, references: v[1], referenceLabels: Self.referenceLabels), minedBy: miner)
