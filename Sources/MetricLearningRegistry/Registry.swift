@@ -110,12 +110,7 @@ package enum Registry {
     ] }
 
     package static func distances<S: TensorScalar>() -> [RegistryEntry<any Distance<S>>] { [
-        .init(name: "euclidean", object: EuclideanDistance<S>(), pml: .init("LpDistance") { a in
-            guard try a.double("p", default: 2) == 2 else { throw PMLUnsupported("LpDistance with p other than 2") }
-            let power = try a.double("power", default: 1)
-            guard power == 1 || power == 2 else { throw PMLUnsupported("LpDistance with power \(power)") }
-            return EuclideanDistance<S>(normalizesEmbeddings: try a.bool("normalize_embeddings", default: true), squared: power == 2)
-        }),
+        .init(name: "euclidean", object: EuclideanDistance<S>()),
         .init(name: "euclidean/plain", object: EuclideanDistance<S>(normalizesEmbeddings: false)),
         .init(name: "euclidean/squared", object: EuclideanDistance<S>(normalizesEmbeddings: false, squared: true)),
         .init(name: "cosine", object: CosineSimilarity<S>(), pml: .init("CosineSimilarity") { a in
@@ -126,6 +121,18 @@ package enum Registry {
         .init(name: "dot/normalized", object: DotProductSimilarity<S>(), pml: .init("DotProductSimilarity") { a in
             DotProductSimilarity<S>(normalizesEmbeddings: try a.bool("normalize_embeddings", default: true))
         }),
+        // PML's LpDistance is EuclideanDistance (the fast type) where it computes that.
+        .init(name: "lp", object: LpDistance<S>(p: 1), pml: .init("LpDistance") { a in
+            let (p, power) = (S(try a.double("p", default: 2)), S(try a.double("power", default: 1)))
+            let normalizes = try a.bool("normalize_embeddings", default: true)
+            return p == 2 && (power == 1 || power == 2) ? EuclideanDistance<S>(normalizesEmbeddings: normalizes, squared: power == 2)
+                : LpDistance<S>(p: p, power: power, normalizesEmbeddings: normalizes)
+        }),
+        .init(name: "lp/3/root/plain", object: LpDistance<S>(p: 3, power: 0.5, normalizesEmbeddings: false)),
+        .init(name: "snr", object: SNRDistance<S>(), pml: .init("SNRDistance") { a in
+            SNRDistance<S>(normalizesEmbeddings: try a.bool("normalize_embeddings", default: true))
+        }),
+        .init(name: "batched", object: BatchedDistance<S>(SNRDistance(), batchSize: 3)),
     ] }
 
     package static func reducers<S: TensorScalar>() -> [RegistryEntry<any Reducer<S>>] { [
