@@ -1,7 +1,7 @@
 import MetricLearning
 import MetricLearningTesting
 
-/// Every loss, miner, distance and reducer of the library, each enrolled once (with the
+/// Every loss, miner, distance, reducer and embedding regularizer of the library, each enrolled once (with the
 /// variants worth testing). Adding a type means one entry here; every test suite, the
 /// fuzzer and the reference-fixture runner read these lists.
 package enum Registry {
@@ -54,6 +54,7 @@ package enum Registry {
                           distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanOfNonZeroReducer()))
         }),
         .init(name: "supcon/euclidean", object: SupConLoss<S>(temperature: 0.3, distance: EuclideanDistance()), traits: .needsTriplets),
+        .init(name: "triplet/regularized", object: TripletMarginLoss<S>(margin: 0.3).regularized(by: LpRegularizer(power: 2), weight: 0.1), traits: .regularized),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [
@@ -135,6 +136,16 @@ package enum Registry {
         .init(name: "batched", object: BatchedDistance<S>(SNRDistance(), batchSize: 3)),
     ] }
 
+    package static func embeddingRegularizers<S: TensorScalar>() -> [RegistryEntry<any EmbeddingRegularizer<S>>] { [
+        .init(name: "lp", object: LpRegularizer<S>(), pml: .init("LpRegularizer") { a in
+            LpRegularizer<S>(p: S(try a.double("p", default: 2)), power: S(try a.double("power", default: 1)), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "lp/1/squared/sum", object: LpRegularizer<S>(p: 1, power: 2, reducer: SumReducer())),
+        .init(name: "zero-mean", object: ZeroMeanRegularizer<S>(), pml: .init("ZeroMeanRegularizer") { a in
+            ZeroMeanRegularizer<S>(reducer: try reducer(a, default: MeanReducer()))
+        }),
+    ] }
+
     package static func reducers<S: TensorScalar>() -> [RegistryEntry<any Reducer<S>>] { [
         .init(name: "mean", object: MeanReducer<S>(), pml: .init("MeanReducer") { _ in MeanReducer<S>() }),
         .init(name: "mean-of-non-zero", object: MeanOfNonZeroReducer<S>(), pml: .init("AvgNonZeroReducer") { _ in MeanOfNonZeroReducer<S>() }),
@@ -150,6 +161,7 @@ package enum Registry {
     package static let minerNames = miners().map { (entry: RegistryEntry<any Miner<Double>>) in entry.name }
     package static let distanceNames = distances().map { (entry: RegistryEntry<any Distance<Double>>) in entry.name }
     package static let reducerNames = reducers().map { (entry: RegistryEntry<any Reducer<Double>>) in entry.name }
+    package static let embeddingRegularizerNames = embeddingRegularizers().map { (entry: RegistryEntry<any EmbeddingRegularizer<Double>>) in entry.name }
 
     package static func metricLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any MetricLoss<S>> {
         metricLosses().first { $0.name == name }!
@@ -165,5 +177,8 @@ package enum Registry {
     }
     package static func reducer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Reducer<S>> {
         reducers().first { $0.name == name }!
+    }
+    package static func embeddingRegularizer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any EmbeddingRegularizer<S>> {
+        embeddingRegularizers().first { $0.name == name }!
     }
 }

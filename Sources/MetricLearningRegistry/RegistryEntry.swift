@@ -42,6 +42,9 @@ package struct RegistryTraits: OptionSet, Sendable {
     /// Instance): finite differences of the loss itself do not reproduce it; its own test
     /// checks the gradient of the detached form.
     package static let detachedFactors = RegistryTraits(rawValue: 1 << 3)
+    /// A loss with a penalty on the embeddings themselves (`RegularizedLoss`): not 0 without
+    /// terms or tuples (the penalty remains), though still finite.
+    package static let regularized = RegistryTraits(rawValue: 1 << 4)
 }
 
 /// How a PML object of one class becomes the library's: the class name and a builder from
