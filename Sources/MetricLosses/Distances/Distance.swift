@@ -81,13 +81,17 @@ extension Distance {
         count * 4 < (x.shape.first ?? 0) * (y.shape.first ?? 0)
     }
 
-    /// Dot products of prepared rows for the given pairs: sparse when few, else gathered from the matrix.
-    func dotProductValues(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    /// The values of the given pairs: `pairs` of the prepared rows when they are few, else
+    /// gathered from the matrix. How the library's distances implement `values`.
+    func pairValues(
+        _ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int],
+        _ pairs: (_ preparedX: Variable<Scalar>, _ preparedY: Variable<Scalar>) -> Variable<Scalar>
+    ) -> Variable<Scalar> {
         guard prefersPairs(count: rows.count, x, y) else {
             return matrix(x, y).gatheringElements(rows: rows, columns: columns)
         }
         let (px, py) = preparedPairs(x, y)
-        return pairDotProducts(px, py, rows: rows, columns: columns)
+        return pairs(px, py)
     }
 
     /// The sparse values of `x` against `y`, prepared (normalised) once when they are one variable.

@@ -46,11 +46,9 @@ public struct LpDistance<Scalar: TensorScalar>: Distance {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func values(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-        guard prefersPairs(count: rows.count, x, y) else {
-            return matrix(x, y).gatheringElements(rows: rows, columns: columns)
+        pairValues(x, against: y, rows: rows, columns: columns) {
+            p == 2 && power == 2 ? pairSquaredDistances($0, $1, rows: rows, columns: columns)
+                : pairLpDistances($0, $1, p: p, rows: rows, columns: columns).raised(to: power)
         }
-        let (px, py) = preparedPairs(x, y)
-        return p == 2 && power == 2 ? pairSquaredDistances(px, py, rows: rows, columns: columns)
-            : pairLpDistances(px, py, p: p, rows: rows, columns: columns).raised(to: power)
     }
 }
