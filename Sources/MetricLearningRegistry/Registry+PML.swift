@@ -4,23 +4,38 @@ import MetricLearningTesting
 extension Registry {
     /// The enrolled object of PML's class `object.className`, built from its keyword
     /// arguments. - Throws: `PMLUnsupported` naming a class or argument the library lacks.
-    package static func build<Object>(_ object: PMLObject, from entries: [RegistryEntry<Object>], kind: String) throws -> Object {
+    /// `finishing` reads the arguments every object of the kind accepts (PML's base class's)
+    /// and wraps the built object accordingly.
+    package static func build<Object>(
+        _ object: PMLObject, from entries: [RegistryEntry<Object>], kind: String,
+        finishing: (Object, PMLArguments) throws -> Object = { object, _ in object }
+    ) throws -> Object {
         guard let builder = entries.lazy.compactMap(\.pml).first(where: { $0.className == object.className }) else {
             throw PMLUnsupported("no enrolled \(kind) is PML's \(object.className)")
         }
         let arguments = PMLArguments(object)
-        let built = try builder.build(arguments)
+        let built = try finishing(builder.build(arguments), arguments)
         try arguments.finish()
         return built
     }
 
-    package static func metricLoss<S: TensorScalar>(pml object: PMLObject) throws -> any MetricLoss<S> { try build(object, from: metricLosses(), kind: "loss") }
+    package static func metricLoss<S: TensorScalar>(pml object: PMLObject) throws -> any MetricLoss<S> {
+        try build(object, from: metricLosses(), kind: "loss", finishing: embeddingRegularization)
+    }
     package static func classifierLoss<S: TensorScalar>(pml object: PMLObject) throws -> any ClassifierLoss<S> { try build(object, from: classifierLosses(), kind: "classifier loss") }
     package static func miner<S: TensorScalar>(pml object: PMLObject) throws -> any Miner<S> { try build(object, from: miners(), kind: "miner") }
 
     /// The `distance` argument, or `fallback` when PML's default applies.
     static func distance<S: TensorScalar>(_ a: PMLArguments, default fallback: any Distance<S>) throws -> any Distance<S> {
         try a.object("distance").map { try build($0, from: distances(), kind: "distance") } ?? fallback
+    }
+
+    /// `loss` with PML's `embedding_regularizer` and `embedding_reg_weight` (default 1), which
+    /// every PML loss accepts; unchanged without a regularizer.
+    static func embeddingRegularization<S: TensorScalar>(_ loss: any MetricLoss<S>, _ a: PMLArguments) throws -> any MetricLoss<S> {
+        let weight = S(try a.double("embedding_reg_weight", default: 1))
+        guard let object = try a.object("embedding_regularizer") else { return loss }
+        return loss.regularized(by: try build(object, from: embeddingRegularizers(), kind: "embedding regularizer"), weight: weight)
     }
 
     /// The `reducer` argument, or `fallback` when PML's default applies.

@@ -1,7 +1,7 @@
 import MetricLearning
 import MetricLearningTesting
 
-/// Every loss, miner, distance and reducer of the library, each enrolled once (with the
+/// Every loss, miner, distance, reducer and embedding regularizer of the library, each enrolled once (with the
 /// variants worth testing). Adding a type means one entry here; every test suite, the
 /// fuzzer and the reference-fixture runner read these lists.
 package enum Registry {
@@ -54,6 +54,7 @@ package enum Registry {
                           distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanOfNonZeroReducer()))
         }),
         .init(name: "supcon/euclidean", object: SupConLoss<S>(temperature: 0.3, distance: EuclideanDistance()), traits: .needsTriplets),
+        .init(name: "triplet/regularized", object: TripletMarginLoss<S>(margin: 0.3).regularized(by: LpRegularizer(power: 2), weight: 0.1), traits: .regularized),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [
@@ -128,12 +129,7 @@ package enum Registry {
     ] }
 
     package static func distances<S: TensorScalar>() -> [RegistryEntry<any Distance<S>>] { [
-        .init(name: "euclidean", object: EuclideanDistance<S>(), pml: .init("LpDistance") { a in
-            guard try a.double("p", default: 2) == 2 else { throw PMLUnsupported("LpDistance with p other than 2") }
-            let power = try a.double("power", default: 1)
-            guard power == 1 || power == 2 else { throw PMLUnsupported("LpDistance with power \(power)") }
-            return EuclideanDistance<S>(normalizesEmbeddings: try a.bool("normalize_embeddings", default: true), squared: power == 2)
-        }),
+        .init(name: "euclidean", object: EuclideanDistance<S>()),
         .init(name: "euclidean/plain", object: EuclideanDistance<S>(normalizesEmbeddings: false)),
         .init(name: "euclidean/squared", object: EuclideanDistance<S>(normalizesEmbeddings: false, squared: true)),
         .init(name: "cosine", object: CosineSimilarity<S>(), pml: .init("CosineSimilarity") { a in
@@ -143,6 +139,28 @@ package enum Registry {
         .init(name: "dot", object: DotProductSimilarity<S>(normalizesEmbeddings: false)),
         .init(name: "dot/normalized", object: DotProductSimilarity<S>(), pml: .init("DotProductSimilarity") { a in
             DotProductSimilarity<S>(normalizesEmbeddings: try a.bool("normalize_embeddings", default: true))
+        }),
+        // PML's LpDistance is EuclideanDistance (the fast type) where it computes that.
+        .init(name: "lp", object: LpDistance<S>(p: 1), pml: .init("LpDistance") { a in
+            let (p, power) = (S(try a.double("p", default: 2)), S(try a.double("power", default: 1)))
+            let normalizes = try a.bool("normalize_embeddings", default: true)
+            return p == 2 && (power == 1 || power == 2) ? EuclideanDistance<S>(normalizesEmbeddings: normalizes, squared: power == 2)
+                : LpDistance<S>(p: p, power: power, normalizesEmbeddings: normalizes)
+        }),
+        .init(name: "lp/3/root/plain", object: LpDistance<S>(p: 3, power: 0.5, normalizesEmbeddings: false)),
+        .init(name: "snr", object: SNRDistance<S>(), pml: .init("SNRDistance") { a in
+            SNRDistance<S>(normalizesEmbeddings: try a.bool("normalize_embeddings", default: true))
+        }),
+        .init(name: "batched", object: BatchedDistance<S>(SNRDistance(), batchSize: 3)),
+    ] }
+
+    package static func embeddingRegularizers<S: TensorScalar>() -> [RegistryEntry<any EmbeddingRegularizer<S>>] { [
+        .init(name: "lp", object: LpRegularizer<S>(), pml: .init("LpRegularizer") { a in
+            LpRegularizer<S>(p: S(try a.double("p", default: 2)), power: S(try a.double("power", default: 1)), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "lp/1/squared/sum", object: LpRegularizer<S>(p: 1, power: 2, reducer: SumReducer())),
+        .init(name: "zero-mean", object: ZeroMeanRegularizer<S>(), pml: .init("ZeroMeanRegularizer") { a in
+            ZeroMeanRegularizer<S>(reducer: try reducer(a, default: MeanReducer()))
         }),
     ] }
 
@@ -177,6 +195,7 @@ package enum Registry {
     package static let minerNames = miners().map { (entry: RegistryEntry<any Miner<Double>>) in entry.name }
     package static let distanceNames = distances().map { (entry: RegistryEntry<any Distance<Double>>) in entry.name }
     package static let reducerNames = reducers().map { (entry: RegistryEntry<any Reducer<Double>>) in entry.name }
+    package static let embeddingRegularizerNames = embeddingRegularizers().map { (entry: RegistryEntry<any EmbeddingRegularizer<Double>>) in entry.name }
 
     package static func metricLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any MetricLoss<S>> {
         metricLosses().first { $0.name == name }!
@@ -192,5 +211,8 @@ package enum Registry {
     }
     package static func reducer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Reducer<S>> {
         reducers().first { $0.name == name }!
+    }
+    package static func embeddingRegularizer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any EmbeddingRegularizer<S>> {
+        embeddingRegularizers().first { $0.name == name }!
     }
 }

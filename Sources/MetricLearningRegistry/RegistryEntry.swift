@@ -44,6 +44,9 @@ package struct RegistryTraits: OptionSet, Sendable {
     /// that contain the batch or have at least as many rows; its triplets follow the layout
     /// whatever the labels, so suites check their indices but not their labels.
     package static let readsLayout = RegistryTraits(rawValue: 1 << 4)
+    /// A loss with a penalty on the embeddings themselves (`RegularizedLoss`): not 0 without
+    /// terms or tuples (the penalty remains), though still finite.
+    package static let regularized = RegistryTraits(rawValue: 1 << 5)
 }
 
 /// How a PML object of one class becomes the library's: the class name and a builder from

@@ -10,10 +10,15 @@ public protocol Distance<Scalar>: Sendable {
     associatedtype Scalar: TensorScalar
     /// True when a larger value means closer (cosine, dot product).
     var isSimilarity: Bool { get }
-    /// True when rows are L2-normalised before comparing.
+    /// True when rows are normalised before comparing (by `prepare(_:)`: L2, unless the
+    /// conformer says otherwise).
     var normalizesEmbeddings: Bool { get }
+    /// The rows as this distance compares them. The default L2-normalises them when
+    /// `normalizesEmbeddings` is true and leaves them unchanged otherwise; a conformer that
+    /// normalises another way (`LpDistance` by its p-norm) implements it.
+    func prepare(_ x: Variable<Scalar>) -> Variable<Scalar>
     /// The pairwise matrix of the rows of `x` against the rows of `y`, both already
-    /// normalised when `normalizesEmbeddings` is true.
+    /// prepared (`prepare(_:)`: normalised when `normalizesEmbeddings` is true).
     func pairwise(normalized x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar>
     /// The values (rows[t] of `x`, columns[t] of `y`) of the matrix of `x` against `y`, as
     /// a vector (`y` may be `x`).
@@ -35,7 +40,7 @@ extension Distance {
     public func computesSameMatrix(as other: any Distance<Scalar>) -> Bool {
         kernel != nil && kernel == other.kernel && normalizesEmbeddings == other.normalizesEmbeddings
     }
-    /// Rows normalised when this distance normalises, unchanged otherwise.
+    /// Rows L2-normalised when this distance normalises, unchanged otherwise.
     public func prepare(_ x: Variable<Scalar>) -> Variable<Scalar> {
         normalizesEmbeddings ? x.normalizedRows() : x
     }
@@ -76,13 +81,17 @@ extension Distance {
         count * 4 < (x.shape.first ?? 0) * (y.shape.first ?? 0)
     }
 
-    /// Dot products of prepared rows for the given pairs: sparse when few, else gathered from the matrix.
-    func dotProductValues(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
+    /// The values of the given pairs: `pairs` of the prepared rows when they are few, else
+    /// gathered from the matrix. How the library's distances implement `values`.
+    func pairValues(
+        _ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int],
+        _ pairs: (_ preparedX: Variable<Scalar>, _ preparedY: Variable<Scalar>) -> Variable<Scalar>
+    ) -> Variable<Scalar> {
         guard prefersPairs(count: rows.count, x, y) else {
             return matrix(x, y).gatheringElements(rows: rows, columns: columns)
         }
         let (px, py) = preparedPairs(x, y)
-        return pairDotProducts(px, py, rows: rows, columns: columns)
+        return pairs(px, py)
     }
 
     /// The sparse values of `x` against `y`, prepared (normalised) once when they are one variable.

@@ -20,6 +20,6 @@ extension DotProductDistance {
 
     /// The dot products of the given pairs: sparse when few, else gathered from the matrix.
     public func values(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-        dotProductValues(x, against: y, rows: rows, columns: columns)
+        pairValues(x, against: y, rows: rows, columns: columns) { pairDotProducts($0, $1, rows: rows, columns: columns) }
     }
 }

@@ -27,10 +27,8 @@ public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func values(_ x: Variable<Scalar>, against y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-        guard prefersPairs(count: rows.count, x, y) else {
-            return matrix(x, y).gatheringElements(rows: rows, columns: columns)
+        pairValues(x, against: y, rows: rows, columns: columns) {
+            squared ? pairSquaredDistances($0, $1, rows: rows, columns: columns) : pairDistances($0, $1, rows: rows, columns: columns)
         }
-        let (px, py) = preparedPairs(x, y)
-        return squared ? pairSquaredDistances(px, py, rows: rows, columns: columns) : pairDistances(px, py, rows: rows, columns: columns)
     }
 }

@@ -50,4 +50,27 @@ extension Variable {
             })
         }
     }
+
+    /// The matrices `parts` stacked by rows, `[Σ rowsᵢ, columns]`; the pullback hands each
+    /// part its rows of the gradient. All parts must have the same number of columns; no
+    /// parts give an empty `[0, 0]` constant.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public static func concatenatingRows(_ parts: [Variable]) -> Variable {
+        guard !parts.isEmpty else { return Variable(Tensor(uncheckedShape: [0, 0], scalars: [])) }
+        let shapes = parts.map(\.shape)
+        return Variable.record(parts) {
+            guard shapes.allSatisfy({ $0.count == 2 && $0[1] == shapes[0][1] }) else {
+                throw MetricLearningError(.shapeMismatch, "concatenatingRows: shapes \(shapes) are not matrices of one width")
+            }
+            let out = Tensor<Scalar>(uncheckedShape: [shapes.reduce(0) { $0 + $1[0] }, shapes[0][1]], scalars: parts.flatMap(\.value.storage))
+            return (out, { g in
+                var start = 0
+                return shapes.map { shape in
+                    defer { start += shape[0] * shape[1] }
+                    return Tensor(uncheckedShape: shape, scalars: Array(g.storage[start..<(start + shape[0] * shape[1])]))
+                }
+            })
+        }
+    }
 }

@@ -53,7 +53,7 @@ extension Variable {
     }
 }
 
-/// The kernel behind `pairDotProducts`, `pairSquaredDistances` and `pairDistances`.
+/// The kernel behind `pairDotProducts`, `pairSquaredDistances`, `pairDistances` and `pairLpDistances`.
 @usableFromInline package enum PairValues {
     /// What is computed for a pair (x, y).
     @usableFromInline package enum Kind: Sendable {
@@ -63,12 +63,15 @@ extension Variable {
         case squaredDistance
         /// ‖x − y‖
         case distance
+        /// ‖x − y‖ₚ for a finite p ≥ 1 (`LpKernel`)
+        case lpDistance(p: Double)
 
         var name: String {
             switch self {
             case .dot: "pairDotProducts"
             case .squaredDistance: "pairSquaredDistances"
             case .distance: "pairDistances"
+            case .lpDistance: "pairLpDistances"
             }
         }
     }
@@ -88,15 +91,18 @@ extension Variable {
             if let bad = rows.first(where: { $0 < 0 || $0 >= r }) ?? columns.first(where: { $0 < 0 || $0 >= m }) {
                 throw MetricLearningError(.shapeMismatch, "\(what): index \(bad) is outside the matrices \(xv.shape) and \(yv.shape)")
             }
+            var lp: LpKernel<Scalar>?
+            if case .lpDistance(let p) = kind { lp = try LpKernel(validating: Scalar(p)) }
             let values = filled(rows.count, reading: xv, yv) { px, py, po in
                 nonisolated(unsafe) let (x, y, o) = (px, py, po)
-                _ = parallelRanges(rows.count, work: rows.count * d * 2) { pairs in
+                _ = parallelRanges(rows.count, work: rows.count * d * (lp?.cost ?? 2)) { pairs in
                     for t in pairs {
                         let (a, b) = (x + rows[t] * d, y + columns[t] * d)
                         switch kind {
                         case .dot: o[t] = Reductions.dot(a, b, d)
                         case .squaredDistance: o[t] = Reductions.squaredDistance(a, b, d)
                         case .distance: o[t] = Reductions.squaredDistance(a, b, d).squareRoot()
+                        case .lpDistance: o[t] = lp!.distance(a, b, d)
                         }
                     }
                 }
@@ -129,6 +135,8 @@ extension Variable {
                                         } else {
                                             Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
                                         }
+                                    case .lpDistance:
+                                        lp!.addGradient(row, own, other, d, value: values[t], weight: weights[t])
                                     }
                                 }
                             }

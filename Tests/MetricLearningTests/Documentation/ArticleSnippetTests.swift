@@ -47,6 +47,18 @@ struct ArticleSnippetTests {
         #expect(result.value > 0 && result.embeddingsGradient.shape == [6, 2] && result.weightsGradient.shape == [2, 3])
     }
 
+    // LossesAndMiners: "Embedding regularizers".
+    @Test func embeddingRegularizers() throws {
+        let (embeddings, labels) = try Self.firstBatch()
+        let miner = TripletMarginMiner<Float>(margin: 0.2, type: .semihard)
+
+        let loss = TripletMarginLoss<Float>(margin: 0.2).regularized(by: LpRegularizer(), weight: 0.1)
+        let (value, gradient) = try loss.valueWithGradient(embeddings: embeddings, labels: labels, minedBy: miner)
+
+        let plain = try TripletMarginLoss<Float>(margin: 0.2).valueWithGradient(embeddings: embeddings, labels: labels, minedBy: miner)
+        #expect(value > plain.value && gradient.shape == [6, 2])
+    }
+
     // GettingStarted: "A training step" and "Bad input and evaluation".
     @Test func aTrainingStep() throws {
         let batches = try (0..<3).map { i -> (Tensor<Float>, [Int]) in
