@@ -34,6 +34,9 @@ struct LossBenchmarkCase {
         .init(name: "ntxent", loss: NTXentLoss<Float>()),
         .init(name: "supcon", loss: SupConLoss<Float>()),
         .init(name: "circle", loss: CircleLoss<Float>()),
+        .init(name: "pnp", loss: PNPLoss<Float>()),
+        .init(name: "dynamicsoftmargin", loss: DynamicSoftMarginLoss<Float>()),
+        .init(name: "tcm", loss: ThresholdConsistentMarginLoss<Float>()),
     ] }
 
     /// The cases of a suite: `core`, `catalogue` or `all`; nil for another name.

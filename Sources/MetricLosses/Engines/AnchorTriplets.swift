@@ -26,16 +26,46 @@ import TensorCore
         (columns, grouped, count) = (nil, (triplets, start, order), triplets.count)
     }
 
-    /// Calls `body(p, n)` for each triplet of anchor `a`, in order.
-    @inlinable func forEach(of a: Int, _ body: (Int, Int) -> Void) {
+    /// Anchor a's triplet values row[p] − row[n], in order (positive by positive, every
+    /// negative for each, without tuples), written over `out`.
+    @inlinable func differences<Scalar: TensorScalar>(of a: Int, row: UnsafePointer<Scalar>, into out: inout [Scalar]) {
+        out.removeAll(keepingCapacity: true)
         if let grouped {
             for k in grouped.start[a]..<grouped.start[a + 1] {
                 let t = grouped.triplets[Int(grouped.order[k])]
-                body(Int(t.positive), Int(t.negative))
+                out.append(row[Int(t.positive)] - row[Int(t.negative)])
             }
         } else if let columns {
-            let (positives, negatives) = columns.columns(of: a)
-            for p in positives { for n in negatives { body(p, n) } }
+            let (positives, negatives) = columns.columns(of: a), values = negatives.map { row[$0] }
+            out.reserveCapacity(positives.count * negatives.count)
+            for p in positives {
+                let value = row[p]
+                for v in values { out.append(value - v) }
+            }
+        }
+    }
+
+    /// Adds weights[t] at the positive and −weights[t] at the negative of anchor a's
+    /// triplet t (in the order of `differences`) to the anchor's gradient row.
+    @inlinable func scatter<Scalar: TensorScalar>(_ weights: [Scalar], of a: Int, into gradientRow: UnsafeMutablePointer<Scalar>) {
+        if let grouped {
+            for (k, w) in zip(grouped.start[a]..<grouped.start[a + 1], weights) {
+                let t = grouped.triplets[Int(grouped.order[k])]
+                gradientRow[Int(t.positive)] += w
+                gradientRow[Int(t.negative)] -= w
+            }
+        } else if let columns {
+            let (positives, negatives) = columns.columns(of: a), k = negatives.count
+            var negativeSums = [Scalar](repeating: 0, count: k)
+            for (i, p) in positives.enumerated() {
+                var sum: Scalar = 0
+                for q in 0..<k {
+                    sum += weights[i * k + q]
+                    negativeSums[q] += weights[i * k + q]
+                }
+                gradientRow[p] += sum
+            }
+            for (q, n) in negatives.enumerated() { gradientRow[n] -= negativeSums[q] }
         }
     }
 

@@ -20,7 +20,8 @@ import TensorCore
 /// a mismatch when references are given; here anchors are compared with the references
 /// they are paired with.
 ///
-/// - Complexity: O(P·D) for P pairs (from the matrix when the pairs are dense), then O(P).
+/// - Complexity: O(N·M·D) for the matrix without tuples, O(P·D) for P listed pairs; then
+///   O(N·M) or O(P), and no pair is listed without tuples.
 public struct ThresholdConsistentMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     /// λ⁺, the weight of the positive side (PML's `lambda_plus`; ≥ 0).
     public var positiveWeight: Scalar
@@ -55,28 +56,39 @@ public struct ThresholdConsistentMarginLoss<Scalar: TensorScalar>: MetricLoss, S
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
         try checkHyperparameters()
-        let (positive, negative) = PairSelection(tuples, pairing: inputs.pairing).pairs()
-        guard !positive.isEmpty || !negative.isEmpty else { return inputs.zeroLoss }
-        let pairs = PairColumns(positive + negative), split = positive.count
-        let values = try inputs.values(distance, rows: pairs.anchors, columns: pairs.others).checked()
+        // The similarities and each one's kind: 1 positive, −1 negative, 0 neither (the anchor's own copy).
+        let values: Variable<Scalar>, kinds: [Int8]
+        if let tuples {
+            let (positive, negative) = tuples.asPairs(), pairs = PairColumns(positive + negative)
+            values = inputs.values(distance, rows: pairs.anchors, columns: pairs.others)
+            kinds = Array(repeating: 1, count: positive.count) + Array(repeating: -1, count: negative.count)
+        } else {
+            let pairing = inputs.pairing
+            values = inputs.matrix(distance)
+            kinds = pairing.labels.indices.flatMap { i in
+                let own = pairing.selfReference(of: i)
+                return pairing.referenceLabels.indices.map { j -> Int8 in j == own ? 0 : pairing.referenceLabels[j] == pairing.labels[i] ? 1 : -1 }
+            }
+        }
+        guard kinds.contains(where: { $0 != 0 }) else { return inputs.zeroLoss }
         let (weights, margins) = ((positiveWeight, negativeWeight), (positiveMargin, negativeMargin))
-        return try Variable.record([values]) {
-            let s = values.value.storage
-            // The violations −(s − m⁺) and s − m⁻, with slopes ∓1 where a pair is selected.
+        return try Variable.record([try values.checked()]) {
+            let s = values.value.storage, shape = values.shape
+            // The violations m⁺ − s and s − m⁻, with slopes ∓1 where a pair is selected.
             var sums: (Scalar, Scalar) = (0, 0), counts = (0, 0), slopes = [Scalar](repeating: 0, count: s.count)
             for t in s.indices {
-                if t < split, s[t] <= margins.0 {
+                if kinds[t] == 1, s[t] <= margins.0 {
                     (sums.0, counts.0, slopes[t]) = (sums.0 + (margins.0 - s[t]), counts.0 + 1, -1)
-                } else if t >= split, s[t] >= margins.1 {
+                } else if kinds[t] == -1, s[t] >= margins.1 {
                     (sums.1, counts.1, slopes[t]) = (sums.1 + (s[t] - margins.1), counts.1 + 1, 1)
                 }
             }
             // PML's λ⁺·(sum/count) + λ⁻·(sum/count), a side without a selected pair 0.
             let means = (counts.0 > 0 ? sums.0 / Scalar(counts.0) : 0, counts.1 > 0 ? sums.1 / Scalar(counts.1) : 0)
             let scales = (counts.0 > 0 ? weights.0 / Scalar(counts.0) : 0, counts.1 > 0 ? weights.1 / Scalar(counts.1) : 0)
-            for t in slopes.indices { slopes[t] *= t < split ? scales.0 : scales.1 }
+            for t in slopes.indices where slopes[t] != 0 { slopes[t] *= kinds[t] == 1 ? scales.0 : scales.1 }
             let value = weights.0 * means.0 + weights.1 * means.1
-            return (Tensor(value), { g in [Tensor(uncheckedShape: [s.count], scalars: slopes.map { $0 * g.scalars[0] })] })
+            return (Tensor(value), { g in [Tensor(uncheckedShape: shape, scalars: slopes.map { $0 * g.scalars[0] })] })
         }.checked()
     }
 }
