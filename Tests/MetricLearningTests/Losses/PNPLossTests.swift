@@ -8,8 +8,8 @@ import MetricLearning
 /// lacks (listed pairs, references) against the definition, degenerate batches, bad input.
 @Suite("PNP loss: variants, listed pairs, references, bad input")
 struct PNPLossTests {
-    static let x: Tensor<Double> = randomMatrix(12, 5, seed: 41)
-    static let labels = (0..<12).map { ($0 * 5) % 3 }
+    /// The batch of the reference-embedding suite (14 × 5, 4 classes).
+    static let (x, labels) = (ReferenceEmbeddingTests.x, ReferenceEmbeddingTests.labels)
 
     @Test func variantsByPMLName() {
         typealias V = PNPLoss<Double>.Variant
@@ -94,7 +94,7 @@ struct PNPLossTests {
 
     @Test func withoutAPositiveOrANegativeTheLossIsZero() throws {
         for variant in [PNPLoss<Double>.Variant.original, .decreasingPower(alpha: 1), .increasingUnbounded] {
-            for labels in [Array(0..<12), Array(repeating: 1, count: 12)] {
+            for labels in [Array(0..<14), Array(repeating: 1, count: 14)] {
                 let r = try PNPLoss<Double>(variant: variant).valueWithGradient(embeddings: Self.x, labels: labels)
                 #expect(r.value == 0 && r.gradient.scalars.allSatisfy { $0 == 0 }, "\(variant), \(Set(labels).count) classes")
             }

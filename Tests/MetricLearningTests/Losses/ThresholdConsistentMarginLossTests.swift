@@ -8,8 +8,8 @@ import MetricLearning
 /// listed pairs with repeats, the selection at the margins, bad input.
 @Suite("Threshold-consistent margin loss: references, listed pairs, margins, bad input")
 struct ThresholdConsistentMarginLossTests {
-    static let x: Tensor<Double> = randomMatrix(12, 5, seed: 51)
-    static let labels = (0..<12).map { ($0 * 5) % 3 }
+    /// The batch of the reference-embedding suite (14 × 5, 4 classes).
+    static let (x, labels) = (ReferenceEmbeddingTests.x, ReferenceEmbeddingTests.labels)
 
     /// The loss from its definition over listed similarities.
     static func definition(_ loss: ThresholdConsistentMarginLoss<Double>, positive: [Double], negative: [Double]) -> Double {
