@@ -29,7 +29,14 @@ import TensorCore
         let (n, m) = (matrix.shape[0], matrix.shape[1])
         var matrixGradient = [Scalar](repeating: 0, count: n * m), selfGradient = [Scalar](repeating: 0, count: n)
         var terms = [Scalar](repeating: 0, count: n), counted = [Bool](repeating: false, count: n)
-        let work = n * m * 8, selfStorage = selfValues.storage
+        // About 16 operations per (term, negative): the same-label count decides the work per row.
+        var sameLabel: [Int: Int] = [:]
+        for label in columns.pairing.referenceLabels { sameLabel[label, default: 0] += 1 }
+        let work = columns.pairing.labels.reduce(0) { total, label in
+            let p = sameLabel[label] ?? 0
+            return total + 16 * (p + 1) * (m - p)
+        }
+        let selfStorage = selfValues.storage
         matrix.storage.withUnsafeBufferPointer { sb in
           matrixGradient.withUnsafeMutableBufferPointer { gb in
             selfGradient.withUnsafeMutableBufferPointer { ob in
@@ -37,21 +44,21 @@ import TensorCore
                 counted.withUnsafeMutableBufferPointer { cb in
                   nonisolated(unsafe) let (s, g, o, t, c) = (sb.baseAddress!, gb.baseAddress!, ob.baseAddress!, tb.baseAddress!, cb.baseAddress!)
                   _ = parallelRanges(n, work: work) { anchors in
-                      var values: [Scalar] = [], slopes: [Scalar] = [], exponentials: [Scalar] = []
+                      // Per negative: its value, e^z, ∂σ/∂s, and the row's gradient.
+                      let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 4 * Swift.max(m, 1))
+                      defer { scratch.deallocate() }
+                      let (values, exponentials, slopes, negativeGradient) = (scratch, scratch + m, scratch + 2 * m, scratch + 3 * m)
                       for i in anchors {
                           let (positives, negatives) = columns.columns(of: i)
                           guard !positives.isEmpty else { continue }
                           let row = s + i * m, gradientRow = g + i * m, k = negatives.count
-                          values = negatives.map { row[$0] }
-                          slopes = [Scalar](repeating: 0, count: k)
-                          exponentials = [Scalar](repeating: 0, count: k)
-                          var negativeGradient = [Scalar](repeating: 0, count: k), total: Scalar = 0
+                          for (q, column) in negatives.enumerated() { values[q] = row[column] }
+                          negativeGradient.update(repeating: 0, count: k)
+                          var total: Scalar = 0
                           for term in 0...positives.count {
                               let own = term == positives.count, value = own ? selfStorage[i] : row[positives[term]]
-                              exponentials.withUnsafeMutableBufferPointer { e in
-                                  for q in 0..<k { e[q] = Swift.min(Swift.max(-(values[q] - value) / temperature, -50), 50) }
-                                  VectorExponential.apply(e.baseAddress!, count: k)
-                              }
+                              for q in 0..<k { exponentials[q] = Swift.min(Swift.max(-(values[q] - value) / temperature, -50), 50) }
+                              VectorExponential.apply(exponentials, count: k)
                               var count: Scalar = 0
                               for q in 0..<k {
                                   let e = exponentials[q], sigmoid = 1 / (1 + e)
