@@ -13,6 +13,13 @@ import sys, time, json, torch
 from pytorch_metric_learning import losses, miners, distances
 torch.manual_seed(0)
 
+class DetachedHistogramLoss(losses.DynamicSoftMarginLoss):
+    """PML's DynamicSoftMarginLoss keeps hist_ attached to the previous step's graph, so the
+    second step's backward fails; the histogram is detached before each step (local addition)."""
+    def forward(self, *args, **kwargs):
+        self.hist_ = self.hist_.detach()
+        return super().forward(*args, **kwargs)
+
 def cases(suite, classes, d):
     core = {
         "contrastive+pairmargin": (losses.ContrastiveLoss(), miners.PairMarginMiner()),
@@ -31,6 +38,9 @@ def cases(suite, classes, d):
         "generalizedlifted": (losses.GeneralizedLiftedStructureLoss(), None),
         "fastap": (losses.FastAPLoss(), None),
         "nca": (losses.NCALoss(), None),
+        "pnp": (losses.PNPLoss(), None),
+        "dynamicsoftmargin": (DetachedHistogramLoss(), None),
+        "tcm": (losses.ThresholdConsistentMarginLoss(), None),
         "proxyanchor": (losses.ProxyAnchorLoss(classes, d), None),
         "proxynca": (losses.ProxyNCALoss(classes, d), None),
         "arcface": (losses.ArcFaceLoss(classes, d), None),

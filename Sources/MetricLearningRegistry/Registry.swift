@@ -55,6 +55,34 @@ package enum Registry {
         }),
         .init(name: "supcon/euclidean", object: SupConLoss<S>(temperature: 0.3, distance: EuclideanDistance()), traits: .needsTriplets),
         .init(name: "triplet/regularized", object: TripletMarginLoss<S>(margin: 0.3).regularized(by: LpRegularizer(power: 2), weight: 0.1), traits: .regularized),
+        // τ = 0.1 rather than PML's 0.01 so that more pairs lie inside the sigmoid's clamp; the fixtures check PML's defaults.
+        .init(name: "pnp", object: PNPLoss<S>(temperature: 0.1), traits: .needsTriplets, pml: .init("PNPLoss") { a in
+            let (b, alpha) = (S(try a.double("b", default: 2)), S(try a.double("alpha", default: 1)))
+            let name = try a.string("variant", default: "O")
+            guard let variant = PNPLoss<S>.Variant(pmlName: name, alpha: alpha, b: b) else { throw PMLUnsupported("PNPLoss.variant \(name)") }
+            return PNPLoss<S>(variant: variant, temperature: S(try a.double("anneal", default: 0.01)), distance: try distance(a, default: CosineSimilarity()))
+        }),
+        .init(name: "pnp/ds", object: PNPLoss<S>(variant: .decreasingLogarithm, temperature: 0.1), traits: .needsTriplets),
+        .init(name: "pnp/dq", object: PNPLoss<S>(variant: .decreasingPower(alpha: 2), temperature: 0.1), traits: .needsTriplets),
+        .init(name: "pnp/iu", object: PNPLoss<S>(variant: .increasingUnbounded, temperature: 0.1), traits: .needsTriplets),
+        .init(name: "pnp/ib", object: PNPLoss<S>(variant: .increasingBounded(b: 3), temperature: 0.1), traits: .needsTriplets),
+        // Two bins: the loss jumps by h[b + 1]·x where a triplet's x crosses a bin edge, which
+        // finite differences cannot follow; with two bins from −2 the only inner edge is x = 0.
+        .init(name: "dynamic-soft-margin", object: DynamicSoftMarginLoss<S>(binCount: 2), traits: .needsTriplets, pml: .init("DynamicSoftMarginLoss") { a in
+            DynamicSoftMarginLoss<S>(minimumValue: S(try a.double("min_val", default: -2)), binCount: try a.int("num_bins", default: 10),
+                                     momentum: S(try a.double("momentum", default: 0.01)), distance: try distance(a, default: EuclideanDistance()))
+        }),
+        .init(name: "dynamic-soft-margin/running", object: { () -> DynamicSoftMarginLoss<S> in
+            var loss = DynamicSoftMarginLoss<S>(binCount: 2, momentum: 0.25)
+            loss.histogram = [0.7, 0.3]
+            return loss
+        }(), traits: .needsTriplets),
+        .init(name: "threshold-consistent-margin", object: ThresholdConsistentMarginLoss<S>(positiveMargin: 0.6, negativeMargin: 0.1),
+              pml: .init("ThresholdConsistentMarginLoss") { a in
+            ThresholdConsistentMarginLoss<S>(positiveWeight: S(try a.double("lambda_plus", default: 1)), negativeWeight: S(try a.double("lambda_minus", default: 1)),
+                                             positiveMargin: S(try a.double("margin_plus", default: 0.9)), negativeMargin: S(try a.double("margin_minus", default: 0.5)),
+                                             distance: try distance(a, default: CosineSimilarity()))
+        }),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [

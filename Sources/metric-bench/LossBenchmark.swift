@@ -34,6 +34,9 @@ struct LossBenchmarkCase {
         .init(name: "ntxent", loss: NTXentLoss<Float>()),
         .init(name: "supcon", loss: SupConLoss<Float>()),
         .init(name: "circle", loss: CircleLoss<Float>()),
+        .init(name: "pnp", loss: PNPLoss<Float>()),
+        .init(name: "dynamicsoftmargin", loss: DynamicSoftMarginLoss<Float>()),
+        .init(name: "tcm", loss: ThresholdConsistentMarginLoss<Float>()),
     ] }
 
     /// PML's other miners after a loss they suit, with PML's defaults (a local suite: the peer

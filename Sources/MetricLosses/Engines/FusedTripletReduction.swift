@@ -116,7 +116,8 @@ import TensorCore
     /// every threshold separates by value, so the order among equal values never matters).
     ///
     /// `Float` values sort as packed integer keys (order-preserving bits, index below),
-    /// several times faster than sorting tuples with a comparison closure.
+    /// several times faster than sorting tuples with a comparison closure; a radix sort
+    /// for long rows, a comparison sort of the keys for short ones.
     @inline(__always)
     static func sortedNegatives<Scalar: TensorScalar>(
         of label: Int, row: UnsafePointer<Scalar>, referenceLabels labels: [Int], sign: Scalar,
@@ -130,7 +131,8 @@ import TensorCore
                 let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
                 keys.append(UInt64(ordered) << 32 | UInt64(j))
             }
-            radixSortByHighWord(&keys, scratch: &scratch)
+            // Radix passes clear 2048 counters each: worth it from about a thousand keys.
+            if keys.count >= 1024 { radixSortByHighWord(&keys, scratch: &scratch) } else { keys.sort() }
             for key in keys {
                 let ordered = UInt32(truncatingIfNeeded: key >> 32)
                 let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered

@@ -20,15 +20,8 @@ import TensorCore
         reduction: TermReduction
     ) -> (value: Scalar, gradient: Tensor<Scalar>) {
         let (n, m) = (matrix.shape[0], matrix.shape[1])
-        // The triplets by anchor, list order kept within an anchor (a counting sort).
-        var starts = [Int](repeating: 0, count: n + 1)
-        for t in triplets { starts[Int(t.anchor) + 1] += 1 }
-        for a in 0..<n { starts[a + 1] += starts[a] }
-        var next = Array(starts.dropLast()), order = [Int32](repeating: 0, count: triplets.count)
-        for (index, t) in triplets.enumerated() {
-            order[next[Int(t.anchor)]] = Int32(truncatingIfNeeded: index)
-            next[Int(t.anchor)] += 1
-        }
+        // The triplets by anchor, list order kept within an anchor.
+        let (starts, order) = AnchorTriplets.byAnchor(triplets, anchorCount: n)
         let sign: Scalar = isSimilarity ? -1 : 1
         let bounds = starts
         var gradient = [Scalar](repeating: 0, count: n * m)
