@@ -39,9 +39,11 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let anchors = inputs.embeddings.normalizedRows()
         let positives = same ? anchors : inputs.references.normalizedRows()
         let pairDots = pairDotProducts(anchors, positives, rows: pairs.anchors, columns: pairs.others)
-        if same {
-            // x̂ₐ·xₙ = (x̂ₐ·x̂ₙ)‖xₙ‖: a Gram matrix (half the products, one in the pullback) and the norms.
-            if let terms = FactoredAngularTerms.terms(normalized: anchors, norms: inputs.embeddings.rowNorms(), pairDots: pairDots,
+        // x̂ₐ·xₙ = (x̂ₐ·x̂ₙ)‖xₙ‖: a Gram matrix (half the products, one in the pullback) and the
+        // norms — unless a norm overflows (rows near the largest Float), where the products
+        // below stay finite.
+        if same, case let norms = inputs.embeddings.rowNorms(), norms.value.scalars.allSatisfy(\.isFinite) {
+            if let terms = FactoredAngularTerms.terms(normalized: anchors, norms: norms, pairDots: pairDots,
                                                       anchors: pairs.anchors, positives: pairs.others, labels: inputs.labels,
                                                       tanSquared: tanSquared) {
                 return try reduced(terms)
