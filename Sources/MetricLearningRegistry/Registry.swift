@@ -225,22 +225,15 @@ package enum Registry {
     package static let reducerNames = reducers().map { (entry: RegistryEntry<any Reducer<Double>>) in entry.name }
     package static let embeddingRegularizerNames = embeddingRegularizers().map { (entry: RegistryEntry<any EmbeddingRegularizer<Double>>) in entry.name }
 
-    package static func metricLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any MetricLoss<S>> {
-        metricLosses().first { $0.name == name }!
-    }
-    package static func classifierLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any ClassifierLoss<S>> {
-        classifierLosses().first { $0.name == name }!
-    }
-    package static func miner<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Miner<S>> {
-        miners().first { $0.name == name }!
-    }
-    package static func distance<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Distance<S>> {
-        distances().first { $0.name == name }!
-    }
-    package static func reducer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Reducer<S>> {
-        reducers().first { $0.name == name }!
-    }
-    package static func embeddingRegularizer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any EmbeddingRegularizer<S>> {
-        embeddingRegularizers().first { $0.name == name }!
+    package static func metricLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any MetricLoss<S>> { named(name, in: metricLosses()) }
+    package static func classifierLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any ClassifierLoss<S>> { named(name, in: classifierLosses()) }
+    package static func miner<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Miner<S>> { named(name, in: miners()) }
+    package static func distance<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Distance<S>> { named(name, in: distances()) }
+    package static func reducer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Reducer<S>> { named(name, in: reducers()) }
+    package static func embeddingRegularizer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any EmbeddingRegularizer<S>> { named(name, in: embeddingRegularizers()) }
+
+    /// The entry called `name` (a test's typo traps: the names are the registry's own).
+    static func named<Object>(_ name: String, in entries: [RegistryEntry<Object>]) -> RegistryEntry<Object> {
+        entries.first { $0.name == name }!
     }
 }

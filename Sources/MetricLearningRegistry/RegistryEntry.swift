@@ -56,7 +56,6 @@ package struct PMLBuilder<Object> {
     package let build: (PMLArguments) throws -> Object
 
     package init(_ className: String, _ build: @escaping (PMLArguments) throws -> Object) {
-        self.className = className
-        self.build = build
+        (self.className, self.build) = (className, build)
     }
 }

@@ -26,8 +26,7 @@ public struct MinedTuplesComparison: Sendable, Equatable, CustomStringConvertibl
     ///
     /// - Complexity: O(n log n) in the number of tuples.
     public init(actual: MinedTuples, expected: MinedTuples) {
-        self.actual = actual
-        self.expected = expected
+        (self.actual, self.expected) = (actual, expected)
         switch (actual, expected) {
         case (.triplets(let a), .triplets(let e)):
             missing = .triplets(Self.sorted(Set(e).subtracting(a)))

@@ -21,8 +21,7 @@ public struct ReferenceComparison: Sendable, Equatable, CustomStringConvertible 
 
         /// A quantity from its name and report.
         public init(name: String, report: ClosenessReport) {
-            self.name = name
-            self.report = report
+            (self.name, self.report) = (name, report)
         }
 
         /// `loss: …` or `gradient of <name>: …`, then the closeness report.

@@ -13,7 +13,6 @@ public struct PMLConfiguration: Sendable, Hashable, Decodable {
 
     /// A configuration from its objects.
     public init(loss: PMLObject, miner: PMLObject? = nil) {
-        self.loss = loss
-        self.miner = miner
+        (self.loss, self.miner) = (loss, miner)
     }
 }

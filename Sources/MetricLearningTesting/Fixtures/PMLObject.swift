@@ -21,8 +21,7 @@ public struct PMLObject: Sendable, Hashable, Decodable {
 
     /// An object from its class name and keyword arguments.
     public init(className: String, kwargs: KeywordArguments = KeywordArguments()) {
-        self.className = className
-        self.kwargs = kwargs
+        (self.className, self.kwargs) = (className, kwargs)
     }
 
     /// The object a JSON value describes, or `nil` when it is not `{"class": String, "kwargs": {…}}`

@@ -23,8 +23,7 @@ public struct MultiClassHingeLoss<Scalar: TensorScalar>: ClassifierLoss, Sendabl
 
     /// Creates the loss (margin 1, Weston–Watkins by default).
     public init(margin: Scalar = 1, form: Form = .westonWatkins) {
-        self.margin = margin
-        self.form = form
+        (self.margin, self.form) = (margin, form)
     }
 
     @_specialize(where Scalar == Float)

@@ -14,8 +14,7 @@ public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
 
     /// Creates the distance; the defaults are PML's.
     public init(normalizesEmbeddings: Bool = true, squared: Bool = false) {
-        self.normalizesEmbeddings = normalizesEmbeddings
-        self.squared = squared
+        (self.normalizesEmbeddings, self.squared) = (normalizesEmbeddings, squared)
     }
 
     @_specialize(where Scalar == Float)

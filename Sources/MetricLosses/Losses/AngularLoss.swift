@@ -16,8 +16,7 @@ public struct AngularLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
 
     /// Creates the loss; the defaults are PML's.
     public init(alphaDegrees: Scalar = 40, reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()) {
-        self.alphaDegrees = alphaDegrees
-        self.reducer = reducer
+        (self.alphaDegrees, self.reducer) = (alphaDegrees, reducer)
     }
 
     @_specialize(where Scalar == Float)

@@ -20,8 +20,7 @@ public struct ExponentialTripletLoss<Scalar: TensorScalar>: MetricLoss, Sendable
 
     /// Creates the loss; the defaults are the authors'.
     public init(overlap: Scalar = 0, distance: any Distance<Scalar> = EuclideanDistance<Scalar>(normalizesEmbeddings: false)) {
-        self.overlap = overlap
-        self.distance = distance
+        (self.overlap, self.distance) = (overlap, distance)
     }
 
     @_specialize(where Scalar == Float)

@@ -37,11 +37,7 @@ public struct NTXentLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     public var reducer: any Reducer<Scalar>
 
     /// Creates the loss; the defaults are PML's.
-    public init(
-        temperature: Scalar = 0.07,
-        distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
-        reducer: any Reducer<Scalar> = MeanReducer<Scalar>()
-    ) {
+    public init(temperature: Scalar = 0.07, distance: any Distance<Scalar> = CosineSimilarity<Scalar>(), reducer: any Reducer<Scalar> = MeanReducer<Scalar>()) {
         (self.temperature, self.distance, self.reducer) = (temperature, distance, reducer)
     }
 

@@ -34,11 +34,7 @@ public struct SupConLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     public var reducer: any Reducer<Scalar>
 
     /// Creates the loss; the defaults are PML's.
-    public init(
-        temperature: Scalar = 0.1,
-        distance: any Distance<Scalar> = CosineSimilarity<Scalar>(),
-        reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()
-    ) {
+    public init(temperature: Scalar = 0.1, distance: any Distance<Scalar> = CosineSimilarity<Scalar>(), reducer: any Reducer<Scalar> = MeanOfNonZeroReducer<Scalar>()) {
         (self.temperature, self.distance, self.reducer) = (temperature, distance, reducer)
     }
 

@@ -13,8 +13,7 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     /// Creates the miner; the defaults are PML's.
     public init(epsilon: Scalar = 0.1, distance: any Distance<Scalar> = CosineSimilarity<Scalar>()) {
-        self.epsilon = epsilon
-        self.distance = distance
+        (self.epsilon, self.distance) = (epsilon, distance)
     }
 
     /// The multi-similarity rule, which `MultiSimilarityLoss` applies without listing pairs.

@@ -9,8 +9,7 @@ public struct IndexPair: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates a pair.
     public init(anchor: Int32, other: Int32) {
-        self.anchor = anchor
-        self.other = other
+        (self.anchor, self.other) = (anchor, other)
     }
 
     public var description: String { "(\(anchor), \(other))" }

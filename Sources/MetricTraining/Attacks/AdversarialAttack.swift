@@ -35,8 +35,7 @@ public struct AdversarialAttack<Scalar: TensorScalar>: Sendable {
     /// Creates an attack. `stepSize` defaults to ε/4 and `iterations` to 10 (FGSM ignores both).
     public init(method: Method, epsilon: Scalar, stepSize: Scalar? = nil, iterations: Int = 10,
                 inputRange: ClosedRange<Scalar>? = nil, seed: UInt64 = 0) {
-        self.method = method
-        self.epsilon = epsilon
+        (self.method, self.epsilon) = (method, epsilon)
         self.stepSize = stepSize ?? epsilon / 4
         (self.iterations, self.inputRange, self.seed) = (iterations, inputRange, seed)
     }

@@ -13,8 +13,7 @@ public struct LabeledDataset<Scalar: TensorScalar>: Sendable {
         guard features.rank == 2, features.shape[0] == labels.count else {
             throw MetricLearningError(.invalidLabels, "\(labels.count) labels for features of shape \(features.shape)")
         }
-        self.features = features
-        self.labels = labels
+        (self.features, self.labels) = (features, labels)
     }
 
     /// The number of rows.

@@ -27,8 +27,7 @@ extension BatchNorm: CodableLayer {
         try LayerCoding.decodingCheck(.scale, in: container) { try Self.check(parameterShapes: [scale.shape, shift.shape], width: mean.count) }
         parameters = [scale, shift]
         statistics = RunningStatistics(mean: mean, variance: variance)
-        self.momentum = momentum
-        self.epsilon = epsilon
+        (self.momentum, self.epsilon) = (momentum, epsilon)
     }
 
     /// Encodes γ, β, the running statistics, momentum and ε.

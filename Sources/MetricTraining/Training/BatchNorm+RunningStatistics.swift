@@ -19,8 +19,7 @@ extension BatchNorm {
 
         /// The estimates as given (their widths checked by the caller).
         init(mean: [Scalar], variance: [Scalar]) {
-            self.mean = mean
-            self.variance = variance
+            (self.mean, self.variance) = (mean, variance)
         }
 
         /// Moves the estimates toward a batch of `count` samples with the given mean and biased

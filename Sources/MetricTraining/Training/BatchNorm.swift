@@ -28,8 +28,7 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer, Sendable {
         try Self.check(momentum: momentum, epsilon: epsilon)
         parameters = [try .ones(shape: [width]), try .zeros(shape: [width])]
         statistics = RunningStatistics(width: width)
-        self.momentum = momentum
-        self.epsilon = epsilon
+        (self.momentum, self.epsilon) = (momentum, epsilon)
     }
 
     /// Normalises with the batch's statistics in training, updating the running ones, and with

@@ -16,8 +16,7 @@
         @usableFromInline package let inputs: [Int]
         @usableFromInline package let pullback: Pullback?
         @usableFromInline package init(inputs: [Int], pullback: Pullback?) {
-            self.inputs = inputs
-            self.pullback = pullback
+            (self.inputs, self.pullback) = (inputs, pullback)
         }
     }
 

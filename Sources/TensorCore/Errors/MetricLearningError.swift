@@ -31,8 +31,7 @@ public struct MetricLearningError: Error, CustomStringConvertible, Equatable, Se
 
     /// Creates an error of `kind` with a message naming the values.
     public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
+        (self.kind, self.message) = (kind, message)
     }
 
     public var description: String { "MetricLearningError.\(kind.rawValue): \(message)" }

@@ -20,15 +20,13 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, Sendable, CustomStringCon
         guard expected == scalars.count else {
             throw MetricLearningError(.shapeMismatch, "shape \(shape) holds \(expected) scalars, but \(scalars.count) were given")
         }
-        self.shape = shape
-        self.storage = scalars
+        (self.shape, self.storage) = (shape, scalars)
     }
 
     /// Creates a tensor without checking; the caller guarantees the count.
     @usableFromInline package init(uncheckedShape shape: [Int], scalars: [Scalar]) {
         assert(shape.reduce(1, *) == scalars.count, "shape \(shape) vs \(scalars.count) scalars")
-        self.shape = shape
-        self.storage = scalars
+        (self.shape, self.storage) = (shape, scalars)
     }
 
     /// A rank-0 tensor holding one scalar.
