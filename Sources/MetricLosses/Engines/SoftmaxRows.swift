@@ -158,6 +158,18 @@ import TensorCore
         return groups.columns(of: i).filter { $0 != own }
     }
 
+    /// The rows with a positive pair, in increasing order, and for each row its place in
+    /// that list (nil without a positive): the per-anchor terms of NCA and FastAP.
+    @usableFromInline func rowsWithPositives() -> (rows: [Int], placeOfRow: [Int?]) {
+        var rows: [Int] = []
+        let places = pairing.labels.indices.map { i -> Int? in
+            guard positiveStart[i + 1] > positiveStart[i] else { return nil }
+            rows.append(i)
+            return rows.count - 1
+        }
+        return (rows, places)
+    }
+
     /// PML's `GenericPairLoss` computes nothing for at most one positive and at most one
     /// negative pair, and these losses nothing without a pair of each kind.
     @usableFromInline var hasTerms: Bool {
