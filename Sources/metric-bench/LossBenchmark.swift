@@ -34,6 +34,8 @@ struct LossBenchmarkCase {
         .init(name: "ntxent", loss: NTXentLoss<Float>()),
         .init(name: "supcon", loss: SupConLoss<Float>()),
         .init(name: "circle", loss: CircleLoss<Float>()),
+        .init(name: "fastap", loss: FastAPLoss<Float>()),
+        .init(name: "nca", loss: NCALoss<Float>()),
     ] }
 
     /// The cases of a suite: `core`, `catalogue` or `all`; nil for another name.

@@ -35,9 +35,14 @@ import TensorCore
     /// Per row, the index of its term (nil for a row without positives).
     @usableFromInline let termOfRow: [Int?]
 
+    /// 2^p for p significand bits: adding it rounds a non-negative value below 2^p to an
+    /// integer, which its significand bits then hold (a conversion without a libm call).
+    @usableFromInline let roundingShift: Scalar
+
     @usableFromInline init(_ pairs: DenseRowPairs, binCount: Int, largestDistance: Scalar, offset: Scalar = 0, slope: Scalar = 1) {
         (self.pairs, self.binCount, self.offset, self.slope) = (pairs, binCount, offset, slope)
         binsPerUnit = Scalar(binCount) / largestDistance
+        roundingShift = Scalar(sign: .plus, exponent: Scalar.Exponent(Scalar.significandBitCount), significand: 1)
         (termRows, termOfRow) = pairs.rowsWithPositives()
     }
 
@@ -46,13 +51,14 @@ import TensorCore
     /// The gradient with respect to the matrix is in the buffer, up to each term's factor.
     @usableFromInline typealias State = Void
 
-    /// The histogram slot and the fraction f of entry v: slot s = ⌊t⌋ + 1 for t = d/Δ clamped
-    /// to [−1, B + 1], so the bins k = 0…B are slots 1…B + 1 and slots 0, B + 2 and B + 3
-    /// take what falls outside (nothing for distances in [0, d_max]).
+    /// The histogram slot s and the fraction f of entry v: with t = d/Δ + 1 clamped to
+    /// [0, B + 2], s = ⌊t⌋ and f = t − s, so the bins k = 0…B are slots 1…B + 1 and slots 0,
+    /// B + 2 and B + 3 take what falls outside (nothing for distances in [0, d_max]).
     @inline(__always) func slot(_ v: Scalar) -> (slot: Int, fraction: Scalar) {
-        let t = Swift.min(Swift.max((offset + slope * v) * binsPerUnit, -1), Scalar(binCount + 1))
-        let k = t.rounded(.down)
-        return (Int(k) + 1, t - k)
+        let t = Swift.min(Swift.max((offset + slope * v) * binsPerUnit + 1, 0), Scalar(binCount + 2))
+        var k = (t + roundingShift) - roundingShift
+        if k > t { k -= 1 }
+        return (Int(truncatingIfNeeded: (k + roundingShift).significandBitPattern), t - k)
     }
 
     @usableFromInline
@@ -65,10 +71,12 @@ import TensorCore
             pairs.pairing.referenceLabels.withUnsafeBufferPointer { rb in
                 nonisolated(unsafe) let (tp, referenceLabels) = (tb.baseAddress, rb.baseAddress)
                 _ = parallelRanges(n, work: n * (m + binCount) * 16) { range in
-                    // Per slot: the positive and negative histograms, then the gradient tables.
-                    let positive = UnsafeMutablePointer<Scalar>.allocate(capacity: 3 * slots)
-                    defer { positive.deallocate() }
-                    let negative = positive + slots, carry = negative + slots
+                    // The positive histogram's slots, then the negative one's (one table, indexed
+                    // by a code: the slot, plus `slots` for a negative); the carry of the sweep;
+                    // each column's code.
+                    let histogram = UnsafeMutablePointer<Scalar>.allocate(capacity: 3 * slots)
+                    let codes = UnsafeMutablePointer<Int32>.allocate(capacity: m)
+                    defer { histogram.deallocate(); codes.deallocate() }
                     for i in range {
                         let row = source + i * m, e = target + i * m
                         let label = pairs.pairing.labels[i]
@@ -81,22 +89,23 @@ import TensorCore
                             e.update(repeating: 0, count: m)
                             continue
                         }
-                        positive.update(repeating: 0, count: 3 * slots)
-                        for j in 0..<m where j != own {
-                            let (s, f) = slot(row[j])
-                            let h = referenceLabels![j] == label ? positive : negative
-                            h[s] += 1 - f
-                            h[s + 1] += f
+                        histogram.update(repeating: 0, count: 3 * slots)
+                        // Each column adds 1 − f to its slot and f to the next; e keeps f.
+                        for columns in [0..<(own ?? m), (own.map { $0 + 1 } ?? m)..<m] {
+                            for j in columns {
+                                let (s, f) = slot(row[j])
+                                let code = referenceLabels![j] == label ? s : s + slots
+                                histogram[code] += 1 - f
+                                histogram[code + 1] += f
+                                (codes[j], e[j]) = (Int32(truncatingIfNeeded: code), f)
+                            }
                         }
-                        tp![t] = 1 - tables(positive, negative, carry, positiveCount: positiveCount)
-                        // Entry v of a bin's slot s moves slot s by −1/Δ and slot s + 1 by +1/Δ.
+                        if let own { (codes[own], e[own]) = (0, 0) }
+                        tp![t] = 1 - tables(histogram, histogram + slots, histogram + 2 * slots, positiveCount: positiveCount)
+                        // A column in slot s moves slot s by −1/Δ and slot s + 1 by +1/Δ (no slope at f = 0).
                         let factor = slope * binsPerUnit
-                        for j in 0..<m {
-                            guard j != own else { e[j] = 0; continue }
-                            let (s, f) = slot(row[j])
-                            let h = referenceLabels![j] == label ? positive : negative
-                            e[j] = f == 0 ? 0 : factor * (h[s + 1] - h[s])
-                        }
+                        for c in 0..<(2 * slots - 1) { histogram[c] = factor * (histogram[c + 1] - histogram[c]) }
+                        for j in 0..<m { e[j] = e[j] == 0 ? 0 : histogram[Int(codes[j])] }
                     }
                 }
             }
@@ -124,7 +133,7 @@ import TensorCore
             positive[s] = safe ? p / cumulative : 0
             negative[s] = safe ? product / (cumulative * cumulative) : 0
         }
-        (positive[0], negative[0], positive[last + 1], negative[last + 1]) = (0, 0, 0, 0)
+        for s in [0, last + 1, last + 2] { (positive[s], negative[s]) = (0, 0) }
         let scale = 1 / Scalar(positiveCount)
         var a: Scalar = 0, b: Scalar = 0
         for s in stride(from: last, through: 1, by: -1) {

@@ -24,11 +24,12 @@ import TensorCore
 /// ‖x − y‖² = 2 − 2⟨x, y⟩: the loss runs on the Gram matrix of the rows, one `[N, N]`
 /// buffer for the products and then the gradient, without PML's `[B + 1, N, N]` pulses.
 ///
-/// Defaults B = 10 (PML's `num_bins`), the squared Euclidean distance, the mean. B ≥ 1.
+/// Defaults B = 10 (PML's `num_bins`), the squared Euclidean distance, the mean. B must be
+/// in 1…2²⁰ (finer bins than that are below `Float`'s resolution of the distance range).
 ///
 /// - Complexity: O(N·M·D) for the matrix, then O(N·(M + B)) for N anchors and M references.
 public struct FastAPLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
-    /// The number of histogram bins B (PML's `num_bins`, B ≥ 1).
+    /// The number of histogram bins B (PML's `num_bins`, 1 ≤ B ≤ 2²⁰).
     public var binCount: Int
     /// How embeddings are compared: Euclidean between normalised rows, squared by default.
     public var distance: any Distance<Scalar>
@@ -48,7 +49,7 @@ public struct FastAPLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
         try inputs.validate(tuples)
-        try BatchValidation.require(binCount >= 1, "binCount", binCount, "must be at least 1")
+        try BatchValidation.require(binCount >= 1 && binCount <= 1 << 20, "binCount", binCount, "must be in 1...1048576")
         guard case .euclidean(let squared) = distance.kernel, distance.normalizesEmbeddings else {
             throw MetricLearningError(.invalidParameter, "FastAPLoss needs the Euclidean distance between L2-normalised rows (as PML), not \(distance)")
         }
