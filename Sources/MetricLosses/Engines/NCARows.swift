@@ -34,12 +34,9 @@ import TensorCore
 
     @usableFromInline var termCount: Int { termRows.count }
 
-    /// Per term, the sum of its row's shifted exponentials (0 for a zero gradient); per
-    /// positive pair, its share wᵢₚ of the positives' mass.
-    @usableFromInline struct State: Sendable {
-        var sums: [Scalar]
-        var weights: [Scalar]
-    }
+    /// NT-Xent's form: per term, the sum of its row's shifted exponentials (0 for a zero
+    /// gradient); per positive pair, its share wᵢₚ of the positives' mass.
+    @usableFromInline typealias State = NTXentRows<Scalar>.State
 
     @usableFromInline
     @_specialize(where Scalar == Float)

@@ -21,8 +21,9 @@ import TensorCore
 /// for the squared distance (PML's default `LpDistance(power=2)`) and 2 for the plain one.
 /// PML refuses `ref_emb`; against references, each anchor's histograms are over the
 /// references (never its own copy). For a batch against itself under the squared distance,
-/// ‖x − y‖² = 2 − 2⟨x, y⟩: the loss runs on the Gram matrix of the rows, one `[N, N]`
-/// buffer for the products and then the gradient, without PML's `[B + 1, N, N]` pulses.
+/// ‖x − y‖² = 2 − 2⟨x, y⟩ between unit rows: the loss runs on the Gram matrix of the rows,
+/// one `[N, N]` buffer for the products and then the gradient, without PML's
+/// `[B + 1, N, N]` pulses (unless a row is too short to normalise to unit length).
 ///
 /// Defaults B = 10 (PML's `num_bins`), the squared Euclidean distance, the mean. B must be
 /// in 1…2²⁰ (finer bins than that are below `Float`'s resolution of the distance range).
@@ -56,9 +57,9 @@ public struct FastAPLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let pairs = DenseRowPairs(inputs.pairing)
         guard pairs.positiveCount > 0, tuples?.isEmpty != true else { return try inputs.noTerms(reducer).checked() }
         let terms: Variable<Scalar>, termRows: [Int]
-        if inputs.referencesAreEmbeddings && squared {
+        if let rows = SoftmaxRows.unitRows(inputs, squaredDistance: distance) {
             let kernel = FastAPRows<Scalar>(pairs, binCount: binCount, largestDistance: 4, offset: 2, slope: -2)
-            (terms, termRows) = (SoftmaxRows.terms(kernel, gramOf: distance.prepare(inputs.embeddings)), kernel.termRows)
+            (terms, termRows) = (SoftmaxRows.terms(kernel, gramOf: rows), kernel.termRows)
         } else {
             let kernel = FastAPRows<Scalar>(pairs, binCount: binCount, largestDistance: squared ? 4 : 2)
             (terms, termRows) = (SoftmaxRows.terms(kernel, matrix: inputs.matrix(distance)), kernel.termRows)

@@ -20,9 +20,10 @@ import TensorCore
 ///
 /// Defaults κ = 1 (PML's `softmax_scale`), squared Euclidean distance between
 /// L2-normalised rows (PML's `LpDistance(power=2)`), the mean. κ must be positive and finite.
-/// For a batch against itself under that default distance, ‖x − y‖² = 2 − 2⟨x, y⟩, and the
-/// constant cancels in every row's softmax: the loss runs on the Gram matrix of the rows
-/// (one `[N, N]` buffer for the products, the exponentials and the gradient).
+/// For a batch against itself under that default distance, ‖x − y‖² = 2 − 2⟨x, y⟩ between
+/// unit rows, and the constant cancels in every row's softmax: the loss runs on the Gram
+/// matrix of the rows (one `[N, N]` buffer for the products, the exponentials and the
+/// gradient), unless a row is too short to normalise to unit length.
 ///
 /// - Complexity: O(N·M·D) for the matrix, then O(N·M) for N anchors and M references.
 public struct NCALoss<Scalar: TensorScalar>: MetricLoss, Sendable {
@@ -51,9 +52,9 @@ public struct NCALoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let pairs = DenseRowPairs(inputs.pairing)
         guard n > 1, pairs.positiveCount > 0, tuples?.isEmpty != true else { return try inputs.noTerms(reducer).checked() }
         let terms: Variable<Scalar>, termRows: [Int]
-        if inputs.referencesAreEmbeddings && distance.normalizesEmbeddings && distance.kernel == .euclidean(squared: true) {
+        if let rows = SoftmaxRows.unitRows(inputs, squaredDistance: distance) {
             let kernel = NCARows(pairs, scale: 2 * softmaxScale)
-            (terms, termRows) = (SoftmaxRows.terms(kernel, gramOf: distance.prepare(inputs.embeddings)), kernel.termRows)
+            (terms, termRows) = (SoftmaxRows.terms(kernel, gramOf: rows), kernel.termRows)
         } else {
             let kernel = NCARows(pairs, scale: distance.isSimilarity ? softmaxScale : -softmaxScale)
             (terms, termRows) = (SoftmaxRows.terms(kernel, inputs: inputs, distance: distance), kernel.termRows)
