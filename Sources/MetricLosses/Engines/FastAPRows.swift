@@ -66,15 +66,16 @@ import TensorCore
     @_specialize(where Scalar == Double)
     func forward(source: UnsafePointer<Scalar>, target: UnsafeMutablePointer<Scalar>, n: Int, m: Int) -> (terms: [Scalar], state: State) {
         var terms = [Scalar](repeating: 0, count: termRows.count)
-        let slots = binCount + 4
+        let slots = binCount + 4, copies = binCount <= 1024 ? 4 : 1   // a power of two
         terms.withUnsafeMutableBufferPointer { tb in
             pairs.pairing.referenceLabels.withUnsafeBufferPointer { rb in
                 nonisolated(unsafe) let (tp, referenceLabels) = (tb.baseAddress, rb.baseAddress)
                 _ = parallelRanges(n, work: n * (m + binCount) * 16) { range in
                     // The positive histogram's slots, then the negative one's (one table, indexed
-                    // by a code: the slot, plus `slots` for a negative); the carry of the sweep;
-                    // each column's code.
-                    let histogram = UnsafeMutablePointer<Scalar>.allocate(capacity: 3 * slots)
+                    // by a code: the slot, plus `slots` for a negative), in `copies` copies that
+                    // columns fill in turn (consecutive adds to one bin wait on each other), then
+                    // the carry of the sweep; each column's code.
+                    let histogram = UnsafeMutablePointer<Scalar>.allocate(capacity: (2 * copies + 1) * slots)
                     let codes = UnsafeMutablePointer<Int32>.allocate(capacity: m)
                     defer { histogram.deallocate(); codes.deallocate() }
                     for i in range {
@@ -89,19 +90,24 @@ import TensorCore
                             e.update(repeating: 0, count: m)
                             continue
                         }
-                        histogram.update(repeating: 0, count: 3 * slots)
+                        histogram.update(repeating: 0, count: (2 * copies + 1) * slots)
                         // Each column adds 1 − f to its slot and f to the next; e keeps f.
                         for columns in [0..<(own ?? m), (own.map { $0 + 1 } ?? m)..<m] {
                             for j in columns {
                                 let (s, f) = slot(row[j])
                                 let code = referenceLabels![j] == label ? s : s + slots
-                                histogram[code] += 1 - f
-                                histogram[code + 1] += f
+                                let h = histogram + (j & (copies - 1)) * 2 * slots
+                                h[code] += 1 - f
+                                h[code + 1] += f
                                 (codes[j], e[j]) = (Int32(truncatingIfNeeded: code), f)
                             }
                         }
                         if let own { (codes[own], e[own]) = (0, 0) }
-                        tp![t] = 1 - tables(histogram, histogram + slots, histogram + 2 * slots, positiveCount: positiveCount)
+                        for copy in 1..<copies {
+                            let h = histogram + copy * 2 * slots
+                            for c in 0..<(2 * slots) { histogram[c] += h[c] }
+                        }
+                        tp![t] = 1 - tables(histogram, histogram + slots, histogram + 2 * copies * slots, positiveCount: positiveCount)
                         // A column in slot s moves slot s by −1/Δ and slot s + 1 by +1/Δ (no slope at f = 0).
                         let factor = slope * binsPerUnit
                         for c in 0..<(2 * slots - 1) { histogram[c] = factor * (histogram[c + 1] - histogram[c]) }
