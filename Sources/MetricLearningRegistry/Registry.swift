@@ -83,6 +83,20 @@ package enum Registry {
                                              positiveMargin: S(try a.double("margin_plus", default: 0.9)), negativeMargin: S(try a.double("margin_minus", default: 0.5)),
                                              distance: try distance(a, default: CosineSimilarity()))
         }),
+        .init(name: "npairs", object: NPairsLoss<S>(), traits: .needsTriplets, pml: .init("NPairsLoss") { a in
+            NPairsLoss<S>(distance: try distance(a, default: DotProductSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "npairs/euclidean", object: NPairsLoss<S>(distance: EuclideanDistance()), traits: .needsTriplets),
+        .init(name: "nca", object: NCALoss<S>(softmaxScale: 2), traits: .needsTriplets, pml: .init("NCALoss") { a in
+            NCALoss<S>(softmaxScale: S(try a.double("softmax_scale", default: 1)), distance: try distance(a, default: EuclideanDistance(squared: true)),
+                       reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "nca/cosine", object: NCALoss<S>(softmaxScale: 4, distance: CosineSimilarity()), traits: .needsTriplets),
+        .init(name: "fastap", object: FastAPLoss<S>(), traits: .needsTriplets, pml: .init("FastAPLoss") { a in
+            FastAPLoss<S>(binCount: try a.int("num_bins", default: 10), distance: try distance(a, default: EuclideanDistance(squared: true)),
+                          reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "fastap/plain-20", object: FastAPLoss<S>(binCount: 20, distance: EuclideanDistance()), traits: .needsTriplets),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [

@@ -37,6 +37,8 @@ struct LossBenchmarkCase {
         .init(name: "pnp", loss: PNPLoss<Float>()),
         .init(name: "dynamicsoftmargin", loss: DynamicSoftMarginLoss<Float>()),
         .init(name: "tcm", loss: ThresholdConsistentMarginLoss<Float>()),
+        .init(name: "fastap", loss: FastAPLoss<Float>()),
+        .init(name: "nca", loss: NCALoss<Float>()),
     ] }
 
     /// PML's other miners after a loss they suit, with PML's defaults (a local suite: the peer

@@ -55,6 +55,17 @@ import TensorCore
         return terms(kernel, matrix: inputs.matrix(distance))
     }
 
+    /// The prepared rows X of a batch against itself whose Gram matrix G = X·Xᵀ gives the
+    /// squared Euclidean distances of `distance` as ‖x − y‖² = 2 − 2G, if they do: the
+    /// distance normalises, and every row is long enough to normalise to unit length (a row
+    /// shorter than `normalizationFloor` is only divided by it). Nil otherwise.
+    static func unitRows<Scalar: TensorScalar>(_ inputs: BatchInputs<Scalar>, squaredDistance distance: any Distance<Scalar>) -> Variable<Scalar>? {
+        guard inputs.referencesAreEmbeddings && distance.normalizesEmbeddings && distance.kernel == .euclidean(squared: true),
+              let norms = try? inputs.embeddings.value.rowNorms(),
+              norms.storage.allSatisfy({ $0 >= Tensor<Scalar>.normalizationFloor }) else { return nil }
+        return distance.prepare(inputs.embeddings)
+    }
+
     /// The terms of `kernel` over a matrix variable (its gradient flows back through it).
     static func terms<K: SoftmaxRowKernel>(_ kernel: K, matrix: Variable<K.Scalar>) -> Variable<K.Scalar> {
         let mv = matrix.value
@@ -171,6 +182,18 @@ import TensorCore
     @usableFromInline func positives(of i: Int) -> [Int] {
         let own = pairing.selfReference(of: i)
         return groups.columns(of: i).filter { $0 != own }
+    }
+
+    /// The rows with a positive pair, in increasing order, and for each row its place in
+    /// that list (nil without a positive): the per-anchor terms of NCA and FastAP.
+    @usableFromInline func rowsWithPositives() -> (rows: [Int], placeOfRow: [Int?]) {
+        var rows: [Int] = []
+        let places = pairing.labels.indices.map { i -> Int? in
+            guard positiveStart[i + 1] > positiveStart[i] else { return nil }
+            rows.append(i)
+            return rows.count - 1
+        }
+        return (rows, places)
     }
 }
 
