@@ -38,28 +38,26 @@ import TensorCore
         var allRanks: [Scalar]
     }
 
-    /// Calls `body(k, l, σₖₗ, l ∈ P)` for every positive k of the row and every other column l.
+    /// Writes σₖₗ into `sigma[l]` for every column l of the row, and 0 at l = k: one
+    /// vectorised exponential e^(−|x|) per entry, then 1/(1 + e) or e/(1 + e) by x's sign.
     @inline(__always)
-    func pairs(_ row: UnsafePointer<Scalar>, m: Int, positives: [Int], isPositive: UnsafePointer<Bool>,
-               _ body: (_ k: Int, _ l: Int, _ sigma: Scalar, _ positive: Bool) -> Void) {
-        for (t, k) in positives.enumerated() {
-            let sk = row[k]
-            for l in 0..<m where l != k { body(t, l, Tensor<Scalar>.sigmoid((row[l] - sk) * scale), isPositive[l]) }
+    func sigmoids(_ row: UnsafePointer<Scalar>, m: Int, k: Int, into sigma: UnsafeMutablePointer<Scalar>) {
+        let sk = row[k]
+        for l in 0..<m { sigma[l] = -Swift.abs((row[l] - sk) * scale) }
+        VectorExponential.apply(sigma, count: m)
+        for l in 0..<m {
+            let e = sigma[l]
+            sigma[l] = (row[l] >= sk ? 1 : e) / (1 + e)
         }
+        sigma[k] = 0
     }
 
-    /// Runs `body` on each row range in parallel with a scratch mask of the row's positives.
-    func rows(n: Int, m: Int, _ body: (Int, [Int], UnsafeMutablePointer<Bool>) -> Void) {
-        _ = parallelRanges(n, work: (start[n] + n) * m * 8) { range in
-            let mask = UnsafeMutablePointer<Bool>.allocate(capacity: m)
-            defer { mask.deallocate() }
-            mask.initialize(repeating: false, count: m)
-            for i in range {
-                let positives = groups.columns(of: i)
-                for k in positives { mask[k] = true }
-                body(i, positives, mask)
-                for k in positives { mask[k] = false }
-            }
+    /// Runs `body(i, positives, sigma)` for each row in parallel ranges, with a scratch row.
+    func rows(n: Int, m: Int, _ body: (Int, [Int], UnsafeMutablePointer<Scalar>) -> Void) {
+        _ = parallelRanges(n, work: (start[n] + n) * m * 16) { range in
+            let sigma = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
+            defer { sigma.deallocate() }
+            for i in range { body(i, groups.columns(of: i), sigma) }
         }
     }
 
@@ -74,15 +72,17 @@ import TensorCore
             state.positiveRanks.withUnsafeMutableBufferPointer { pb in
                 state.allRanks.withUnsafeMutableBufferPointer { ab in
                     nonisolated(unsafe) let (tp, pp, ap, source) = (tb.baseAddress!, pb.baseAddress!, ab.baseAddress!, source)
-                    rows(n: n, m: m) { i, positives, mask in
+                    rows(n: n, m: m) { i, positives, sigma in
                         guard !positives.isEmpty else { return }
-                        let first = start[i]
-                        pairs(source + i * m, m: m, positives: positives, isPositive: mask) { t, _, sigma, positive in
-                            ap[first + t] += sigma
-                            if positive { pp[first + t] += sigma }
-                        }
                         var precision: Scalar = 0
-                        for t in positives.indices { precision += pp[first + t] / ap[first + t] }
+                        for (t, k) in positives.enumerated() {
+                            sigmoids(source + i * m, m: m, k: k, into: sigma)
+                            var (all, positive): (Scalar, Scalar) = (1, 1)
+                            for l in 0..<m { all += sigma[l] }
+                            for l in positives { positive += sigma[l] }
+                            (pp[start[i] + t], ap[start[i] + t]) = (positive, all)
+                            precision += positive / all
+                        }
                         tp[i] = (1 - precision / Scalar(positives.count)) * weights[i]
                     }
                 }
@@ -96,22 +96,31 @@ import TensorCore
     @_specialize(where Scalar == Double)
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
         nonisolated(unsafe) let buffer = buffer
-        rows(n: n, m: m) { i, positives, mask in
+        rows(n: n, m: m) { i, positives, sigma in
             let row = buffer + i * m
-            let factor = positives.isEmpty ? 0 : -upstream[i] * weights[i] / Scalar(positives.count)
+            let factor = positives.isEmpty ? 0 : -upstream[i] * weights[i] / Scalar(positives.count) * scale
             guard factor != 0 else { row.update(repeating: 0, count: m); return }
             let values = [Scalar](unsafeUninitializedCapacity: m) { b, count in
                 b.baseAddress!.initialize(from: row, count: m)
                 count = m
             }
             row.update(repeating: 0, count: m)
-            let first = start[i]
             values.withUnsafeBufferPointer { v in
-                pairs(v.baseAddress!, m: m, positives: positives, isPositive: mask) { t, l, sigma, positive in
-                    let (p, a) = (state.positiveRanks[first + t], state.allRanks[first + t])
-                    let c = factor * sigma * (1 - sigma) * scale * ((positive ? 1 / a : 0) - p / (a * a))
-                    row[l] += c
-                    row[positives[t]] -= c
+                for (t, k) in positives.enumerated() {
+                    sigmoids(v.baseAddress!, m: m, k: k, into: sigma)
+                    let (p, a) = (state.positiveRanks[start[i] + t], state.allRanks[start[i] + t])
+                    // ∂(Pₖ/Aₖ)/∂σₖₗ = [l ∈ P]/Aₖ − Pₖ/Aₖ², and ∂σₖₗ/∂s_il = −∂σₖₗ/∂s_ik = σ(1 − σ)/τ.
+                    let (everyColumn, positiveColumn) = (-factor * p / (a * a), factor / a)
+                    var total: Scalar = 0
+                    for l in 0..<m {
+                        let c = everyColumn * sigma[l] * (1 - sigma[l])
+                        (row[l], total) = (row[l] + c, total + c)
+                    }
+                    for l in positives {
+                        let c = positiveColumn * sigma[l] * (1 - sigma[l])
+                        (row[l], total) = (row[l] + c, total + c)
+                    }
+                    row[k] -= total
                 }
             }
         }
