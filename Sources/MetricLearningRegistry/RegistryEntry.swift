@@ -35,9 +35,9 @@ package struct RegistryTraits: OptionSet, Sendable {
     package static let unitBall = RegistryTraits(rawValue: 1 << 1)
     /// A miner that draws at random (seeded): deterministic, but not a function of order alone.
     package static let sampling = RegistryTraits(rawValue: 1 << 2)
-    /// A loss whose gradient holds some factors constant, as PML detaches them (Circle,
-    /// Instance): finite differences of the loss itself do not reproduce it; its own test
-    /// checks the gradient of the detached form.
+    /// A loss whose gradient holds some factors constant, as PML detaches them (Circle; PML
+    /// 2.9's InstanceLoss detaches nothing): finite differences of the loss itself do not
+    /// reproduce it; its own test checks the gradient of the detached form.
     package static let detachedFactors = RegistryTraits(rawValue: 1 << 3)
     /// A miner that reads the batch's layout, not its labels (PML's
     /// `EmbeddingsAlreadyPackagedAsTriplets`): it needs a multiple of 3 rows, and references
