@@ -50,6 +50,6 @@ public struct InstanceLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let classes = Dictionary(uniqueKeysWithValues: Set(labels).sorted().enumerated().map { ($1, $0) })
         let logits = inputs.matrix(distance) * gamma
         let terms = logits.logSumExp(alongAxis: 1) - logits.gatheringElements(rows: Array(0..<n), columns: labels.map { classes[$0]! })
-        return try reducer.reduce(terms).checked()
+        return try reducer.reduce(LossTerms(elements: terms, labels: labels)).checked()
     }
 }

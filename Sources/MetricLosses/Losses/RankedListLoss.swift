@@ -68,6 +68,7 @@ public struct RankedListLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         for i in 0..<n { if let own = pairing.selfReference(of: i), own < m { kinds[i * m + own] = 0 } }
         let kernel = RankedListRows<Scalar>(kinds: kinds, rows: n, alpha: alpha, margin: margin, positiveTemperature: positiveTemperature,
                                             negativeTemperature: negativeTemperature, imbalance: imbalance)
-        return try reducer.reduce(SoftmaxRows.terms(kernel, inputs: inputs, distance: distance)).checked()
+        let terms = SoftmaxRows.terms(kernel, inputs: inputs, distance: distance)
+        return try reducer.reduce(LossTerms(elements: terms, labels: inputs.labels)).checked()
     }
 }

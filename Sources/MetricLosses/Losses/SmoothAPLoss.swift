@@ -59,7 +59,8 @@ public struct SmoothAPLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
         let weights = tuples.map { Self.minerWeights($0, count: n, selfOffset: inputs.selfOffset) } ?? [Scalar](repeating: 1, count: n)
         guard weights.contains(where: { $0 != 0 }) else { return try inputs.noTerms(reducer).checked() }
         let kernel = SmoothAPRows<Scalar>(labels: inputs.labels, referenceLabels: inputs.referenceLabels, weights: weights, scale: scale)
-        return try reducer.reduce(SoftmaxRows.terms(kernel, inputs: inputs, distance: distance)).checked()
+        let terms = SoftmaxRows.terms(kernel, inputs: inputs, distance: distance)
+        return try reducer.reduce(LossTerms(elements: terms, labels: inputs.labels)).checked()
     }
 
     /// PML's `convert_to_weights`: how often each of the `count` batch rows appears in
