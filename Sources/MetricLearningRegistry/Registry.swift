@@ -97,6 +97,29 @@ package enum Registry {
                           reducer: try reducer(a, default: MeanReducer()))
         }),
         .init(name: "fastap/plain-20", object: FastAPLoss<S>(binCount: 20, distance: EuclideanDistance()), traits: .needsTriplets),
+        .init(name: "histogram", object: HistogramLoss<S>(binCount: 10), traits: .needsTriplets, pml: .init("HistogramLoss") { a in
+            // PML takes n_bins or delta = 2/n_bins (asserting both agree when both are given).
+            let delta = try a.double("delta", default: .nan)
+            let bins = try a.int("n_bins", default: delta.isNaN ? 100 : Int((2 / delta).rounded()))
+            guard delta.isNaN || (bins != 0 && 2 / Double(bins) == delta) else { throw PMLUnsupported("HistogramLoss with delta \(delta) other than 2/n_bins") }
+            return HistogramLoss<S>(binCount: bins, distance: try distance(a, default: CosineSimilarity()))
+        }),
+        .init(name: "smooth-ap", object: SmoothAPLoss<S>(temperature: 0.1), traits: .balancedClasses, pml: .init("SmoothAPLoss") { a in
+            SmoothAPLoss<S>(temperature: S(try a.double("temperature", default: 0.01)),
+                            distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "ranked-list", object: RankedListLoss<S>(margin: 0.4, negativeTemperature: 1, imbalance: 0.3, positiveTemperature: 0.5),
+              pml: .init("RankedListLoss") { a in
+            let (margin, tn, alpha) = (try a.double("margin", default: .nan), try a.double("Tn", default: .nan), try a.double("alpha", default: .nan))
+            guard !margin.isNaN && !tn.isNaN else { throw PMLUnsupported("RankedListLoss without margin and Tn (PML requires both)") }
+            return RankedListLoss<S>(margin: S(margin), negativeTemperature: S(tn), imbalance: S(try a.double("imbalance", default: 0.5)),
+                                     alpha: alpha.isNaN ? nil : S(alpha), positiveTemperature: S(try a.double("Tp", default: 0)),
+                                     distance: try distance(a, default: EuclideanDistance()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "instance", object: InstanceLoss<S>(gamma: 16), traits: [.batchOnly, .noTuples], pml: .init("InstanceLoss") { a in
+            InstanceLoss<S>(gamma: S(try a.double("gamma", default: 64)),
+                            distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [

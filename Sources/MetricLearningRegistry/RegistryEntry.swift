@@ -35,9 +35,9 @@ package struct RegistryTraits: OptionSet, Sendable {
     package static let unitBall = RegistryTraits(rawValue: 1 << 1)
     /// A miner that draws at random (seeded): deterministic, but not a function of order alone.
     package static let sampling = RegistryTraits(rawValue: 1 << 2)
-    /// A loss whose gradient holds some factors constant, as PML detaches them (Circle,
-    /// Instance): finite differences of the loss itself do not reproduce it; its own test
-    /// checks the gradient of the detached form.
+    /// A loss whose gradient holds some factors constant, as PML detaches them (Circle; PML
+    /// 2.9's InstanceLoss detaches nothing): finite differences of the loss itself do not
+    /// reproduce it; its own test checks the gradient of the detached form.
     package static let detachedFactors = RegistryTraits(rawValue: 1 << 3)
     /// A miner that reads the batch's layout, not its labels (PML's
     /// `EmbeddingsAlreadyPackagedAsTriplets`): it needs a multiple of 3 rows, and references
@@ -47,6 +47,33 @@ package struct RegistryTraits: OptionSet, Sendable {
     /// A loss with a penalty on the embeddings themselves (`RegularizedLoss`): not 0 without
     /// terms or tuples (the penalty remains), though still finite.
     package static let regularized = RegistryTraits(rawValue: 1 << 5)
+    /// A loss that needs the same number of items in every class of the batch (SmoothAP):
+    /// suites give it `labels(_:)`, and other labels must throw.
+    package static let balancedClasses = RegistryTraits(rawValue: 1 << 6)
+    /// A loss that compares a batch with itself only (PML takes no `ref_emb`): separate
+    /// references, a copy of the batch included, must throw.
+    package static let batchOnly = RegistryTraits(rawValue: 1 << 7)
+    /// A loss that takes no mined tuples (PML refuses any `indices_tuple`): tuples, even
+    /// empty ones, and so every miner, must throw.
+    package static let noTuples = RegistryTraits(rawValue: 1 << 8)
+
+    /// The labels a suite gives a loss of these traits instead of `labels`: `labels` itself,
+    /// unless `.balancedClasses` asks for equal class counts they lack; then `i mod c` for the
+    /// largest c ≤ (the number of distinct labels) that divides N and is at least 2, or c = N.
+    package func labels(_ labels: [Int]) -> [Int] {
+        guard contains(.balancedClasses), (try? BatchValidation.requireEqualClassCounts(labels)) == nil else { return labels }
+        let n = labels.count
+        let classes = stride(from: Set(labels).count, through: 2, by: -1).first { n % $0 == 0 } ?? n
+        return (0..<n).map { $0 % classes }
+    }
+
+    /// Whether a loss of these traits must accept a valid batch with `labels`, against
+    /// references other than the batch itself (one variable, its own labels, offset 0) when
+    /// `separateReferences`, with or without tuples; otherwise it must throw.
+    package func accepts(labels: [Int], separateReferences: Bool, tuples: Bool) -> Bool {
+        !(contains(.batchOnly) && separateReferences) && !(contains(.noTuples) && tuples)
+            && (!contains(.balancedClasses) || (try? BatchValidation.requireEqualClassCounts(labels)) != nil)
+    }
 }
 
 /// How a PML object of one class becomes the library's: the class name and a builder from

@@ -16,10 +16,11 @@ extension Fuzzer {
     /// `BatchInputs` with a `selfOffset`, or `value` (no tape).
     func metricLossCase(_ entry: RegistryEntry<any MetricLoss<S>>, _ iteration: Int, _ gen: inout HostileInputs<S>, _ tally: inout FuzzTally) {
         let loss = entry.object
-        let batch = MetricBatch(&gen, separate: 0.4)
+        let batch = MetricBatch(&gen, separate: 0.4, balanced: entry.traits.contains(.balancedClasses))
         let tuples = gen.tuples(anchors: batch.anchorCount, references: batch.referenceCount, labels: batch.labels,
                                 referenceLabels: batch.referenceLabels, selfOffset: batch.selfOffset)
         let valid = batch.isValid && HostileInputs<S>.tuplesFit(tuples, anchors: batch.anchorCount, references: batch.referenceCount)
+            && entry.traits.accepts(labels: batch.labels, separateReferences: batch.hasSeparateReferences, tuples: tuples != nil)
         let mode = batch.references == nil ? gen.pick(["valueWithGradient", "valueWithGradient", "value"])
                  : batch.references!.selfOffset == nil && !batch.references!.isEmbeddings ? gen.pick(["valueWithGradients", "inputs"]) : "inputs"
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .metricLoss, name: Self.name(entry.name),
@@ -44,7 +45,7 @@ extension Fuzzer {
             default:
                 let r = try batch.valueWithGradients { try loss($0, tuples: tuples) }
                 var problems = MetricBatch.finiteness(r.value, r.gradients)
-                if let refs = batch.references, refs.isEmbeddings {
+                if let refs = batch.references, refs.isEmbeddings, !entry.traits.contains(.batchOnly) {
                     // The same batch as two variables must give the same value.
                     var copy = batch
                     copy.references!.isEmbeddings = false
@@ -86,9 +87,10 @@ extension Fuzzer {
     func fusedCase(_ lossEntry: RegistryEntry<any MetricLoss<S>>, _ minerEntry: RegistryEntry<any Miner<S>>, _ iteration: Int,
                    _ gen: inout HostileInputs<S>, _ tally: inout FuzzTally) {
         let (loss, miner) = (lossEntry.object, minerEntry.object)
-        let batch = MetricBatch(&gen, separate: 0.3)
+        let batch = MetricBatch(&gen, separate: 0.3, balanced: lossEntry.traits.contains(.balancedClasses))
         let name = Self.name("\(lossEntry.name) × \(minerEntry.name)")
-        let expect = Expectation(valid: batch.isValid(for: minerEntry), batch.tensors)
+        let accepted = lossEntry.traits.accepts(labels: batch.labels, separateReferences: batch.hasSeparateReferences, tuples: true)
+        let expect = Expectation(valid: batch.isValid(for: minerEntry) && accepted, batch.tensors)
         let notes = gen.notes.joined(separator: " ")
         var fused: S?
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .fused, name: name, description: "minedBy " + notes)
@@ -129,6 +131,7 @@ extension Fuzzer {
             let labels = gen.labels(n, "labels", pool: gen.chance(0.7) ? memory.memoryLabels : [])
             let valid = HostileInputs<S>.isGoodMatrix(embeddings) && labels.count == n && memorySize >= n
                 && (memory.memory.first?.count ?? width) == width && (minerEntry?.traits.contains(.readsLayout) != true || n % 3 == 0)
+                && entry.traits.accepts(labels: labels, separateReferences: true, tuples: minerEntry != nil)
             let stored = try! Tensor<S>(shape: [memory.memory.flatMap { $0 }.count], scalars: memory.memory.flatMap { $0 })
             let context = FuzzContext(seed: seed, iteration: iteration, kind: .memory, name: name, description: gen.notes.joined(separator: " "))
             let dumps = [HostileInputs<S>.dump("embeddings", embeddings), "labels \(labels)", HostileInputs<S>.dump("memory", stored),

@@ -20,11 +20,19 @@ struct MetricBatch<S: TensorScalar> {
     /// Separate references, or nil for the batch against itself.
     var references: References?
 
-    /// Draws a batch; with probability `separate`, one against references.
-    init(_ gen: inout HostileInputs<S>, separate: Double) {
+    /// Draws a batch; with probability `separate`, one against references. With
+    /// `balanced` (a loss that needs equal class counts), the labels are mostly such.
+    init(_ gen: inout HostileInputs<S>, separate: Double, balanced: Bool = false) {
         let n = gen.batchSize(), d = gen.width()
         embeddings = gen.matrix(n, d, "emb")
         labels = gen.labels(n, "labels")
+        if balanced && gen.chance(0.7) {
+            // m items of each of n/m classes, shuffled, m a divisor of the label count.
+            let count = labels.count, m = gen.pick((1...max(1, count)).filter { count % $0 == 0 })
+            labels = (0..<count).map { $0 / m }
+            labels.shuffle(using: &gen.rng)
+            gen.notes.append("balanced[\(m) per class]")
+        }
         if gen.chance(separate) {
             let (tensor, labels, offset, isEmbeddings) = gen.references(for: embeddings, labels: labels)
             references = References(tensor: tensor, labels: labels, selfOffset: offset, isEmbeddings: isEmbeddings)
@@ -50,6 +58,12 @@ struct MetricBatch<S: TensorScalar> {
     var referenceLabels: [Int] { references?.labels ?? labels }
     /// Where anchor 0's own copy is among the references.
     var selfOffset: Int? { references == nil ? 0 : references!.selfOffset }
+    /// True when the references are not the batch itself (one variable under its own labels
+    /// at offset 0): a loss that compares a batch with itself only must refuse them.
+    var hasSeparateReferences: Bool {
+        guard let references else { return false }
+        return !(references.isEmbeddings && references.selfOffset == 0 && references.labels == labels)
+    }
     /// Every floating-point input.
     var tensors: [Tensor<S>] { [embeddings] + (references.map { $0.isEmbeddings ? [] : [$0.tensor] } ?? []) }
 

@@ -18,11 +18,18 @@ struct ReferenceEmbeddingTests {
 
     @Test(arguments: Registry.metricLossNames) func separateCopyOfTheBatchEqualsTheBatchItself(name: String) throws {
         let entry = Registry.metricLoss(name), loss = entry.object
-        let (x, labels) = (entry.traits.contains(.unitBall) ? Self.x * 0.3 : Self.x, Self.labels)
+        let (x, labels) = (entry.traits.contains(.unitBall) ? Self.x * 0.3 : Self.x, entry.traits.labels(Self.labels))
         let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
-        let (split, gradients) = try valueWithGradient(at: [x, Self.copy(x)]) { v in
-            try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
+        func split() throws -> (value: Double, gradient: [Tensor<Double>]) {
+            try valueWithGradient(at: [x, Self.copy(x)]) { v in
+                try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
+            }
         }
+        guard !entry.traits.contains(.batchOnly) else {
+            #expect(throws: MetricLearningError.self, "\(name) takes no references") { try split() }
+            return
+        }
+        let (split, gradients) = try split()
         expectClose([split], [value], atol: 1e-12, rtol: 1e-10, name)
         expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-10, rtol: 1e-8, name)
         #expect(gradients[1].scalars.contains { $0 != 0 }, "\(name): references get a gradient")
@@ -33,12 +40,18 @@ struct ReferenceEmbeddingTests {
         let scale = entry.traits.contains(.unitBall) ? 0.3 : 1.0
         let x = Self.x * scale
         let refs: Tensor<Double> = randomMatrix(9, 5, seed: 32) * scale
-        let refLabels = (0..<9).map { $0 % 4 }
+        let (labels, refLabels) = (entry.traits.labels(Self.labels), (0..<9).map { $0 % 4 })
+        guard !entry.traits.contains(.batchOnly) else {
+            #expect(throws: MetricLearningError.self, "\(name) takes no references") {
+                try loss.valueWithGradients(embeddings: x, labels: labels, references: refs, referenceLabels: refLabels)
+            }
+            return
+        }
         let report = try checkGradients(at: [x, refs]) { v in
-            try loss(v[0], labels: Self.labels, references: v[1], referenceLabels: refLabels)
+            try loss(v[0], labels: labels, references: v[1], referenceLabels: refLabels)
         }
         #expect(entry.traits.contains(.detachedFactors) || report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name): \(report)")
-        let r = try loss.valueWithGradients(embeddings: x, labels: Self.labels, references: refs, referenceLabels: refLabels)
+        let r = try loss.valueWithGradients(embeddings: x, labels: labels, references: refs, referenceLabels: refLabels)
         #expect(r.embeddingsGradient.shape == [14, 5] && r.referencesGradient.shape == [9, 5])
     }
 

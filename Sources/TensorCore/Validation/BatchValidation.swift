@@ -50,6 +50,20 @@ public enum BatchValidation {
         }
     }
 
+    /// Throws unless every label present occurs equally often: batches of m items per class,
+    /// as listwise losses over class groups need (SmoothAP; PML's `MPerClassSampler` makes them).
+    ///
+    /// - Throws: `MetricLearningError.invalidLabels` listing the count of each label (the
+    ///   first eight, in increasing label order).
+    public static func requireEqualClassCounts(_ labels: [Int]) throws {
+        var counts: [Int: Int] = [:]
+        for label in labels { counts[label, default: 0] += 1 }
+        guard Set(counts.values).count > 1 else { return }
+        let listed = counts.sorted { $0.key < $1.key }.prefix(8).map { "\($0.key): \($0.value)" }
+        throw MetricLearningError(.invalidLabels, "every class must have the same number of items, but the label counts are "
+            + "[\(listed.joined(separator: ", "))\(counts.count > 8 ? ", …" : "")]")
+    }
+
     /// Throws unless `condition` holds, naming the parameter and its value.
     @inlinable public static func require(_ condition: Bool, _ name: String, _ value: Any, _ rule: String) throws {
         guard condition else {

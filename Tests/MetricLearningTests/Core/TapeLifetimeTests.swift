@@ -26,13 +26,17 @@ struct TapeLifetimeTests {
         let references: Tensor<Double> = randomMatrix(7, 5, seed: 52)
         let labels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0], referenceLabels = [0, 1, 2, 0, 1, 2, 3]
         for entry in Registry.metricLosses() as [RegistryEntry<any MetricLoss<Double>>] {
-            let (name, loss) = (entry.name, entry.object)
-            #expect(try !Self.tapeOutlives([x]) { try loss($0[0], labels: labels) }, "\(name)")
-            #expect(try !Self.tapeOutlives([x, references]) {
-                try loss($0[0], labels: labels, references: $0[1], referenceLabels: referenceLabels)
-            }, "\(name) against references")
-            let tuples = try TripletMarginMiner<Double>(margin: 0.5, type: .all).mine(x, labels: labels)
-            #expect(try !Self.tapeOutlives([x]) { try loss($0[0], labels: labels, tuples: tuples) }, "\(name) with mined triplets")
+            let (name, loss, entryLabels) = (entry.name, entry.object, entry.traits.labels(labels))
+            #expect(try !Self.tapeOutlives([x]) { try loss($0[0], labels: entryLabels) }, "\(name)")
+            if !entry.traits.contains(.batchOnly) {
+                #expect(try !Self.tapeOutlives([x, references]) {
+                    try loss($0[0], labels: entryLabels, references: $0[1], referenceLabels: referenceLabels)
+                }, "\(name) against references")
+            }
+            if !entry.traits.contains(.noTuples) {
+                let tuples = try TripletMarginMiner<Double>(margin: 0.5, type: .all).mine(x, labels: entryLabels)
+                #expect(try !Self.tapeOutlives([x]) { try loss($0[0], labels: entryLabels, tuples: tuples) }, "\(name) with mined triplets")
+            }
         }
         #expect(try !Self.tapeOutlives([x]) {
             try TripletMarginLoss<Double>()($0[0], labels: labels, minedBy: TripletMarginMiner(type: .semihard))

@@ -28,7 +28,8 @@ struct DegenerateAndBadInputTests {
 
     @Test(arguments: Registry.metricLossNames) func metricLossIsFiniteOnDegenerateBatches(name: String) throws {
         let entry = Registry.metricLoss(name), loss = entry.object
-        for (batch, x, labels) in Self.degenerateBatches() {
+        for (batch, x, suiteLabels) in Self.degenerateBatches() {
+            let labels = entry.traits.labels(suiteLabels)
             let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
             #expect(value.isFinite && gradient.isFinite, "\(name) on \(batch): \(value)")
             #expect(gradient.shape == x.shape)
@@ -38,8 +39,12 @@ struct DegenerateAndBadInputTests {
             if entry.traits.contains(.needsTriplets) && !(hasPositive && hasNegative) {
                 #expect(value == 0 && gradient.scalars.allSatisfy { $0 == 0 }, "\(name) on \(batch): no terms must give 0")
             }
-            // Empty mined tuples: 0 with a zero gradient (a penalty on the embeddings remains, finite).
+            // Empty mined tuples: 0 with a zero gradient (a penalty on the embeddings remains, finite; a loss without tuples throws).
             for empty in [MinedTuples.triplets([]), .pairs(positive: [], negative: [])] {
+                if entry.traits.contains(.noTuples) {
+                    Self.expectError(.invalidTuples, mentioning: "tuples") { _ = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: empty) }
+                    continue
+                }
                 let (v, g) = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: empty)
                 if entry.traits.contains(.regularized) {
                     #expect(v.isFinite && g.isFinite, "\(name) on \(batch) with empty tuples")

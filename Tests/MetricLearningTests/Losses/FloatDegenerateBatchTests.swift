@@ -46,17 +46,19 @@ struct FloatDegenerateBatchTests {
     }
 
     @Test(arguments: Registry.metricLossNames) func everyLossIsFinite(name: String) throws {
-        let loss = Registry.metricLoss(name, as: Float.self).object
-        for (batch, x, labels) in Self.batches() {
+        let entry = Registry.metricLoss(name, as: Float.self), loss = entry.object
+        for (batch, x, suiteLabels) in Self.batches() {
+            let labels = entry.traits.labels(suiteLabels)
             let plain = try loss.valueWithGradient(embeddings: x, labels: labels)
             Self.expectFinite("\(name) on \(batch)", plain.value, plain.gradient)
-            for miner in Self.miners {
+            for miner in entry.traits.contains(.noTuples) ? [] : Self.miners {
                 let mined = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: miner.mine(x, labels: labels))
                 Self.expectFinite("\(name) after \(type(of: miner)) on \(batch)", mined.value, mined.gradient)
             }
             let half = x.shape[0] / 2
             let anchors = try Tensor<Float>(shape: [half, 16], scalars: Array(x.scalars[..<(half * 16)]))
             let references = try Tensor<Float>(shape: [x.shape[0] - half, 16], scalars: Array(x.scalars[(half * 16)...]))
+            if entry.traits.contains(.batchOnly) { continue }
             let against = try loss.valueWithGradients(embeddings: anchors, labels: Array(labels[..<half]),
                                                       references: references, referenceLabels: Array(labels[half...]))
             Self.expectFinite("\(name) against references on \(batch)", against.value, against.embeddingsGradient, against.referencesGradient)

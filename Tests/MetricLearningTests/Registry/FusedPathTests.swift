@@ -16,23 +16,28 @@ struct FusedPathTests {
     @Test(arguments: Registry.metricLossNames) func fusedEqualsListed(name: String) throws {
         let entry = Registry.metricLoss(name), loss = entry.object
         let scale = entry.traits.contains(.unitBall) ? 0.3 : 1.0
-        let (x, references) = (Self.x * scale, Self.references * scale)
+        let (x, references, labels) = (Self.x * scale, Self.references * scale, entry.traits.labels(Self.labels))
         for minerEntry in Registry.miners() as [RegistryEntry<any Miner<Double>>] {
             let miner = minerEntry.object
-            let (fused, fusedGradient) = try valueWithGradient(at: x) { try loss($0, labels: Self.labels, minedBy: miner) }
+            guard !entry.traits.contains(.noTuples) else {
+                #expect(throws: MetricLearningError.self, "\(name) takes no tuples") { try loss.valueWithGradient(embeddings: x, labels: labels, minedBy: miner) }
+                continue
+            }
+            let (fused, fusedGradient) = try valueWithGradient(at: x) { try loss($0, labels: labels, minedBy: miner) }
             let (listed, listedGradient) = try valueWithGradient(at: x) {
-                try loss($0, labels: Self.labels, tuples: miner.mine(x, labels: Self.labels))
+                try loss($0, labels: labels, tuples: miner.mine(x, labels: labels))
             }
             expectClose([fused], [listed], atol: 1e-12, rtol: 1e-10, "\(name) after \(minerEntry.name)")
             expectClose(fusedGradient.scalars, listedGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(name) after \(minerEntry.name)")
             // Packaged triplets index references that hold the batch's rows; these 13 do not.
             if minerEntry.traits.contains(.readsLayout) { continue }
+            if entry.traits.contains(.batchOnly) { continue }
 
             let (against, againstGradients) = try valueWithGradient(at: [x, references]) { v in
-                try loss(BatchInputs(embeddings: v[0], labels: Self.labels, references: v[1], referenceLabels: Self.referenceLabels), minedBy: miner)
+                try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: Self.referenceLabels), minedBy: miner)
             }
-            let tuples = try miner.mine(x, labels: Self.labels, references: references, referenceLabels: Self.referenceLabels)
-            let r = try loss.valueWithGradients(embeddings: x, labels: Self.labels, references: references,
+            let tuples = try miner.mine(x, labels: labels, references: references, referenceLabels: Self.referenceLabels)
+            let r = try loss.valueWithGradients(embeddings: x, labels: labels, references: references,
                                                 referenceLabels: Self.referenceLabels, tuples: tuples)
             let what = "\(name) after \(minerEntry.name) against references"
             expectClose([against], [r.value], atol: 1e-12, rtol: 1e-10, what)
