@@ -155,13 +155,10 @@ import TensorCore
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        nonisolated(unsafe) let buffer = buffer
-        _ = parallelRanges(n, work: n * m * 2) { range in
-            for i in range {
-                guard let t = termOfRow[i] else { continue }
-                let row = buffer + i * m, g = upstream[t]
-                for j in 0..<m { row[j] *= g }
-            }
+        rewritingRows(buffer, n: n, m: m) { i, row in
+            guard let t = termOfRow[i] else { return }
+            let g = upstream[t]
+            for j in 0..<m { row[j] *= g }
         }
     }
 }

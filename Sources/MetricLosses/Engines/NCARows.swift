@@ -80,20 +80,12 @@ import TensorCore
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        nonisolated(unsafe) let buffer = buffer
-        _ = parallelRanges(n, work: n * m * 2) { range in
-            for i in range {
-                guard let t = termOfRow[i] else { continue }
-                let row = buffer + i * m, g = upstream[t], sum = state.sums[t]
-                guard g != 0, sum > 0 else {
-                    row.update(repeating: 0, count: m)
-                    continue
-                }
-                let factor = scale * g / sum
-                for j in 0..<m { row[j] *= factor }
-                let first = pairs.positiveStart[i]
-                for (k, p) in pairs.positives(of: i).enumerated() { row[p] -= scale * g * state.weights[first + k] }
-            }
+        rewritingRows(buffer, n: n, m: m) { i, row in
+            guard let t = termOfRow[i] else { return }
+            let g = upstream[t]
+            guard scaleSoftmaxRow(row, m: m, weight: g, sum: state.sums[t], scale: scale) else { return }
+            let first = pairs.positiveStart[i]
+            for (k, p) in pairs.positives(of: i).enumerated() { row[p] -= scale * g * state.weights[first + k] }
         }
     }
 }

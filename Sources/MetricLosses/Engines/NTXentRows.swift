@@ -75,22 +75,12 @@ import TensorCore
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        nonisolated(unsafe) let buffer = buffer
-        _ = parallelRanges(n, work: n * m * 2) { range in
-            for i in range {
-                let row = buffer + i * m
-                let positives = pairs.positives(of: i), first = pairs.positiveStart[i]
-                var weight: Scalar = 0
-                for k in first..<(first + positives.count) { weight += upstream[k] * state.weights[k] }
-                let sum = state.sums[i]
-                if weight != 0 && sum > 0 {
-                    let factor = scale * weight / sum
-                    for j in 0..<m { row[j] *= factor }
-                } else {
-                    row.update(repeating: 0, count: m)
-                }
-                for (k, p) in positives.enumerated() { row[p] -= scale * upstream[first + k] * state.weights[first + k] }
-            }
+        rewritingRows(buffer, n: n, m: m) { i, row in
+            let positives = pairs.positives(of: i), first = pairs.positiveStart[i]
+            var weight: Scalar = 0
+            for k in first..<(first + positives.count) { weight += upstream[k] * state.weights[k] }
+            _ = scaleSoftmaxRow(row, m: m, weight: weight, sum: state.sums[i], scale: scale)
+            for (k, p) in positives.enumerated() { row[p] -= scale * upstream[first + k] * state.weights[first + k] }
         }
     }
 

@@ -17,6 +17,32 @@ import TensorCore
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int)
 }
 
+extension SoftmaxRowKernel {
+    /// Runs `body(i, row)` on every row of the `[n, m]` buffer, the rows split across
+    /// threads: the skeleton of a kernel's `gradient`, which rewrites each row in place.
+    @inline(__always)
+    func rewritingRows(_ buffer: UnsafeMutablePointer<Scalar>, n: Int, m: Int, _ body: (Int, UnsafeMutablePointer<Scalar>) -> Void) {
+        nonisolated(unsafe) let buffer = buffer
+        _ = parallelRanges(n, work: n * m * 2) { range in
+            for i in range { body(i, buffer + i * m) }
+        }
+    }
+
+    /// Turns a row of shifted exponentials e^(x − μ) into its softmax's gradient
+    /// κ·w·e^(x − μ)/Σ (`sum` = Σ, κ = `scale`, w = `weight`); a row without weight or sum
+    /// becomes 0. Returns whether the row was scaled.
+    @inline(__always)
+    func scaleSoftmaxRow(_ row: UnsafeMutablePointer<Scalar>, m: Int, weight: Scalar, sum: Scalar, scale: Scalar) -> Bool {
+        guard weight != 0, sum > 0 else {
+            row.update(repeating: 0, count: m)
+            return false
+        }
+        let factor = scale * weight / sum
+        for j in 0..<m { row[j] *= factor }
+        return true
+    }
+}
+
 /// Records a `SoftmaxRowKernel` as one differentiable operation with one `[N, M]` buffer:
 /// the forward pass turns the matrix rows into what the pullback needs (exponentials), and
 /// the pullback turns them into the gradient in place.

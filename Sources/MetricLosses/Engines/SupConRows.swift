@@ -62,20 +62,12 @@ import TensorCore
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        nonisolated(unsafe) let buffer = buffer
-        _ = parallelRanges(n, work: n * m * 2) { range in
-            for i in range {
-                let row = buffer + i * m, g = upstream[i], sum = state[i]
-                guard g != 0, sum > 0 else {
-                    row.update(repeating: 0, count: m)
-                    continue
-                }
-                let factor = scale * g / sum
-                for j in 0..<m { row[j] *= factor }
-                let positives = pairs.positives(of: i)
-                let share = scale * g / Scalar(positives.count)
-                for p in positives { row[p] -= share }
-            }
+        rewritingRows(buffer, n: n, m: m) { i, row in
+            let g = upstream[i]
+            guard scaleSoftmaxRow(row, m: m, weight: g, sum: state[i], scale: scale) else { return }
+            let positives = pairs.positives(of: i)
+            let share = scale * g / Scalar(positives.count)
+            for p in positives { row[p] -= share }
         }
     }
 
