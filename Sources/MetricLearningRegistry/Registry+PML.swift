@@ -4,29 +4,38 @@ import MetricLearningTesting
 extension Registry {
     /// The enrolled object of PML's class `object.className`, built from its keyword
     /// arguments. - Throws: `PMLUnsupported` naming a class or argument the library lacks.
-    /// `then` reads arguments every class of the kind shares (a classifier loss's weight
-    /// regularizer) and may wrap what the class's builder built.
-    package static func build<Object>(_ object: PMLObject, from entries: [RegistryEntry<Object>], kind: String,
-                                      then: (Object, PMLArguments) throws -> Object = { built, _ in built }) throws -> Object {
+    /// `finishing` reads the arguments every object of the kind accepts (PML's base class's)
+    /// and wraps the built object accordingly.
+    package static func build<Object>(
+        _ object: PMLObject, from entries: [RegistryEntry<Object>], kind: String,
+        finishing: (Object, PMLArguments) throws -> Object = { object, _ in object }
+    ) throws -> Object {
         guard let builder = entries.lazy.compactMap(\.pml).first(where: { $0.className == object.className }) else {
             throw PMLUnsupported("no enrolled \(kind) is PML's \(object.className)")
         }
         let arguments = PMLArguments(object)
-        let built = try then(try builder.build(arguments), arguments)
+        let built = try finishing(builder.build(arguments), arguments)
         try arguments.finish()
         return built
     }
 
     package static func metricLoss<S: TensorScalar>(pml object: PMLObject) throws -> any MetricLoss<S> { try build(object, from: metricLosses(), kind: "loss") }
-    /// The classifier loss, with PML's `weight_regularizer` (times `weight_reg_weight`, default 1)
-    /// on any class.
     package static func classifierLoss<S: TensorScalar>(pml object: PMLObject) throws -> any ClassifierLoss<S> {
-        try build(object, from: classifierLosses(), kind: "classifier loss") { loss, a in
-            let weight = S(try a.double("weight_reg_weight", default: 1))
-            guard let regularizer = try a.object("weight_regularizer") else { return loss }
-            let built: any WeightRegularizer<S> = try build(regularizer, from: weightRegularizers(), kind: "weight regularizer")
-            return regularized(loss, by: built, weight: weight)
-        }
+        try build(object, from: classifierLosses(), kind: "classifier loss", finishing: weightRegularization)
+    }
+    package static func miner<S: TensorScalar>(pml object: PMLObject) throws -> any Miner<S> { try build(object, from: miners(), kind: "miner") }
+
+    /// The `distance` argument, or `fallback` when PML's default applies.
+    static func distance<S: TensorScalar>(_ a: PMLArguments, default fallback: any Distance<S>) throws -> any Distance<S> {
+        try a.object("distance").map { try build($0, from: distances(), kind: "distance") } ?? fallback
+    }
+
+    /// `loss` with PML's `weight_regularizer` and `weight_reg_weight` (default 1), which every
+    /// PML loss with weights accepts; unchanged without a regularizer.
+    static func weightRegularization<S: TensorScalar>(_ loss: any ClassifierLoss<S>, _ a: PMLArguments) throws -> any ClassifierLoss<S> {
+        let weight = S(try a.double("weight_reg_weight", default: 1))
+        guard let object = try a.object("weight_regularizer") else { return loss }
+        return regularized(loss, by: try build(object, from: weightRegularizers(), kind: "weight regularizer"), weight: weight)
     }
 
     /// `loss.regularized(by:weight:)` on existentials, opened one by one.
@@ -36,12 +45,6 @@ extension Registry {
             loss.regularized(by: regularizer, weight: weight)
         }
         return wrap(regularizer)
-    }
-    package static func miner<S: TensorScalar>(pml object: PMLObject) throws -> any Miner<S> { try build(object, from: miners(), kind: "miner") }
-
-    /// The `distance` argument, or `fallback` when PML's default applies.
-    static func distance<S: TensorScalar>(_ a: PMLArguments, default fallback: any Distance<S>) throws -> any Distance<S> {
-        try a.object("distance").map { try build($0, from: distances(), kind: "distance") } ?? fallback
     }
 
     /// The `reducer` argument, or `fallback` when PML's default applies.
