@@ -22,7 +22,9 @@ extension Registry {
     package static func metricLoss<S: TensorScalar>(pml object: PMLObject) throws -> any MetricLoss<S> {
         try build(object, from: metricLosses(), kind: "loss", finishing: embeddingRegularization)
     }
-    package static func classifierLoss<S: TensorScalar>(pml object: PMLObject) throws -> any ClassifierLoss<S> { try build(object, from: classifierLosses(), kind: "classifier loss") }
+    package static func classifierLoss<S: TensorScalar>(pml object: PMLObject) throws -> any ClassifierLoss<S> {
+        try build(object, from: classifierLosses(), kind: "classifier loss", finishing: weightRegularization)
+    }
     package static func miner<S: TensorScalar>(pml object: PMLObject) throws -> any Miner<S> { try build(object, from: miners(), kind: "miner") }
 
     /// The `distance` argument, or `fallback` when PML's default applies.
@@ -36,6 +38,23 @@ extension Registry {
         let weight = S(try a.double("embedding_reg_weight", default: 1))
         guard let object = try a.object("embedding_regularizer") else { return loss }
         return loss.regularized(by: try build(object, from: embeddingRegularizers(), kind: "embedding regularizer"), weight: weight)
+    }
+
+    /// `loss` with PML's `weight_regularizer` and `weight_reg_weight` (default 1), which every
+    /// PML loss with weights accepts; unchanged without a regularizer.
+    static func weightRegularization<S: TensorScalar>(_ loss: any ClassifierLoss<S>, _ a: PMLArguments) throws -> any ClassifierLoss<S> {
+        let weight = S(try a.double("weight_reg_weight", default: 1))
+        guard let object = try a.object("weight_regularizer") else { return loss }
+        return regularized(loss, by: try build(object, from: weightRegularizers(), kind: "weight regularizer"), weight: weight)
+    }
+
+    /// `loss.regularized(by:weight:)` on existentials, opened one by one.
+    static func regularized<Loss: ClassifierLoss>(_ loss: Loss, by regularizer: any WeightRegularizer<Loss.Scalar>,
+                                                  weight: Loss.Scalar) -> any ClassifierLoss<Loss.Scalar> {
+        func wrap<Regularizer: WeightRegularizer>(_ regularizer: Regularizer) -> any ClassifierLoss<Loss.Scalar> where Regularizer.Scalar == Loss.Scalar {
+            loss.regularized(by: regularizer, weight: weight)
+        }
+        return wrap(regularizer)
     }
 
     /// The `reducer` argument, or `fallback` when PML's default applies.

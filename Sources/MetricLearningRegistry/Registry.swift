@@ -1,7 +1,7 @@
 import MetricLearning
 import MetricLearningTesting
 
-/// Every loss, miner, distance, reducer and embedding regularizer of the library, each enrolled once (with the
+/// Every loss, weight regularizer, miner, distance, reducer and embedding regularizer of the library, each enrolled once (with the
 /// variants worth testing). Adding a type means one entry here; every test suite, the
 /// fuzzer and the reference-fixture runner read these lists.
 package enum Registry {
@@ -143,6 +143,34 @@ package enum Registry {
         .init(name: "a-softmax/4/annealed", object: AngularSoftmaxLoss<S>(margin: 4, scale: 1.5, lambda: 5)),
         .init(name: "combined", object: CombinedClassifierLoss<S>([(0.25, MultiClassHingeLoss<S>(margin: 1)), (0.65, LargeMarginSoftmaxLoss<S>(margin: 4)),
                                                                  (0.34, AngularSoftmaxLoss<S>(margin: 4))])),
+        .init(name: "arcface", object: ArcFaceLoss<S>(), pml: .init("ArcFaceLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return ArcFaceLoss<S>(margin: S(try a.double("margin", default: 28.6)), scale: S(try a.double("scale", default: 64)))
+        }),
+        .init(name: "cosface", object: CosFaceLoss<S>(), pml: .init("CosFaceLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return CosFaceLoss<S>(margin: S(try a.double("margin", default: 0.35)), scale: S(try a.double("scale", default: 64)))
+        }),
+        .init(name: "subcenter-arcface", object: SubCenterArcFaceLoss<S>(), pml: .init("SubCenterArcFaceLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return SubCenterArcFaceLoss<S>(margin: S(try a.double("margin", default: 28.6)), scale: S(try a.double("scale", default: 64)),
+                                           subCenters: try a.int("sub_centers", default: 3))
+        }),
+        .init(name: "normalized-softmax", object: NormalizedSoftmaxLoss<S>(), pml: .init("NormalizedSoftmaxLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return NormalizedSoftmaxLoss<S>(temperature: S(try a.double("temperature", default: 0.05)))
+        }),
+        .init(name: "regularized/center-invariant", object: ArcFaceLoss<S>().regularized(by: CenterInvariantRegularizer(), weight: 0.3)),
+        .init(name: "regularized/regular-face", object: NormalizedSoftmaxLoss<S>().regularized(by: RegularFaceRegularizer(), weight: 0.5)),
+    ] }
+
+    package static func weightRegularizers<S: TensorScalar>() -> [RegistryEntry<any WeightRegularizer<S>>] { [
+        .init(name: "center-invariant", object: CenterInvariantRegularizer<S>(), pml: .init("CenterInvariantRegularizer") { _ in CenterInvariantRegularizer<S>() }),
+        .init(name: "regular-face", object: RegularFaceRegularizer<S>(), pml: .init("RegularFaceRegularizer") { _ in RegularFaceRegularizer<S>() }),
+        // Rows of the suites' class vectors: 6 = 2 classes of 3 centres.
+        .init(name: "sparse-centers", object: SparseCentersRegularizer<S>(classCount: 2, centersPerClass: 3), pml: .init("SparseCentersRegularizer") { a in
+            SparseCentersRegularizer<S>(classCount: try a.int("num_classes", default: 0), centersPerClass: try a.int("centers_per_class", default: 0))
+        }),
     ] }
 
     package static func miners<S: TensorScalar>() -> [RegistryEntry<any Miner<S>>] { [
@@ -259,6 +287,7 @@ package enum Registry {
     /// The names of each registry, for `@Test(arguments:)`.
     package static let metricLossNames = metricLosses().map { (entry: RegistryEntry<any MetricLoss<Double>>) in entry.name }
     package static let classifierLossNames = classifierLosses().map { (entry: RegistryEntry<any ClassifierLoss<Double>>) in entry.name }
+    package static let weightRegularizerNames = weightRegularizers().map { (entry: RegistryEntry<any WeightRegularizer<Double>>) in entry.name }
     package static let minerNames = miners().map { (entry: RegistryEntry<any Miner<Double>>) in entry.name }
     package static let distanceNames = distances().map { (entry: RegistryEntry<any Distance<Double>>) in entry.name }
     package static let reducerNames = reducers().map { (entry: RegistryEntry<any Reducer<Double>>) in entry.name }
@@ -266,6 +295,7 @@ package enum Registry {
 
     package static func metricLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any MetricLoss<S>> { named(name, in: metricLosses()) }
     package static func classifierLoss<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any ClassifierLoss<S>> { named(name, in: classifierLosses()) }
+    package static func weightRegularizer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any WeightRegularizer<S>> { named(name, in: weightRegularizers()) }
     package static func miner<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Miner<S>> { named(name, in: miners()) }
     package static func distance<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Distance<S>> { named(name, in: distances()) }
     package static func reducer<S: TensorScalar>(_ name: String, as _: S.Type = Double.self) -> RegistryEntry<any Reducer<S>> { named(name, in: reducers()) }

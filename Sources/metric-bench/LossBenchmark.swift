@@ -2,18 +2,33 @@ import Dispatch
 import MetricLearning
 
 /// One benchmark case of `Scripts/pml_bench.py`: a step that mines, computes the
-/// loss and its gradient with respect to the embeddings.
+/// loss and its gradient with respect to the embeddings (and the loss's own parameter).
 struct LossBenchmarkCase {
+    typealias Step = (Tensor<Float>, [Int]) throws -> (value: Float, gradient: Tensor<Float>)
     let name: String
-    let step: (Tensor<Float>, [Int]) throws -> (value: Float, gradient: Tensor<Float>)
+    /// The step for embeddings of width D and C classes (made once, before timing).
+    let makeStep: (_ width: Int, _ classes: Int) throws -> Step
 
     /// A loss after an optional miner, as a training loop calls it: through the loss's
     /// mine-and-reduce capability, which is fused where the loss has a path for the miner.
     init(name: String, loss: any MetricLoss<Float>, miner: (any Miner<Float>)? = nil) {
         self.name = name
-        self.step = { embeddings, labels in
+        self.makeStep = { _, _ in { embeddings, labels in
             guard let miner else { return try loss.valueWithGradient(embeddings: embeddings, labels: labels) }
             return try loss.valueWithGradient(embeddings: embeddings, labels: labels, minedBy: miner)
+        } }
+    }
+
+    /// A classifier loss with its weights for C classes, drawn once as the loss initialises them
+    /// (PML's init, as the peer): both gradients are computed, as the peer's backward does.
+    init(name: String, loss: any ClassifierLoss<Float>) {
+        self.name = name
+        self.makeStep = { width, classes in
+            let weights = try loss.initialWeights(classCount: classes, embeddingSize: width, seed: 2)
+            return { embeddings, labels in
+                let r = try loss.valueWithGradient(embeddings: embeddings, weights: weights, labels: labels)
+                return (r.value, r.embeddingsGradient)
+            }
         }
     }
 
@@ -39,6 +54,9 @@ struct LossBenchmarkCase {
         .init(name: "tcm", loss: ThresholdConsistentMarginLoss<Float>()),
         .init(name: "fastap", loss: FastAPLoss<Float>()),
         .init(name: "nca", loss: NCALoss<Float>()),
+        .init(name: "arcface", loss: ArcFaceLoss<Float>()),
+        .init(name: "cosface", loss: CosFaceLoss<Float>()),
+        .init(name: "normalizedsoftmax", loss: NormalizedSoftmaxLoss<Float>()),
     ] }
 
     /// PML's other miners after a loss they suit, with PML's defaults (a local suite: the peer
@@ -69,6 +87,7 @@ struct LossBenchmarkCase {
         var generator = SeededRandomGenerator(seed: 1)
         let classes = fixedClasses ?? max(2, n / 8)
         let labels = (0..<n).map { _ in generator.nextIndex(below: classes) }
+        let step = try makeStep(d, classes)
         let first = try step(embeddings, labels)
         precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)
         var times: [Double] = []

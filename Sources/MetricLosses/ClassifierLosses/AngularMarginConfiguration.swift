@@ -2,7 +2,7 @@ import TensorCore
 
 /// The configuration of a softmax loss on angular-margin logits (`LargeMarginSoftmaxLoss`,
 /// `AngularSoftmaxLoss`): the margin m, the scale and the annealing weight λ.
-public struct AngularMarginConfiguration<Scalar: TensorScalar>: Sendable {
+public struct AngularMarginConfiguration<Scalar: TensorScalar>: Sendable, Codable {
     /// The angular margin m, an integer ≥ 1 (1 is the plain softmax).
     public var margin: Int
     /// A factor on every logit.

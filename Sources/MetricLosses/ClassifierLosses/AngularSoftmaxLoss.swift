@@ -5,7 +5,7 @@ import TensorCore
 /// Like L-Softmax with the class weights normalised: logits ‖x‖cos θⱼ, the target's
 /// ‖x‖ψ(θ_y); times `scale`; softmax cross-entropy, mean over samples. `lambda` anneals
 /// the target logit as in `LargeMarginSoftmaxLoss` (λ = 0 is PML's form).
-public struct AngularSoftmaxLoss<Scalar: TensorScalar>: AngularMarginSoftmaxLoss, Sendable {
+public struct AngularSoftmaxLoss<Scalar: TensorScalar>: AngularMarginSoftmaxLoss, Sendable, Codable {
     /// The angular margin m (an integer ≥ 1), the scale and the annealing weight λ ≥ 0.
     public var configuration: AngularMarginConfiguration<Scalar>
     /// True: A-Softmax normalises the class weights.

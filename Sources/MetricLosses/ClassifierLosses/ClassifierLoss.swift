@@ -14,12 +14,19 @@ public protocol ClassifierLoss<Scalar>: Sendable {
     /// PML's random numbers). Default: 𝒩(0, 1) samples of shape `[embeddingSize,
     /// classCount]`, PML's default for class weights (`torch.nn.init.normal_`).
     func initialWeights(classCount: Int, embeddingSize: Int, seed: UInt64) throws -> Tensor<Scalar>
+    /// The parameter as one row per class vector (class weight, proxy, centre or sub-centre),
+    /// `[K, D]`: what a `WeightRegularizer` penalises. Default: the columns of `[embeddingSize,
+    /// classCount]` weights, `weights.transposed()` (PML regularises `W.t()`); a loss whose
+    /// parameter already holds one row per class vector (proxies `[C, D]`) returns it as it is.
+    func classVectors(_ weights: Variable<Scalar>) -> Variable<Scalar>
 }
 
 extension ClassifierLoss {
     public func initialWeights(classCount: Int, embeddingSize: Int, seed: UInt64) throws -> Tensor<Scalar> {
         try Tensor.randomNormal(shape: [embeddingSize, classCount], seed: seed)
     }
+
+    public func classVectors(_ weights: Variable<Scalar>) -> Variable<Scalar> { weights.transposed() }
 
     /// The loss value and its gradients with respect to the embeddings and the weights.
     public func valueWithGradient(

@@ -3,24 +3,40 @@ import TensorCore
 /// The checks every classifier loss makes at the public boundary.
 @usableFromInline enum ClassifierValidation {
     /// Validates embeddings, weights and labels; returns batch size, width and class count.
+    /// With `columnsPerClass` k > 1 the weights are `[D, C·k]`, class c's columns c·k..<(c + 1)·k
+    /// (sub-centres).
     @discardableResult
     @usableFromInline static func check<Scalar: TensorScalar>(
-        _ embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int]
+        _ embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int], columnsPerClass k: Int = 1
     ) throws -> (count: Int, width: Int, classes: Int) {
         let (n, d) = try BatchValidation.check(embeddings, labels: labels)
         let w = try weights.checked().value
-        guard w.rank == 2, w.shape[0] == d, w.shape[1] > 0 else {
-            throw MetricLearningError(.shapeMismatch,
-                "weights must be [embeddingSize, classCount] = [\(d), C ≥ 1], got shape \(w.shape)")
+        guard w.rank == 2, w.shape[0] == d, w.shape[1] > 0, w.shape[1] % k == 0 else {
+            let columns = k == 1 ? "classCount] = [\(d), C ≥ 1]" : "classCount·\(k)] = [\(d), C·\(k) ≥ \(k)]"
+            throw MetricLearningError(.shapeMismatch, "weights must be [embeddingSize, \(columns), got shape \(w.shape)")
         }
-        let c = w.shape[1]
+        let (m, c) = (w.shape[1], w.shape[1] / k)
         if let bad = labels.first(where: { $0 < 0 || $0 >= c }) {
             throw MetricLearningError(.invalidLabels, "label \(bad) is outside 0..<\(c) (the weight matrix has \(c) classes)")
         }
         if let bad = w.scalars.firstIndex(where: { !$0.isFinite }) {
-            throw MetricLearningError(.nonFiniteInput, "weight [\(bad / c), \(bad % c)] is \(w.scalars[bad]); weights must be finite")
+            throw MetricLearningError(.nonFiniteInput, "weight [\(bad / m), \(bad % m)] is \(w.scalars[bad]); weights must be finite")
         }
         return (n, d, c)
+    }
+
+    /// Validates the class vectors a weight regularizer is given (`[K, D]`, K, D ≥ 1, finite);
+    /// returns K and D.
+    @discardableResult
+    @usableFromInline static func checkClassVectors<Scalar: TensorScalar>(_ vectors: Variable<Scalar>) throws -> (count: Int, width: Int) {
+        let v = try vectors.checked().value
+        guard v.rank == 2 else { throw MetricLearningError(.shapeMismatch, "class vectors must be a matrix [count, width], got shape \(v.shape)") }
+        let (k, d) = (v.shape[0], v.shape[1])
+        guard k > 0, d > 0 else { throw MetricLearningError(.emptyInput, "class vectors of shape \(v.shape): at least one row of width ≥ 1 is needed") }
+        if let bad = v.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw MetricLearningError(.nonFiniteInput, "class vector [\(bad / d), \(bad % d)] is \(v.scalars[bad]); class vectors must be finite")
+        }
+        return (k, d)
     }
 
     /// The one-hot matrix of `labels` over `classes`.

@@ -6,7 +6,7 @@ import TensorCore
 /// ψ(θ) = (−1)^k cos(mθ) − 2k, k = ⌊mθ/π⌋; times `scale`; softmax cross-entropy, mean
 /// over samples. With `lambda` > 0 the target logit is (‖w‖‖x‖ψ + λ·wᵀx)/(1 + λ), the
 /// paper's annealing (see `MarginAnnealingSchedule`); λ = 0 is PML's form.
-public struct LargeMarginSoftmaxLoss<Scalar: TensorScalar>: AngularMarginSoftmaxLoss, Sendable {
+public struct LargeMarginSoftmaxLoss<Scalar: TensorScalar>: AngularMarginSoftmaxLoss, Sendable, Codable {
     /// The angular margin m (an integer ≥ 1; 1 is the plain softmax), the scale and the
     /// annealing weight λ ≥ 0.
     public var configuration: AngularMarginConfiguration<Scalar>

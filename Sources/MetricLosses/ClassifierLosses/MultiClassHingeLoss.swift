@@ -5,9 +5,9 @@ import TensorCore
 /// - `.westonWatkins` (default): Σ_{j≠y} max(0, s_j − s_y + margin) (Weston & Watkins 1999).
 /// - `.crammerSinger`: max_{j≠y} max(0, s_j − s_y + margin) (Crammer & Singer 2001).
 /// - `.squared`: Σ_{j≠y} max(0, s_j − s_y + margin)².
-public struct MultiClassHingeLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
+public struct MultiClassHingeLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Codable {
     /// How the per-class violations of one sample are combined.
-    public enum Form: Sendable {
+    public enum Form: String, Sendable, Codable {
         /// Sum of violations.
         case westonWatkins
         /// The largest violation.

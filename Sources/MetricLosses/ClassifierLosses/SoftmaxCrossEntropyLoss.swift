@@ -1,7 +1,7 @@
 import TensorCore
 
 /// Softmax cross-entropy of the logits z = x·W: mean over samples of ln Σⱼ e^(zⱼ) − z_y.
-public struct SoftmaxCrossEntropyLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
+public struct SoftmaxCrossEntropyLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Codable {
     /// Creates the loss.
     public init() {}
 

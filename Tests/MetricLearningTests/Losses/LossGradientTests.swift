@@ -44,7 +44,8 @@ struct LossGradientTests {
         let index = Registry.classifierLossNames.firstIndex(of: name)!
         for (n, d, classes) in Self.batches {
             let x: Tensor<Double> = randomMatrix(n, d, seed: UInt64(n + index))
-            let w: Tensor<Double> = randomMatrix(d, classes, seed: UInt64(n + 50 + index))
+            // The loss's initial weights: 𝒩(0, 1) in its own layout (sub-centres, proxies).
+            let w = try loss.initialWeights(classCount: classes, embeddingSize: d, seed: UInt64(n + 50 + index))
             let labels = Self.labels(n, classes)
             let report = try checkGradients(at: [x, w]) { try loss($0[0], weights: $0[1], labels: labels) }
             #expect(report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name) n=\(n): \(report)")
@@ -82,5 +83,18 @@ struct LossGradientTests {
         let (vf, gf) = try lossF.valueWithGradient(embeddings: xf, labels: labels)
         expectClose([Double(vf)], [vd], atol: 1e-4, rtol: 1e-4, name)
         expectClose(gf.scalars.map(Double.init), gd.scalars, atol: 1e-4, rtol: 1e-3, name)
+    }
+
+    @Test(arguments: Registry.classifierLossNames) func classifierFloatAgreesWithDouble(name: String) throws {
+        let lossD = Registry.classifierLoss(name).object, lossF = Registry.classifierLoss(name, as: Float.self).object
+        let xd: Tensor<Double> = randomMatrix(16, 5, seed: 78)
+        let wd = try lossD.initialWeights(classCount: 4, embeddingSize: 5, seed: 79)
+        let (xf, wf) = (try Tensor<Float>(shape: xd.shape, scalars: xd.scalars.map(Float.init)), try Tensor<Float>(shape: wd.shape, scalars: wd.scalars.map(Float.init)))
+        let labels = Self.labels(16, 4)
+        let rd = try lossD.valueWithGradient(embeddings: xd, weights: wd, labels: labels)
+        let rf = try lossF.valueWithGradient(embeddings: xf, weights: wf, labels: labels)
+        expectClose([Double(rf.value)], [rd.value], atol: 1e-4, rtol: 1e-4, name)
+        expectClose(rf.embeddingsGradient.scalars.map(Double.init), rd.embeddingsGradient.scalars, atol: 1e-4, rtol: 1e-3, name)
+        expectClose(rf.weightsGradient.scalars.map(Double.init), rd.weightsGradient.scalars, atol: 1e-4, rtol: 1e-3, name)
     }
 }

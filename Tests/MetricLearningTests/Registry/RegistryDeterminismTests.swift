@@ -3,7 +3,7 @@ import MetricLearning
 import MetricLearningRegistry
 @testable import TensorCore
 
-/// Every enrolled loss (alone and after every miner, through its fused path) and every miner
+/// Every enrolled loss (alone and after every miner, through its fused path), classifier loss and miner
 /// gives bitwise the same result for 1, 2 and 8 threads, with the parallel threshold lowered
 /// so that a small batch takes every parallel path.
 @Suite("Determinism of every enrolled type")
@@ -32,6 +32,15 @@ struct RegistryDeterminismTests {
             try Self.acrossThreads("\(name) after \(miner.name)") {
                 Self.bits(try entry.object.valueWithGradient(embeddings: x, labels: labels, minedBy: miner.object))
             }
+        }
+    }
+
+    @Test(arguments: Registry.classifierLossNames) func classifierLossIsBitwiseStable(name: String) throws {
+        let loss = Registry.classifierLoss(name, as: Float.self).object
+        let weights = try loss.initialWeights(classCount: 9, embeddingSize: 16, seed: 72)
+        try Self.acrossThreads(name) {
+            let r = try loss.valueWithGradient(embeddings: Self.x, weights: weights, labels: Self.labels)
+            return [r.value.bitPattern] + (r.embeddingsGradient.scalars + r.weightsGradient.scalars).map(\.bitPattern)
         }
     }
 
