@@ -39,10 +39,9 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: PairLoss, Sendable {
             return fused
         }
         let (positive, negative) = pairs.pairs()
-        let p = PairColumns(positive + negative)
-        let values = inputs.values(distance, rows: p.anchors, columns: p.others)
+        let values = inputs.values(distance, of: positive + negative)
         let positiveValues = values.elements(in: 0..<positive.count)
-        let negativeValues = values.elements(in: positive.count..<p.anchors.count)
+        let negativeValues = values.elements(in: positive.count..<(positive.count + negative.count))
         let positiveTerms = distance.isSimilarity ? (positiveMargin - positiveValues).relu() : (positiveValues - positiveMargin).relu()
         let negativeTerms = distance.isSimilarity ? (negativeValues - negativeMargin).relu() : (negativeMargin - negativeValues).relu()
         return reducer.reduce(LossTerms(positiveTerms, pairs: positive, kind: .positivePair, labels: inputs.labels, name: "pos_loss"))

@@ -54,8 +54,8 @@ public struct NTXentLoss<Scalar: TensorScalar>: PairLoss, Sendable {
         let context = { LossTerms($0, kind: .positivePair, indices: positives, labels: inputs.labels, name: "loss", divisor: nil) }
         return try SoftmaxRows.loss(inputs, over: pairs, distance: distance, temperature: temperature, reducer: reducer,
                                     context: context, rows: NTXentRows.init) { scale in
-            let (positive, negative) = pairs.pairs(), all = positive + negative
-            let values = inputs.values(distance, rows: all.map { Int($0.anchor) }, columns: all.map { Int($0.other) })
+            let (positive, negative) = pairs.pairs()
+            let values = inputs.values(distance, of: positive + negative)
             return NTXentRows.listed(values, positive: positive, negative: negative, anchorCount: pairs.extents.anchors, scale: scale)
         }
     }

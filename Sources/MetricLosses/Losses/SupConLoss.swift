@@ -50,7 +50,7 @@ public struct SupConLoss<Scalar: TensorScalar>: PairLoss, Sendable {
                              context: { LossTerms(elements: $0, labels: inputs.labels) }, rows: SupConRows.init) { scale in
             // PML's masks: each pair once, in row-major order, and never of both kinds.
             let (listed, isPositive) = try pairs.distinctPairs()
-            let values = inputs.values(distance, rows: listed.map { Int($0.anchor) }, columns: listed.map { Int($0.other) })
+            let values = inputs.values(distance, of: listed)
             return SupConRows.listed(values, pairs: listed, isPositive: isPositive, anchorCount: pairs.extents.anchors, scale: scale)
         }
     }

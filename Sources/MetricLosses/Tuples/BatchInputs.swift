@@ -108,6 +108,16 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
         distance.values(embeddings, against: references, rows: rows, columns: columns)
     }
 
+    /// The values of `pairs` (anchor, reference) under `distance`, in list order: the vector
+    /// PML's pair-based losses index (`mat[a1, p]`, then `mat[a2, n]` when given positives
+    /// followed by negatives).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func values(_ distance: any Distance<Scalar>, of pairs: [IndexPair]) -> Variable<Scalar> {
+        let columns = PairColumns(pairs)
+        return values(distance, rows: columns.anchors, columns: columns.others)
+    }
+
     /// 0 wired to both the embeddings and the references: a loss without any term, which
     /// still gives each a (zero) gradient.
     var zeroLoss: Variable<Scalar> { (embeddings * 0).sum() + (references * 0).sum() }
