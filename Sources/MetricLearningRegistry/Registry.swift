@@ -122,6 +122,36 @@ package enum Registry {
             InstanceLoss<S>(gamma: S(try a.double("gamma", default: 64)),
                             distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
         }),
+        .init(name: "lifted-structure", object: LiftedStructureLoss<S>(negativeMargin: 1.2, positiveMargin: 0.1), traits: .needsTriplets,
+              pml: .init("LiftedStructureLoss") { a in
+            LiftedStructureLoss<S>(negativeMargin: S(try a.double("neg_margin", default: 1)), positiveMargin: S(try a.double("pos_margin", default: 0)),
+                                   distance: try distance(a, default: EuclideanDistance()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "lifted-structure/cosine", object: LiftedStructureLoss<S>(negativeMargin: 0.2, positiveMargin: 0.8, distance: CosineSimilarity()),
+              traits: .needsTriplets),
+        .init(name: "generalized-lifted-structure", object: GeneralizedLiftedStructureLoss<S>(negativeMargin: 1.2, positiveMargin: 0.1),
+              pml: .init("GeneralizedLiftedStructureLoss") { a in
+            GeneralizedLiftedStructureLoss<S>(negativeMargin: S(try a.double("neg_margin", default: 1)), positiveMargin: S(try a.double("pos_margin", default: 0)),
+                                              distance: try distance(a, default: EuclideanDistance()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "generalized-lifted-structure/cosine-nonzero", object: GeneralizedLiftedStructureLoss<S>(
+            negativeMargin: 0.3, positiveMargin: 0.7, distance: CosineSimilarity(), reducer: MeanOfNonZeroReducer())),
+        .init(name: "tuplet-margin", object: TupletMarginLoss<S>(marginDegrees: 10, scale: 8), traits: .needsTriplets, pml: .init("TupletMarginLoss") { a in
+            TupletMarginLoss<S>(marginDegrees: S(try a.double("margin", default: 5.73)), scale: S(try a.double("scale", default: 64)),
+                                distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "snr-contrastive", object: SignalToNoiseRatioContrastiveLoss<S>(positiveMargin: 0.1, negativeMargin: 0.8),
+              pml: .init("SignalToNoiseRatioContrastiveLoss") { a in
+            SignalToNoiseRatioContrastiveLoss<S>(positiveMargin: S(try a.double("pos_margin", default: 0)), negativeMargin: S(try a.double("neg_margin", default: 1)),
+                                                 distance: try distance(a, default: SNRDistance()), reducer: try reducer(a, default: MeanOfNonZeroReducer()))
+        }),
+        .init(name: "snr-contrastive/squared-euclidean",
+              object: SignalToNoiseRatioContrastiveLoss<S>(positiveMargin: 0.1, negativeMargin: 0.8, distance: EuclideanDistance(squared: true))),
+        .init(name: "intra-pair-variance", object: IntraPairVarianceLoss<S>(positiveEpsilon: 0.05, negativeEpsilon: 0.1), pml: .init("IntraPairVarianceLoss") { a in
+            IntraPairVarianceLoss<S>(positiveEpsilon: S(try a.double("pos_eps", default: 0.01)), negativeEpsilon: S(try a.double("neg_eps", default: 0.01)),
+                                     distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "intra-pair-variance/euclidean", object: IntraPairVarianceLoss<S>(distance: EuclideanDistance())),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [
