@@ -49,6 +49,7 @@ struct LossBenchmarkCase {
         .init(name: "ntxent", loss: NTXentLoss<Float>()),
         .init(name: "supcon", loss: SupConLoss<Float>()),
         .init(name: "circle", loss: CircleLoss<Float>()),
+        .init(name: "generalizedlifted", loss: GeneralizedLiftedStructureLoss<Float>()),
         .init(name: "pnp", loss: PNPLoss<Float>()),
         .init(name: "dynamicsoftmargin", loss: DynamicSoftMarginLoss<Float>()),
         .init(name: "tcm", loss: ThresholdConsistentMarginLoss<Float>()),
