@@ -73,21 +73,12 @@ import TensorCore
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        nonisolated(unsafe) let buffer = buffer
-        _ = parallelRanges(n, work: n * m * 2) { range in
-            for i in range {
-                let row = buffer + i * m
-                let positiveFactor = state[i] > 0 ? positive.scale * upstream[i] / state[i] : 0
-                let negativeFactor = state[n + i] > 0 ? negative.scale * upstream[n + i] / state[n + i] : 0
-                guard positiveFactor != 0 || negativeFactor != 0 else {
-                    row.update(repeating: 0, count: m)
-                    continue
-                }
-                let positives = pairs.positives(of: i)
-                let weights = positives.map { row[$0] }
-                for j in 0..<m { row[j] *= negativeFactor }
-                for (j, w) in zip(positives, weights) { row[j] = w * positiveFactor }
-            }
+        rewritingRows(buffer, n: n, m: m) { i, row in
+            // The positives' exponentials, kept while the row becomes the negatives' gradient.
+            let positives = pairs.positives(of: i), weights = positives.map { row[$0] }
+            _ = scaleSoftmaxRow(row, m: m, weight: upstream[n + i], sum: state[n + i], scale: negative.scale)
+            let positiveFactor = state[i] > 0 ? positive.scale * upstream[i] / state[i] : 0
+            for (j, w) in zip(positives, weights) { row[j] = w * positiveFactor }
         }
     }
 

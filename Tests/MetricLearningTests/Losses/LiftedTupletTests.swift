@@ -42,39 +42,14 @@ struct LiftedTupletTests {
         ("cosine", GeneralizedLiftedStructureLoss(negativeMargin: 0.3, positiveMargin: 0.7, distance: CosineSimilarity())),
     ]
 
-    /// Every pair listed equals the row form that never lists them, alone and against references.
-    @Test func generalizedListedPairsEqualTheRowForm() throws {
+    /// Every pair listed equals the row form that never lists them, alone and against
+    /// references; for cosine, the Gram path (the rows computed in the similarity buffer
+    /// itself) equals the matrix path.
+    @Test func generalizedListedPairsAndGramPathEqualTheRowForm() throws {
         for (name, loss) in Self.generalized {
-            let (rows, rowsGradient) = try loss.valueWithGradient(embeddings: Self.x, labels: Self.labels)
-            let (listed, listedGradient) = try loss.valueWithGradient(embeddings: Self.x, labels: Self.labels,
-                                                                      tuples: .allPairs(labels: Self.labels))
-            expectClose([listed], [rows], atol: 1e-12, rtol: 1e-10, name)
-            expectClose(listedGradient.scalars, rowsGradient.scalars, atol: 1e-12, rtol: 1e-10, name)
-
-            let pairing = ReferencePairing(labels: Self.labels, referenceLabels: Self.referenceLabels, selfOffset: nil)
-            let a = try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: Self.references,
-                                                referenceLabels: Self.referenceLabels)
-            let b = try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: Self.references,
-                                                referenceLabels: Self.referenceLabels, tuples: pairing.allPairs())
-            expectClose([b.value], [a.value], atol: 1e-12, rtol: 1e-10, "\(name) against references")
-            expectClose(b.embeddingsGradient.scalars, a.embeddingsGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(name) against references")
-            expectClose(b.referencesGradient.scalars, a.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(name) against references")
+            try expectListedPairsEqualRowForm(loss, name, x: Self.x, labels: Self.labels, references: Self.references, referenceLabels: Self.referenceLabels)
         }
-    }
-
-    /// The Gram path (cosine, a batch against itself: the rows are computed in the
-    /// similarity buffer itself) equals the matrix path of a separate copy, over several tiles.
-    @Test func generalizedGramPathEqualsMatrixPath() throws {
-        let x: Tensor<Double> = randomMatrix(150, 7, seed: 73)
-        let labels = (0..<150).map { ($0 * 11) % 19 }
-        let copy = Tensor(uncheckedShape: x.shape, scalars: x.scalars.map { $0 + 0 })
-        let loss = GeneralizedLiftedStructureLoss<Double>(negativeMargin: 0.3, positiveMargin: 0.7, distance: CosineSimilarity())
-        let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
-        let (split, gradients) = try valueWithGradient(at: [x, copy]) { v in
-            try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
-        }
-        expectClose([split], [value], atol: 1e-12, rtol: 1e-10)
-        expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-12, rtol: 1e-9)
+        try expectGramPathEqualsMatrixPath(GeneralizedLiftedStructureLoss<Double>(negativeMargin: 0.3, positiveMargin: 0.7, distance: CosineSimilarity()), "cosine")
     }
 
     static func row(_ t: Tensor<Double>, _ i: Int) -> [Double] {

@@ -40,37 +40,14 @@ struct NTXentSupConTests {
     /// Every pair listed equals the row form that never lists them, alone and against references.
     @Test func listedPairsEqualTheRowForm() throws {
         for (name, loss) in Self.losses {
-            let all = MinedTuples.allPairs(labels: Self.labels)
-            let (rows, rowsGradient) = try loss.valueWithGradient(embeddings: Self.x, labels: Self.labels)
-            let (listed, listedGradient) = try loss.valueWithGradient(embeddings: Self.x, labels: Self.labels, tuples: all)
-            expectClose([listed], [rows], atol: 1e-12, rtol: 1e-10, name)
-            expectClose(listedGradient.scalars, rowsGradient.scalars, atol: 1e-12, rtol: 1e-10, name)
-
-            let pairing = ReferencePairing(labels: Self.labels, referenceLabels: Self.referenceLabels, selfOffset: nil)
-            let a = try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: Self.references,
-                                                referenceLabels: Self.referenceLabels)
-            let b = try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: Self.references,
-                                                referenceLabels: Self.referenceLabels, tuples: pairing.allPairs())
-            expectClose([b.value], [a.value], atol: 1e-12, rtol: 1e-10, "\(name) against references")
-            expectClose(b.embeddingsGradient.scalars, a.embeddingsGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(name) against references")
-            expectClose(b.referencesGradient.scalars, a.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10, "\(name) against references")
+            try expectListedPairsEqualRowForm(loss, name, x: Self.x, labels: Self.labels, references: Self.references, referenceLabels: Self.referenceLabels)
         }
     }
 
-    /// The Gram path (a batch against itself: the similarity buffer, then its gradient made
-    /// symmetric tile by tile) equals the matrix path of a separate copy, over several tiles
-    /// and a partial one.
+    /// The Gram path equals the matrix path of a separate copy, over several tiles and a partial one.
     @Test func gramPathEqualsMatrixPathOverSeveralTiles() throws {
-        let x: Tensor<Double> = randomMatrix(150, 7, seed: 93)
-        let labels = (0..<150).map { ($0 * 11) % 19 }
-        let copy = Tensor(uncheckedShape: x.shape, scalars: x.scalars.map { $0 + 0 })
         for loss in [NTXentLoss<Double>(temperature: 0.2), SupConLoss<Double>(temperature: 0.2)] as [any MetricLoss<Double>] {
-            let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
-            let (split, gradients) = try valueWithGradient(at: [x, copy]) { v in
-                try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
-            }
-            expectClose([split], [value], atol: 1e-12, rtol: 1e-10, "\(type(of: loss))")
-            expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-12, rtol: 1e-9, "\(type(of: loss))")
+            try expectGramPathEqualsMatrixPath(loss, "\(type(of: loss))")
         }
     }
 

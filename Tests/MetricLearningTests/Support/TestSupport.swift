@@ -39,3 +39,39 @@ func expectGradientsMatch(_ inputs: [Tensor<Double>], atol: Double = 1e-6, rtol:
     #expect(report.elements.count == inputs.map(\.count).reduce(0, +), sourceLocation: sourceLocation)
     #expect(report.isWithin(absoluteTolerance: atol, relativeTolerance: rtol), "\(report)", sourceLocation: sourceLocation)
 }
+
+/// A pair loss over every pair listed equals its row form that never lists them, alone and
+/// against references (every pair of the batch against them, as their pairing lists them).
+func expectListedPairsEqualRowForm(_ loss: any MetricLoss<Double>, _ name: String, x: Tensor<Double>, labels: [Int],
+                                   references: Tensor<Double>, referenceLabels: [Int],
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let (rows, rowsGradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
+    let (listed, listedGradient) = try loss.valueWithGradient(embeddings: x, labels: labels, tuples: .allPairs(labels: labels))
+    expectClose([listed], [rows], atol: 1e-12, rtol: 1e-10, name, sourceLocation: sourceLocation)
+    expectClose(listedGradient.scalars, rowsGradient.scalars, atol: 1e-12, rtol: 1e-10, name, sourceLocation: sourceLocation)
+
+    let pairing = ReferencePairing(labels: labels, referenceLabels: referenceLabels, selfOffset: nil)
+    let a = try loss.valueWithGradients(embeddings: x, labels: labels, references: references, referenceLabels: referenceLabels)
+    let b = try loss.valueWithGradients(embeddings: x, labels: labels, references: references, referenceLabels: referenceLabels,
+                                        tuples: pairing.allPairs())
+    let what = "\(name) against references"
+    expectClose([b.value], [a.value], atol: 1e-12, rtol: 1e-10, what, sourceLocation: sourceLocation)
+    expectClose(b.embeddingsGradient.scalars, a.embeddingsGradient.scalars, atol: 1e-12, rtol: 1e-10, what, sourceLocation: sourceLocation)
+    expectClose(b.referencesGradient.scalars, a.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10, what, sourceLocation: sourceLocation)
+}
+
+/// A loss's Gram path (a batch against itself under a dot-product similarity: the rows are
+/// computed in the similarity buffer, whose gradient is made symmetric tile by tile) equals
+/// the matrix path of a separate copy, over several tiles and a partial one.
+func expectGramPathEqualsMatrixPath(_ loss: any MetricLoss<Double>, _ name: String,
+                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let x: Tensor<Double> = randomMatrix(150, 7, seed: 93)
+    let labels = (0..<150).map { ($0 * 11) % 19 }
+    let copy = Tensor(uncheckedShape: x.shape, scalars: x.scalars.map { $0 + 0 })
+    let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
+    let (split, gradients) = try valueWithGradient(at: [x, copy]) { v in
+        try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
+    }
+    expectClose([split], [value], atol: 1e-12, rtol: 1e-10, name, sourceLocation: sourceLocation)
+    expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-12, rtol: 1e-9, name, sourceLocation: sourceLocation)
+}
