@@ -21,9 +21,14 @@ import TensorCore
     @usableFromInline let pairs: DenseRowPairs
     /// (k₊, b₊) and (k₋, b₋).
     @usableFromInline let positive: (scale: Scalar, offset: Scalar), negative: (scale: Scalar, offset: Scalar)
+    /// Whether the rows are Euclidean distances d whose gradient the pullback gives with
+    /// respect to d² instead: the forward pass leaves each exponential times 1/(2d) (0 at
+    /// d = 0), so no distance need be kept (see `terms(_:euclideanOf:)`).
+    @usableFromInline let foldsDistanceRoot: Bool
 
-    @usableFromInline init(_ pairs: DenseRowPairs, positive: (scale: Scalar, offset: Scalar), negative: (scale: Scalar, offset: Scalar)) {
-        (self.pairs, self.positive, self.negative) = (pairs, positive, negative)
+    @usableFromInline init(_ pairs: DenseRowPairs, positive: (scale: Scalar, offset: Scalar), negative: (scale: Scalar, offset: Scalar),
+                           foldsDistanceRoot: Bool = false) {
+        (self.pairs, self.positive, self.negative, self.foldsDistanceRoot) = (pairs, positive, negative, foldsDistanceRoot)
     }
 
     @usableFromInline var termCount: Int { 2 * pairs.pairing.labels.count }
@@ -41,6 +46,9 @@ import TensorCore
             sums.withUnsafeMutableBufferPointer { sb in
                 nonisolated(unsafe) let (tp, sp) = (tb.baseAddress!, sb.baseAddress!)
                 _ = parallelRanges(n, work: n * m * 16) { range in
+                    // The row's exponents, kept while the row becomes exponentials (when folding).
+                    let kept = UnsafeMutablePointer<Scalar>.allocate(capacity: foldsDistanceRoot ? m : 0)
+                    defer { kept.deallocate() }
                     for i in range {
                         let row = source + i * m, e = target + i * m
                         // The positives' exponents, read before the row is overwritten (e may be row).
@@ -49,8 +57,10 @@ import TensorCore
                                                   own: pairs.pairing.selfReference(of: i), excluded: -.infinity)
                         let top = Reductions.maximum(e, m, atLeast: -.infinity)
                         if top > -.infinity {
+                            if foldsDistanceRoot { kept.update(from: e, count: m) }
                             sp[n + i] = VectorExponential.applySummed(e, count: m, subtracting: top)
                             tp[n + i] = negative.offset + (top + Scalar.log(sp[n + i]))
+                            if foldsDistanceRoot { for j in 0..<m { e[j] *= Self.halfReciprocal(kept[j] / negative.scale) } }
                         } else {
                             e.update(repeating: 0, count: m)
                         }
@@ -58,8 +68,9 @@ import TensorCore
                         let high = exponents.reduce(-Scalar.infinity) { Swift.max($0, $1) }
                         var sum: Scalar = 0
                         for (j, x) in zip(positives, exponents) {
-                            e[j] = Scalar.exp(x - high)
-                            sum += e[j]
+                            let w = Scalar.exp(x - high)
+                            sum += w
+                            e[j] = foldsDistanceRoot ? w * Self.halfReciprocal(x / positive.scale) : w
                         }
                         (sp[i], tp[i]) = (sum, positive.offset + (high + Scalar.log(sum)))
                     }
@@ -79,6 +90,36 @@ import TensorCore
             _ = scaleSoftmaxRow(row, m: m, weight: upstream[n + i], sum: state[n + i], scale: negative.scale)
             let positiveFactor = state[i] > 0 ? positive.scale * upstream[i] / state[i] : 0
             for (j, w) in zip(positives, weights) { row[j] = w * positiveFactor }
+        }
+    }
+
+    /// 1/(2d) for a distance d > 0 (∂d/∂d²), else 0 (as the distance's own pullback at 0).
+    @inline(__always) static func halfReciprocal(_ d: Scalar) -> Scalar { d > 0 ? 1 / (2 * d) : 0 }
+
+    /// The sides over the Euclidean distances of the rows of `x` against themselves, in one
+    /// operation: the distance matrix's own buffer becomes the exponentials, folded with
+    /// 1/(2d) (the kernel must fold, `foldsDistanceRoot`), and then ∂/∂d², which the
+    /// squared distance's pullback turns into ∂/∂x. One [N, N] buffer and no pass for g/(2d),
+    /// against two buffers and that pass when the distance records its own pullback.
+    @usableFromInline
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func terms(_ kernel: Self, euclideanOf x: Variable<Scalar>) -> Variable<Scalar> {
+        assert(kernel.foldsDistanceRoot, "the kernel must fold 1/(2d)")
+        let xv = x.value
+        return Variable.record([x]) {
+            let n = try xv.matrixExtents("sided log-sum-exps").rows
+            // The matrix is a temporary: its storage is this buffer's alone.
+            var buffer = try DistanceMatrix.compute(xv, xv, root: true).storage
+            let (terms, state) = buffer.withUnsafeMutableBufferPointer { b in
+                kernel.forward(source: UnsafePointer(b.baseAddress!), target: b.baseAddress!, n: n, m: n)
+            }
+            let owned = PullbackBuffer(buffer)
+            return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
+                guard var gradient = owned.take() else { return [nil] }
+                gradient.withUnsafeMutableBufferPointer { kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: n) }
+                return [PairwiseDistancePullback.side(xv, xv, Tensor(uncheckedShape: [n, n], scalars: gradient), transposeG: false, symmetrized: true)]
+            })
         }
     }
 

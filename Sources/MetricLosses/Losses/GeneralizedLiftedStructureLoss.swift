@@ -17,7 +17,10 @@ import TensorCore
 ///
 /// - Complexity: O(N·M) beyond the matrix, for N anchors and M references: each row's two
 ///   log-sum-exps in one pass (vectorised exponentials), no pair list and no masks when
-///   every pair is used; O(T log T) for T listed pairs.
+///   every pair is used; O(T log T) for T listed pairs. Over every pair of a batch against
+///   itself the matrix's own buffer holds the exponentials and then the gradient (cosine:
+///   the Gram matrix; Euclidean of normalised rows, the default: the distances, their
+///   gradient taken with respect to d²): one [N, N] buffer per step.
 public struct GeneralizedLiftedStructureLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     /// The distance a negative pair should stay beyond (PML's `neg_margin`).
     public var negativeMargin: Scalar
@@ -50,7 +53,11 @@ public struct GeneralizedLiftedStructureLoss<Scalar: TensorScalar>: PairLoss, Se
         let positive = (scale: sign, offset: -sign * positiveMargin), negative = (scale: -sign, offset: sign * negativeMargin)
         let n = pairs.extents.anchors
         let sides: Variable<Scalar>
-        if let rows = pairs.rows {
+        if let rows = pairs.rows, inputs.referencesAreEmbeddings, distance.kernel == .euclidean(squared: false), distance.normalizesEmbeddings {
+            // The default: the distances' buffer becomes the rows' exponentials (unit rows: no rescaling).
+            let kernel = SidedLogSumExpRows(rows, positive: positive, negative: negative, foldsDistanceRoot: true)
+            sides = SidedLogSumExpRows.terms(kernel, euclideanOf: distance.prepare(inputs.embeddings))
+        } else if let rows = pairs.rows {
             sides = SoftmaxRows.terms(SidedLogSumExpRows(rows, positive: positive, negative: negative), inputs: inputs, distance: distance)
         } else {
             let (listed, isPositive) = try pairs.distinctPairs()

@@ -200,7 +200,9 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
 
     /// 2(own_i Σ gᵢ − (g·other)_i) over the rows of `own` (g transposed for the right operand;
     /// g + gᵀ, never formed, when `symmetrized`).
-    static func side<Scalar: TensorScalar>(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool,
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func side<Scalar: TensorScalar>(_ own: Tensor<Scalar>, _ other: Tensor<Scalar>, _ g: Tensor<Scalar>, transposeG: Bool,
                                            symmetrized: Bool = false) -> Tensor<Scalar>? {
         let weights: Tensor<Scalar>, mixed: Tensor<Scalar>
         if symmetrized {

@@ -12,7 +12,7 @@
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func compute<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, root: Bool) throws -> Tensor<Scalar> {
+    package static func compute<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, root: Bool) throws -> Tensor<Scalar> {
         let (n, width) = try x.matrixExtents("pairwise distances")
         let (m, width2) = try y.matrixExtents("pairwise distances")
         guard width == width2 else {
