@@ -60,9 +60,9 @@ func expectListedPairsEqualRowForm(_ loss: any MetricLoss<Double>, _ name: Strin
     expectClose(b.referencesGradient.scalars, a.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10, what, sourceLocation: sourceLocation)
 }
 
-/// A loss's Gram path (a batch against itself under a dot-product similarity: the rows are
-/// computed in the similarity buffer, whose gradient is made symmetric tile by tile) equals
-/// the matrix path of a separate copy, over several tiles and a partial one.
+/// A loss's path for a batch against itself (the rows computed in the buffer of the Gram or
+/// distance matrix, whose gradient is made symmetric) equals the matrix path of a separate
+/// copy, over several tiles and a partial one.
 func expectGramPathEqualsMatrixPath(_ loss: any MetricLoss<Double>, _ name: String,
                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
     let x: Tensor<Double> = randomMatrix(150, 7, seed: 93)
