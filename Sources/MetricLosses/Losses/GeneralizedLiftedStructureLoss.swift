@@ -64,6 +64,6 @@ public struct GeneralizedLiftedStructureLoss<Scalar: TensorScalar>: PairLoss, Se
             sides = SidedLogSumExpRows.listed(inputs.values(distance, of: listed), pairs: listed, isPositive: isPositive, anchorCount: n,
                                               positive: positive, negative: negative)
         }
-        return reducer.reduce((sides.elements(in: 0..<n) + sides.elements(in: n..<(2 * n))).relu())
+        return reducer.reduce(LossTerms(elements: (sides.elements(in: 0..<n) + sides.elements(in: n..<(2 * n))).relu(), labels: inputs.labels))
     }
 }

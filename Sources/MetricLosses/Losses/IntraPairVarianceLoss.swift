@@ -9,7 +9,7 @@ import TensorCore
 ///
 /// (for a distance d: relu(d − (1 + ε₊)·μ₊)² and relu((1 − ε₋)·μ₋ − d)²): pairs far from
 /// their kind's mean are penalised. Each kind is reduced on its own and the two are added,
-/// as PML does. The means take part in the gradient (PML does not detach them). Pairs
+/// as PML does (its sub-losses `"pos_loss"` and `"neg_loss"`, pair terms). The means take part in the gradient (PML does not detach them). Pairs
 /// listed more than once count as often as listed.
 ///
 /// Defaults ε₊ = ε₋ = 0.01, cosine similarity, the mean of each kind's terms (PML's
@@ -53,6 +53,7 @@ public struct IntraPairVarianceLoss<Scalar: TensorScalar>: PairLoss, Sendable {
         let similar = distance.isSimilarity
         let positiveTerms = terms(values.elements(in: 0..<positive.count), epsilon: positiveEpsilon, belowMean: similar)
         let negativeTerms = terms(values.elements(in: positive.count..<(positive.count + negative.count)), epsilon: negativeEpsilon, belowMean: !similar)
-        return reducer.reduce(positiveTerms) + reducer.reduce(negativeTerms)
+        return reducer.reduce(LossTerms(positiveTerms, pairs: positive, kind: .positivePair, labels: inputs.labels, name: "pos_loss"))
+            + reducer.reduce(LossTerms(negativeTerms, pairs: negative, kind: .negativePair, labels: inputs.labels, name: "neg_loss"))
     }
 }

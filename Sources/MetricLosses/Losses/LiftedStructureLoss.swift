@@ -10,8 +10,8 @@ import TensorCore
 /// (for a similarity s: e^(s − m₋) and m₊ − s). The log-sum-exp over no negatives is 0, as
 /// PML fills it. As PML, p is compared with the negatives' anchor indices (so with separate
 /// references, reference index p stands for anchor p), pairs listed more than once count as
-/// often as listed, the terms are per positive pair, and the loss is the reducer's loss of
-/// no terms without any positive or any negative pair.
+/// often as listed, the terms are per positive pair (PML's `pos_pair`), and the loss is the
+/// reducer's loss of no terms without any positive or any negative pair.
 ///
 /// Defaults m₋ = 1, m₊ = 0, Euclidean distance of normalised embeddings, the mean of the
 /// terms (PML's defaults). Nothing is detached.
@@ -56,6 +56,6 @@ public struct LiftedStructureLoss<Scalar: TensorScalar>: PairLoss, Sendable {
             let hinge = Swift.max((lse > -.infinity ? lse : 0) + sign * (v - positiveMargin), 0)
             return (hinge * hinge / 2, hinge, sign * hinge)
         }
-        return reducer.reduce(terms)
+        return reducer.reduce(LossTerms(terms, pairs: positive, kind: .positivePair, labels: inputs.labels))
     }
 }

@@ -10,8 +10,8 @@ import TensorCore
 /// computed as softplus(ln Σ_n e^(s·s_an) − s·cos(θ_ap − β)), one log-sum-exp per anchor
 /// shared by its positives (PML forms a positives × negatives matrix). An anchor without
 /// negatives gives 0. As PML, pairs listed more than once count as often as listed, the
-/// terms are per positive pair, and the loss is the reducer's loss of no terms without any
-/// positive or any negative pair.
+/// terms are per positive pair (PML's `pos_pair`), and the loss is the reducer's loss of no
+/// terms without any positive or any negative pair.
 ///
 /// The cosine is clamped to [−1, 1] before the arccosine (PML's `acos` gives NaN past
 /// them); ∂cos(θ − β)/∂s = cos β − s·sin β/√(1 − s²), with the √(1 − s²) term's derivative
@@ -68,6 +68,6 @@ public struct TupletMarginLoss<Scalar: TensorScalar>: PairLoss, Sendable {
             let (value, slope) = (Tensor<Scalar>.softplus(z), Tensor<Scalar>.sigmoid(z))
             return (value, slope, -scale * slope * (sine > 0 ? cosMargin - c * sinMargin / sine : cosMargin))
         }
-        return reducer.reduce(terms)
+        return reducer.reduce(LossTerms(terms, pairs: positive, kind: .positivePair, labels: inputs.labels))
     }
 }
