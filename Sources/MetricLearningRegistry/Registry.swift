@@ -75,6 +75,31 @@ package enum Registry {
         .init(name: "a-softmax/4/annealed", object: AngularSoftmaxLoss<S>(margin: 4, scale: 1.5, lambda: 5)),
         .init(name: "combined", object: CombinedClassifierLoss<S>([(0.25, MultiClassHingeLoss<S>(margin: 1)), (0.65, LargeMarginSoftmaxLoss<S>(margin: 4)),
                                                                  (0.34, AngularSoftmaxLoss<S>(margin: 4))])),
+        .init(name: "proxy-nca", object: ProxyNCALoss<S>(), pml: .init("ProxyNCALoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return ProxyNCALoss<S>(softmaxScale: S(try a.double("softmax_scale", default: 1)),
+                                   distance: try distance(a, default: EuclideanDistance(squared: true)), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "proxy-anchor", object: ProxyAnchorLoss<S>(), pml: .init("ProxyAnchorLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return ProxyAnchorLoss<S>(margin: S(try a.double("margin", default: 0.1)), alpha: S(try a.double("alpha", default: 32)),
+                                      distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: DivisorReducer()))
+        }),
+        .init(name: "soft-triple", object: SoftTripleLoss<S>(), pml: .init("SoftTripleLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return SoftTripleLoss<S>(centersPerClass: try a.int("centers_per_class", default: 10), scale: S(try a.double("la", default: 20)),
+                                     gamma: S(try a.double("gamma", default: 0.1)), margin: S(try a.double("margin", default: 0.01)),
+                                     distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "p2sgrad", object: P2SGradLoss<S>(), traits: .detachedFactors, pml: .init("P2SGradLoss") { a in
+            _ = try (a.int("descriptors_dim", default: 0), a.int("num_classes", default: 0))
+            return P2SGradLoss<S>()
+        }),
+        .init(name: "manifold", object: ManifoldLoss<S>(), pml: .init("ManifoldLoss") { a in
+            _ = try (a.int("l", default: 0), a.int("K", default: 50))
+            return ManifoldLoss<S>(contextWeight: S(try a.double("lambdaC", default: 1)), alpha: S(try a.double("alpha", default: 0.8)),
+                                   margin: S(try a.double("margin", default: 5e-4)), distance: try distance(a, default: CosineSimilarity()))
+        }),
     ] }
 
     package static func miners<S: TensorScalar>() -> [RegistryEntry<any Miner<S>>] { [

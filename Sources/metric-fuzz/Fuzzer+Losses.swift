@@ -62,12 +62,14 @@ extension Fuzzer {
         let n = gen.batchSize(), d = gen.width()
         let embeddings = gen.matrix(n, d, "emb")
         let classes = gen.chance(0.05) ? 0 : gen.int(1...12)
-        var shape = (d, classes)
-        if gen.chance(0.12) { shape = gen.pick([(d + 1, classes), (max(0, d - 1), classes), (classes, d), (0, classes), (d, 0)]) }
+        // The loss's own layout of its parameter ([d, classes] class weights, [d, classes·k] sub-centres, …).
+        let layout = (try? entry.object.initialWeights(classCount: classes, embeddingSize: d, seed: 0).shape) ?? [d, classes]
+        var shape = (layout[0], layout[1])
+        if gen.chance(0.12) { shape = gen.pick([(shape.0 + 1, shape.1), (max(0, shape.0 - 1), shape.1), (shape.1, shape.0), (0, shape.1), (shape.0, 0)]) }
         let weights = gen.matrix(shape.0, shape.1, "weights")
         let labels = gen.classLabels(n, classes: classes)
         let valid = HostileInputs<S>.isGoodMatrix(embeddings) && HostileInputs<S>.isGoodMatrix(weights) && labels.count == n
-            && weights.shape == [d, classes] && labels.allSatisfy { $0 >= 0 && $0 < classes }
+            && weights.shape == layout && labels.allSatisfy { $0 >= 0 && $0 < classes }
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .classifierLoss, name: Self.name(entry.name),
                                   description: gen.notes.joined(separator: " "))
         let dumps = [HostileInputs<S>.dump("embeddings", embeddings), HostileInputs<S>.dump("weights", weights), "labels \(labels)"]

@@ -45,9 +45,9 @@ struct TapeLifetimeTests {
         #expect(try !Self.tapeOutlives([x] + model.parameters) { v in
             try TripletMarginLoss<Double>()(model(v[0], parameters: v.dropFirst(), context: ForwardContext(isTraining: true)), labels: labels)
         }, "a model's forward pass and a loss")
-        let weights: Tensor<Double> = randomMatrix(5, 3, seed: 53)
         for entry in Registry.classifierLosses() as [RegistryEntry<any ClassifierLoss<Double>>] {
             let (name, loss) = (entry.name, entry.object)
+            let weights = try loss.initialWeights(classCount: 3, embeddingSize: 5, seed: 53)
             #expect(try !Self.tapeOutlives([x, weights]) { try loss($0[0], weights: $0[1], labels: labels) }, "\(name)")
         }
     }

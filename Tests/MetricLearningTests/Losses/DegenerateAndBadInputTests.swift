@@ -48,9 +48,9 @@ struct DegenerateAndBadInputTests {
 
     @Test(arguments: Registry.classifierLossNames) func classifierLossIsFiniteOnDegenerateBatches(name: String) throws {
         let loss = Registry.classifierLoss(name).object
-        let w: Tensor<Double> = randomMatrix(4, 6, seed: 2)
+        let w = try loss.initialWeights(classCount: 6, embeddingSize: 4, seed: 2)
         for (batch, x, labels) in Self.degenerateBatches() {
-            for weights in [w, try Tensor<Double>.zeros(shape: [4, 6]), w * 1e6] {
+            for weights in [w, try Tensor<Double>.zeros(shape: w.shape), w * 1e6] {
                 let r = try loss.valueWithGradient(embeddings: x, weights: weights, labels: labels)
                 #expect(r.value.isFinite && r.embeddingsGradient.isFinite && r.weightsGradient.isFinite, "\(name) on \(batch)")
             }
@@ -87,12 +87,14 @@ struct DegenerateAndBadInputTests {
         Self.expectError(.shapeMismatch, mentioning: "[12]") { _ = try loss.valueWithGradient(embeddings: try x.reshaped(to: [12]), labels: [0]) }
     }
 
-    @Test(arguments: Registry.classifierLossNames) func classifierLossRejectsBadInput(name: String) {
+    @Test(arguments: Registry.classifierLossNames) func classifierLossRejectsBadInput(name: String) throws {
         let loss = Registry.classifierLoss(name).object
         let x: Tensor<Double> = randomMatrix(4, 3, seed: 1)
-        let w: Tensor<Double> = randomMatrix(3, 5, seed: 2)
-        Self.expectError(.shapeMismatch, mentioning: "[4, 3]") {
-            _ = try loss.valueWithGradient(embeddings: x, weights: randomMatrix(4, 3, seed: 1), labels: [0, 1, 2, 3])
+        let w = try loss.initialWeights(classCount: 5, embeddingSize: 3, seed: 2)
+        // One more row and column than the loss's own layout: the width no longer fits.
+        let (rows, columns) = (w.shape[0] + 1, w.shape[1] + 1)
+        Self.expectError(.shapeMismatch, mentioning: "[\(rows), \(columns)]") {
+            _ = try loss.valueWithGradient(embeddings: x, weights: randomMatrix(rows, columns, seed: 1), labels: [0, 1, 2, 3])
         }
         Self.expectError(.invalidLabels, mentioning: "label 5") { _ = try loss.valueWithGradient(embeddings: x, weights: w, labels: [0, 1, 5, 3]) }
         Self.expectError(.invalidLabels, mentioning: "label -1") { _ = try loss.valueWithGradient(embeddings: x, weights: w, labels: [0, -1, 2, 3]) }
