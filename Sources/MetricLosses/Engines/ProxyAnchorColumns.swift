@@ -12,8 +12,10 @@ import TensorCore
 /// belongs to exactly one term, whose derivative is ∓κ·e^(a − term): the forward pass
 /// leaves it in the buffer, and the pullback scales it by that term's upstream.
 ///
-/// Columns are split into blocks of fixed extent, each summed over the rows in row order,
-/// so the result does not depend on the thread count.
+/// Three passes over whole rows (the shifts, the exponentials and their sums, the
+/// derivatives), in row blocks of fixed extent whose column sums are added in block order,
+/// so the result does not depend on the thread count. Columns and sides share one layout:
+/// entries 0..<C for the positive side, C..<2C for the negative, as the terms.
 ///
 /// - Complexity: O(N·C) time, the one `[N, C]` buffer and O(C) more.
 @usableFromInline struct ProxyAnchorColumns<Scalar: TensorScalar>: SoftmaxRowKernel {
@@ -36,72 +38,71 @@ import TensorCore
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(source: UnsafePointer<Scalar>, target: UnsafeMutablePointer<Scalar>, n: Int, m: Int) -> (terms: [Scalar], state: Void) {
-        var terms = [Scalar](repeating: 0, count: 2 * m)
-        terms.withUnsafeMutableBufferPointer { tb in
-            nonisolated(unsafe) let tp = tb.baseAddress!
-            _ = parallelRanges(m, work: n * m * 16) { columns in
-                forward(columns, source: source, target: target, n: n, m: m, positiveTerms: tp, negativeTerms: tp + m)
+        let (kappa, margin) = (scale, margin)
+        let work = n * m * 16
+        // Each side's largest exponent per column, at least 0 (the 1 in ln(1 + Σ)): the shifts.
+        var shifts = [Scalar](repeating: 0, count: 2 * m)
+        for part in parallelRanges(n, work: work, { rows in
+            var top = [Scalar](repeating: 0, count: 2 * m)
+            top.withUnsafeMutableBufferPointer { t in
+                let (positive, negative) = (t.baseAddress!, t.baseAddress! + m)
+                for i in rows {
+                    let row = source + i * m, y = labels[i]
+                    Self.forEach(m, except: y) { j in negative[j] = Swift.max(negative[j], kappa * (row[j] + margin)) }
+                    positive[y] = Swift.max(positive[y], kappa * (margin - row[y]))
+                }
+            }
+            return top
+        }) {
+            for j in 0..<(2 * m) { shifts[j] = Swift.max(shifts[j], part[j]) }
+        }
+        // The shifted exponentials, and their sums per column and side (per row block, added in block order).
+        var sums = [Scalar](repeating: 0, count: 2 * m)
+        shifts.withUnsafeBufferPointer { sb in
+            nonisolated(unsafe) let (positiveShift, negativeShift) = (sb.baseAddress!, sb.baseAddress! + m)
+            for part in parallelRanges(n, work: work, { rows in
+                var partial = [Scalar](repeating: 0, count: 2 * m)
+                partial.withUnsafeMutableBufferPointer { p in
+                    let (positive, negative) = (p.baseAddress!, p.baseAddress! + m)
+                    for i in rows {
+                        let row = source + i * m, e = target + i * m, y = labels[i]
+                        for j in 0..<m { e[j] = kappa * (row[j] + margin) - negativeShift[j] }
+                        e[y] = kappa * (margin - row[y]) - positiveShift[y]
+                        VectorExponential.apply(e, count: m)
+                        Self.forEach(m, except: y) { j in negative[j] += e[j] }
+                        positive[y] += e[y]
+                    }
+                }
+                return partial
+            }) {
+                for j in 0..<(2 * m) { sums[j] += part[j] }
+            }
+        }
+        // Terms, and each side's factor of its exponentials in the derivative, ∓κ / (e^(−shift) + Σ).
+        var (terms, factors) = ([Scalar](repeating: 0, count: 2 * m), [Scalar](repeating: 0, count: 2 * m))
+        for j in 0..<(2 * m) {
+            let total = Scalar.exp(-shifts[j]) + sums[j]
+            (terms[j], factors[j]) = (shifts[j] + Scalar.log(total), (j < m ? -kappa : kappa) / total)
+        }
+        factors.withUnsafeBufferPointer { fb in
+            nonisolated(unsafe) let (positive, negative) = (fb.baseAddress!, fb.baseAddress! + m)
+            _ = parallelRanges(n, work: n * m) { rows in
+                for i in rows {
+                    let e = target + i * m, y = labels[i]
+                    let own = e[y]
+                    Reductions.multiply(e, negative, m)
+                    e[y] = own * positive[y]
+                }
             }
         }
         return (terms, ())
     }
 
-    /// The forward pass over the columns `block` of every row.
-    @usableFromInline
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func forward(
-        _ block: Range<Int>, source: UnsafePointer<Scalar>, target: UnsafeMutablePointer<Scalar>, n: Int, m: Int,
-        positiveTerms: UnsafeMutablePointer<Scalar>, negativeTerms: UnsafeMutablePointer<Scalar>
-    ) {
-        let (c0, w) = (block.lowerBound, block.count)
-        let (kappa, margin) = (scale, margin)
-        var negativeShift = [Scalar](repeating: -.infinity, count: w), positiveShift = negativeShift
-        var negativeSum = [Scalar](repeating: 0, count: w), positiveSum = negativeSum
-        // The positive column of row i inside the block, if any.
-        func own(_ i: Int) -> Int? { block.contains(labels[i]) ? labels[i] - c0 : nil }
-        // The largest exponent of each side of each column, at least 0 (the 1 in ln(1 + Σ)).
-        for i in 0..<n {
-            let row = source + i * m + c0, p = own(i)
-            let (before, after) = Self.split(w, around: p)
-            for j in before { negativeShift[j] = Swift.max(negativeShift[j], kappa * (row[j] + margin)) }
-            for j in after { negativeShift[j] = Swift.max(negativeShift[j], kappa * (row[j] + margin)) }
-            if let p { positiveShift[p] = Swift.max(positiveShift[p], kappa * (margin - row[p])) }
-        }
-        for j in 0..<w { (negativeShift[j], positiveShift[j]) = (Swift.max(negativeShift[j], 0), Swift.max(positiveShift[j], 0)) }
-        // The shifted exponentials, summed per column and side in row order.
-        for i in 0..<n {
-            let row = source + i * m + c0, e = target + i * m + c0, p = own(i)
-            for j in 0..<w { e[j] = kappa * (row[j] + margin) - negativeShift[j] }
-            if let p { e[p] = kappa * (margin - row[p]) - positiveShift[p] }
-            VectorExponential.apply(e, count: w)
-            let (before, after) = Self.split(w, around: p)
-            for j in before { negativeSum[j] += e[j] }
-            for j in after { negativeSum[j] += e[j] }
-            if let p { positiveSum[p] += e[p] }
-        }
-        // Terms, and each side's factor of its exponentials in the derivative, ∓κ / (e^(−shift) + Σ).
-        var negativeFactor = negativeSum, positiveFactor = positiveSum
-        for j in 0..<w {
-            let negativeTotal = Scalar.exp(-negativeShift[j]) + negativeSum[j]
-            let positiveTotal = Scalar.exp(-positiveShift[j]) + positiveSum[j]
-            negativeTerms[c0 + j] = negativeShift[j] + Scalar.log(negativeTotal)
-            positiveTerms[c0 + j] = positiveShift[j] + Scalar.log(positiveTotal)
-            (negativeFactor[j], positiveFactor[j]) = (kappa / negativeTotal, -kappa / positiveTotal)
-        }
-        for i in 0..<n {
-            let e = target + i * m + c0, p = own(i)
-            let positive = p.map { e[$0] } ?? 0
-            negativeFactor.withUnsafeBufferPointer { Reductions.multiply(e, $0.baseAddress!, w) }
-            if let p { e[p] = positive * positiveFactor[p] }
-        }
-    }
-
-    /// `0..<w` without `p`: the ranges before and after it.
+    /// `body(j)` for j in `0..<m` except `skipped`, in two plain loops (no test inside).
     @inline(__always)
-    static func split(_ w: Int, around p: Int?) -> (Range<Int>, Range<Int>) {
-        guard let p else { return (0..<w, w..<w) }
-        return (0..<p, (p + 1)..<w)
+    static func forEach(_ m: Int, except skipped: Int, _ body: (Int) -> Void) {
+        for j in 0..<skipped { body(j) }
+        for j in (skipped + 1)..<m { body(j) }
     }
 
     @usableFromInline
