@@ -2,18 +2,36 @@ import Dispatch
 import MetricLearning
 
 /// One benchmark case of `Scripts/pml_bench.py`: a step that mines, computes the
-/// loss and its gradient with respect to the embeddings.
+/// loss and its gradient with respect to the embeddings (and to the loss's own parameter).
 struct LossBenchmarkCase {
+    typealias Step = (Tensor<Float>, [Int]) throws -> (value: Float, gradient: Tensor<Float>)
     let name: String
-    let step: (Tensor<Float>, [Int]) throws -> (value: Float, gradient: Tensor<Float>)
+    /// The step for a width and a number of classes (set up outside the timed runs).
+    let prepare: (_ width: Int, _ classes: Int) throws -> Step
 
     /// A loss after an optional miner, as a training loop calls it: through the loss's
     /// mine-and-reduce capability, which is fused where the loss has a path for the miner.
     init(name: String, loss: any MetricLoss<Float>, miner: (any Miner<Float>)? = nil) {
         self.name = name
-        self.step = { embeddings, labels in
-            guard let miner else { return try loss.valueWithGradient(embeddings: embeddings, labels: labels) }
-            return try loss.valueWithGradient(embeddings: embeddings, labels: labels, minedBy: miner)
+        self.prepare = { _, _ in
+            { embeddings, labels in
+                guard let miner else { return try loss.valueWithGradient(embeddings: embeddings, labels: labels) }
+                return try loss.valueWithGradient(embeddings: embeddings, labels: labels, minedBy: miner)
+            }
+        }
+    }
+
+    /// A loss with a parameter of its own (proxies, centres), which starts from the loss's
+    /// initialisation (PML's) for the case's classes; the step computes both gradients, as
+    /// PML's backward fills the parameter's gradient too.
+    init(name: String, classifier loss: any ClassifierLoss<Float>) {
+        self.name = name
+        self.prepare = { width, classes in
+            let weights = try loss.initialWeights(classCount: classes, embeddingSize: width, seed: 2)
+            return { embeddings, labels in
+                let r = try loss.valueWithGradient(embeddings: embeddings, weights: weights, labels: labels)
+                return (r.value, r.embeddingsGradient)
+            }
         }
     }
 
@@ -34,6 +52,9 @@ struct LossBenchmarkCase {
         .init(name: "ntxent", loss: NTXentLoss<Float>()),
         .init(name: "supcon", loss: SupConLoss<Float>()),
         .init(name: "circle", loss: CircleLoss<Float>()),
+        .init(name: "proxyanchor", classifier: ProxyAnchorLoss<Float>()),
+        .init(name: "proxynca", classifier: ProxyNCALoss<Float>()),
+        .init(name: "softtriple", classifier: SoftTripleLoss<Float>()),
     ] }
 
     /// The cases of a suite: `core`, `catalogue` or `all`; nil for another name.
@@ -54,6 +75,7 @@ struct LossBenchmarkCase {
         var generator = SeededRandomGenerator(seed: 1)
         let classes = fixedClasses ?? max(2, n / 8)
         let labels = (0..<n).map { _ in generator.nextIndex(below: classes) }
+        let step = try prepare(d, classes)
         let first = try step(embeddings, labels)
         precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)
         var times: [Double] = []
