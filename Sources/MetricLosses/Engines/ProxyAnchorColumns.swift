@@ -84,17 +84,7 @@ import TensorCore
             let total = Scalar.exp(-shifts[j]) + sums[j]
             (terms[j], factors[j]) = (shifts[j] + Scalar.log(total), (j < m ? -kappa : kappa) / total)
         }
-        factors.withUnsafeBufferPointer { fb in
-            nonisolated(unsafe) let (positive, negative) = (fb.baseAddress!, fb.baseAddress! + m)
-            _ = parallelRanges(n, work: n * m) { rows in
-                for i in rows {
-                    let e = target + i * m, y = labels[i]
-                    let own = e[y]
-                    Reductions.multiply(e, negative, m)
-                    e[y] = own * positive[y]
-                }
-            }
-        }
+        scale(target, by: factors, n: n, m: m)
         return (terms, ())
     }
 
@@ -109,11 +99,19 @@ import TensorCore
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: Void, upstream: [Scalar], n: Int, m: Int) {
+        scale(buffer, by: upstream, n: n, m: m)
+    }
+
+    /// Multiplies each entry of the `[n, m]` buffer by the factor of its term, in place:
+    /// `factors[yᵢ]` for row i's own column, `factors[m + c]` for column c of the others.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func scale(_ buffer: UnsafeMutablePointer<Scalar>, by factors: [Scalar], n: Int, m: Int) {
         nonisolated(unsafe) let buffer = buffer
-        upstream.withUnsafeBufferPointer { up in
-            nonisolated(unsafe) let (positive, negative) = (up.baseAddress!, up.baseAddress! + m)
-            _ = parallelRanges(n, work: n * m) { range in
-                for i in range {
+        factors.withUnsafeBufferPointer { fb in
+            nonisolated(unsafe) let (positive, negative) = (fb.baseAddress!, fb.baseAddress! + m)
+            _ = parallelRanges(n, work: n * m) { rows in
+                for i in rows {
                     let row = buffer + i * m, y = labels[i]
                     let own = row[y]
                     Reductions.multiply(row, negative, m)

@@ -10,7 +10,7 @@ import TensorCore
 /// loss leaves such terms out, as PML does.
 ///
 /// - Complexity: O(N·C) time, the one `[N, C]` buffer.
-@usableFromInline struct ProxyNCARows<Scalar: TensorScalar>: SoftmaxRowKernel {
+@usableFromInline struct ProxyNCARows<Scalar: TensorScalar>: RowScaledKernel {
     /// Each row's proxy (class).
     @usableFromInline let labels: [Int]
     /// κ = ±softmaxScale: the sign turns a distance into a closeness.
@@ -49,12 +49,5 @@ import TensorCore
             }
         }
         return (terms, ())
-    }
-
-    @usableFromInline
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: Void, upstream: [Scalar], n: Int, m: Int) {
-        RowScaling.scale(buffer, by: upstream, n: n, m: m)
     }
 }

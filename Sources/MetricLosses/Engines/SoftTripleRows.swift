@@ -14,7 +14,7 @@ import TensorCore
 /// each row by its term's upstream. Softmaxes are shifted by their largest exponent.
 ///
 /// - Complexity: O(N·C·K) time, the one `[N, C·K]` buffer and O(C) per thread.
-@usableFromInline struct SoftTripleRows<Scalar: TensorScalar>: SoftmaxRowKernel {
+@usableFromInline struct SoftTripleRows<Scalar: TensorScalar>: RowScaledKernel {
     /// Each row's class.
     @usableFromInline let labels: [Int]
     /// The number of classes C.
@@ -77,12 +77,5 @@ import TensorCore
             }
         }
         return (terms, ())
-    }
-
-    @usableFromInline
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: Void, upstream: [Scalar], n: Int, m: Int) {
-        RowScaling.scale(buffer, by: upstream, n: n, m: m)
     }
 }
