@@ -13,9 +13,10 @@ import TensorCore
 /// in place (`weight.data = weight.renorm(2, 1, 1e-5) * 1e5`) at every call: the gradient
 /// with respect to `weights` is ∂L/∂Ŵ, which finite differences of the loss do not
 /// reproduce (they do with Ŵ held fixed). A training loop that steps the weights should
-/// store `rescaled(_:)` of them after each step, as PML's parameter is. Like PyTorch's
-/// `renorm`, a column of norm r > 10⁻⁵ is multiplied by 1/(r + 10⁻⁷)·(10⁻⁵·10⁵) and a shorter
-/// one by 10⁵ (PML then fails its unit-norm assertion; this loss computes on).
+/// store `rescaled(_:)` of them after each step, as PML's parameter is. As PyTorch's
+/// `renorm`, a column of norm r > 10⁻⁵ is multiplied by 10⁻⁵/(r + 10⁻⁷) and then by 10⁵ (to a
+/// norm of r/(r + 10⁻⁷)), a shorter one by 10⁵ alone (PML then fails its unit-norm assertion;
+/// this loss computes on).
 ///
 /// The embeddings are divided by their norms (x̂; PML gives NaN for a zero row, this loss
 /// a cosine of 0). The result is already reduced: no reducer, and no mined tuples, as PML.
@@ -55,9 +56,9 @@ public struct P2SGradLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
         let (maximum, restore): (Scalar, Scalar) = (1e-5, 1e5)
         let factors = norms.map { squared in
             let norm = squared.squareRoot()
-            return (norm > maximum ? maximum / (norm + 1e-7) : 1) * restore
+            return norm > maximum ? maximum / (norm + 1e-7) : 1
         }
-        return Tensor(uncheckedShape: weights.shape, scalars: w.indices.map { w[$0] * factors[$0 % c] })
+        return Tensor(uncheckedShape: weights.shape, scalars: w.indices.map { w[$0] * factors[$0 % c] * restore })
     }
 
     /// Weights `[embeddingSize, classCount]` uniform on [−1, 1], then `rescaled(_:)`: PML's
