@@ -10,14 +10,6 @@ import TensorCore
     /// columns c·perClass..<(c + 1)·perClass: PML's `fc` of SoftTriple, `weight` of P2SGrad.
     case columns(name: String, perClass: Int)
 
-    /// The parameter's shape for `classes` classes of `width`-wide embeddings.
-    @usableFromInline func shape(classes: Int, width: Int) -> [Int] {
-        switch self {
-        case .rows: return [classes, width]
-        case .columns(_, let k): return [width, classes * k]
-        }
-    }
-
     /// Validates embeddings, the parameter and labels in `0..<classCount`; returns batch
     /// size, width and class count.
     /// - Throws: `MetricLearningError` for a bad batch, a parameter whose shape does not
