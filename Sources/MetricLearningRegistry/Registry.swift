@@ -190,6 +190,31 @@ package enum Registry {
             _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
             return NormalizedSoftmaxLoss<S>(temperature: S(try a.double("temperature", default: 0.05)))
         }),
+        .init(name: "proxy-nca", object: ProxyNCALoss<S>(), pml: .init("ProxyNCALoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return ProxyNCALoss<S>(softmaxScale: S(try a.double("softmax_scale", default: 1)),
+                                   distance: try distance(a, default: EuclideanDistance(squared: true)), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "proxy-anchor", object: ProxyAnchorLoss<S>(), pml: .init("ProxyAnchorLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return ProxyAnchorLoss<S>(margin: S(try a.double("margin", default: 0.1)), alpha: S(try a.double("alpha", default: 32)),
+                                      distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: DivisorReducer()))
+        }),
+        .init(name: "soft-triple", object: SoftTripleLoss<S>(), pml: .init("SoftTripleLoss") { a in
+            _ = try (a.int("num_classes", default: 0), a.int("embedding_size", default: 0))
+            return SoftTripleLoss<S>(centersPerClass: try a.int("centers_per_class", default: 10), scale: S(try a.double("la", default: 20)),
+                                     gamma: S(try a.double("gamma", default: 0.1)), margin: S(try a.double("margin", default: 0.01)),
+                                     distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "p2sgrad", object: P2SGradLoss<S>(), traits: .detachedFactors, pml: .init("P2SGradLoss") { a in
+            _ = try (a.int("descriptors_dim", default: 0), a.int("num_classes", default: 0))
+            return P2SGradLoss<S>()
+        }),
+        .init(name: "manifold", object: ManifoldLoss<S>(), pml: .init("ManifoldLoss") { a in
+            _ = try (a.int("l", default: 0), a.int("K", default: 50))
+            return ManifoldLoss<S>(contextWeight: S(try a.double("lambdaC", default: 1)), alpha: S(try a.double("alpha", default: 0.8)),
+                                   margin: S(try a.double("margin", default: 5e-4)), distance: try distance(a, default: CosineSimilarity()))
+        }),
         .init(name: "regularized/center-invariant", object: ArcFaceLoss<S>().regularized(by: CenterInvariantRegularizer(), weight: 0.3)),
         .init(name: "regularized/regular-face", object: NormalizedSoftmaxLoss<S>().regularized(by: RegularFaceRegularizer(), weight: 0.5)),
     ] }

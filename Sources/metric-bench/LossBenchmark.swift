@@ -58,6 +58,9 @@ struct LossBenchmarkCase {
         .init(name: "arcface", loss: ArcFaceLoss<Float>()),
         .init(name: "cosface", loss: CosFaceLoss<Float>()),
         .init(name: "normalizedsoftmax", loss: NormalizedSoftmaxLoss<Float>()),
+        .init(name: "proxyanchor", loss: ProxyAnchorLoss<Float>()),
+        .init(name: "proxynca", loss: ProxyNCALoss<Float>()),
+        .init(name: "softtriple", loss: SoftTripleLoss<Float>()),
     ] }
 
     /// PML's other miners after a loss they suit, with PML's defaults (a local suite: the peer

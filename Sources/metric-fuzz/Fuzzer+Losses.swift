@@ -63,14 +63,20 @@ extension Fuzzer {
         let n = gen.batchSize(), d = gen.width()
         let embeddings = gen.matrix(n, d, "emb")
         let classes = gen.chance(0.05) ? 0 : gen.int(1...12)
-        // The loss's own layout of its parameter ([d, classes] class weights, [d, classes·k] sub-centres, …).
-        let layout = (try? entry.object.initialWeights(classCount: classes, embeddingSize: d, seed: 0).shape) ?? [d, classes]
-        var shape = (layout[0], layout[1])
+        // The loss's own layout of its parameter ([d, classes] class weights, [d, classes·k] sub-centres,
+        // [classes, d] proxies, …), linear in the classes: a parameter for any number of classes that
+        // covers the labels is valid (one proxy row more or less may be; an embedding column is not).
+        func layout(_ classes: Int) -> [Int] { (try? entry.object.initialWeights(classCount: classes, embeddingSize: d, seed: 0).shape) ?? [d, classes] }
+        let (base, own) = (layout(0), layout(classes))
+        let step = zip(layout(1), base).map { $0 - $1 }
+        var shape = (own[0], own[1])
         if gen.chance(0.12) { shape = gen.pick([(shape.0 + 1, shape.1), (max(0, shape.0 - 1), shape.1), (shape.1, shape.0), (0, shape.1), (shape.0, 0)]) }
         let weights = gen.matrix(shape.0, shape.1, "weights")
         let labels = gen.classLabels(n, classes: classes)
         let valid = HostileInputs<S>.isGoodMatrix(embeddings) && HostileInputs<S>.isGoodMatrix(weights) && labels.count == n
-            && weights.shape == layout && labels.allSatisfy { $0 >= 0 && $0 < classes }
+            && labels.allSatisfy { $0 >= 0 && $0 < classes + 13 } && (Swift.max(1, (labels.max() ?? 0) + 1)...(classes + 13)).contains { count in
+                zip(base, step).map { $0 + count * $1 } == weights.shape
+            }
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .classifierLoss, name: Self.name(entry.name),
                                   description: gen.notes.joined(separator: " "))
         let dumps = [HostileInputs<S>.dump("embeddings", embeddings), HostileInputs<S>.dump("weights", weights), "labels \(labels)"]

@@ -9,20 +9,7 @@ import TensorCore
     @usableFromInline static func check<Scalar: TensorScalar>(
         _ embeddings: Variable<Scalar>, weights: Variable<Scalar>, labels: [Int], columnsPerClass k: Int = 1
     ) throws -> (count: Int, width: Int, classes: Int) {
-        let (n, d) = try BatchValidation.check(embeddings, labels: labels)
-        let w = try weights.checked().value
-        guard w.rank == 2, w.shape[0] == d, w.shape[1] > 0, w.shape[1] % k == 0 else {
-            let columns = k == 1 ? "classCount] = [\(d), C ≥ 1]" : "classCount·\(k)] = [\(d), C·\(k) ≥ \(k)]"
-            throw MetricLearningError(.shapeMismatch, "weights must be [embeddingSize, \(columns), got shape \(w.shape)")
-        }
-        let (m, c) = (w.shape[1], w.shape[1] / k)
-        if let bad = labels.first(where: { $0 < 0 || $0 >= c }) {
-            throw MetricLearningError(.invalidLabels, "label \(bad) is outside 0..<\(c) (the weight matrix has \(c) classes)")
-        }
-        if let bad = w.scalars.firstIndex(where: { !$0.isFinite }) {
-            throw MetricLearningError(.nonFiniteInput, "weight [\(bad / m), \(bad % m)] is \(w.scalars[bad]); weights must be finite")
-        }
-        return (n, d, c)
+        try ClassifierParameterLayout.columns(name: "weights", perClass: k).check(embeddings, weights, labels: labels)
     }
 
     /// Validates the class vectors a weight regularizer is given (`[K, D]`, K, D ≥ 1, finite);

@@ -100,8 +100,10 @@ struct DegenerateAndBadInputTests {
         let loss = Registry.classifierLoss(name).object
         let x: Tensor<Double> = randomMatrix(4, 3, seed: 1)
         let w = try loss.initialWeights(classCount: 5, embeddingSize: 3, seed: 2)
-        Self.expectError(.shapeMismatch, mentioning: "[4, 3]") {
-            _ = try loss.valueWithGradient(embeddings: x, weights: randomMatrix(4, 3, seed: 1), labels: [0, 1, 2, 3])
+        // One more row and column than the loss's own layout: the width no longer fits.
+        let (rows, columns) = (w.shape[0] + 1, w.shape[1] + 1)
+        Self.expectError(.shapeMismatch, mentioning: "[\(rows), \(columns)]") {
+            _ = try loss.valueWithGradient(embeddings: x, weights: randomMatrix(rows, columns, seed: 1), labels: [0, 1, 2, 3])
         }
         Self.expectError(.invalidLabels, mentioning: "label 5") { _ = try loss.valueWithGradient(embeddings: x, weights: w, labels: [0, 1, 5, 3]) }
         Self.expectError(.invalidLabels, mentioning: "label -1") { _ = try loss.valueWithGradient(embeddings: x, weights: w, labels: [0, -1, 2, 3]) }

@@ -64,7 +64,8 @@ enum FixtureRunner {
     static func compare(_ c: MetricLearningTesting.ReferenceCase) throws -> ReferenceComparison {
         let lossObject = try c.pml?.loss ?? LegacyConfiguration.loss(c.configuration ?? KeywordArguments())
         let minerObject = try c.pml?.miner ?? c.minerConfiguration.map(LegacyConfiguration.miner)
-        guard let labels = c.labels else { throw PMLUnsupported("\(lossObject.className) without labels (self-supervised)") }
+        // ManifoldLoss takes meta-classes (one proxy per embedding) where other losses take labels.
+        guard let labels = c.labels ?? c.metaClasses else { throw PMLUnsupported("\(lossObject.className) without labels (self-supervised)") }
         // A loss with one parameter of its own (class weights, proxies, centres, under PML's
         // name: W, proxies, fc, weight) takes it as its classifier-loss input.
         guard c.parameters.count <= 1 else { throw PMLUnsupported("\(lossObject.className) with parameters \(c.parameters.map(\.name))") }
