@@ -26,7 +26,7 @@ import TensorCore
 /// meta-classes as PML does without `indices_tuple`.
 ///
 /// - Complexity: O((N + K)²·l) for the similarities and O((N + K)³) for the inverse.
-public struct ManifoldLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
+public struct ManifoldLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Codable {
     /// The weight λ_C ≥ 0 of the context loss (PML's `lambdaC`).
     public var contextWeight: Scalar
     /// The random walk's α in [0, 1): how much similarity each node passes to its neighbours.
@@ -34,7 +34,7 @@ public struct ManifoldLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
     /// The margin added to every difference vᵢⱼ.
     public var margin: Scalar
     /// How the rows of E are compared (before clamping at 0); a similarity.
-    public var distance: any Distance<Scalar>
+    @CodableDistance public var distance: any Distance<Scalar>
 
     /// Creates the loss; the defaults are PML's.
     public init(contextWeight: Scalar = 1, alpha: Scalar = 0.8, margin: Scalar = 5e-4, distance: any Distance<Scalar> = CosineSimilarity<Scalar>()) {

@@ -24,7 +24,7 @@ import TensorCore
 ///
 /// - Complexity: one N×C×D matrix product (two more in the gradient) and O(N·C + C·D)
 ///   beyond it, for N samples, C classes and width D.
-public struct P2SGradLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
+public struct P2SGradLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Codable {
     /// Creates the loss (PML's has no hyperparameters beyond its sizes).
     public init() {}
 

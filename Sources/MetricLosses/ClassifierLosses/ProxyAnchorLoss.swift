@@ -20,15 +20,15 @@ import TensorCore
 ///
 /// - Complexity: one N×C×D matrix product (two more in the gradient) and O(N·C) beyond it,
 ///   for N samples, C classes and width D.
-public struct ProxyAnchorLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
+public struct ProxyAnchorLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Codable {
     /// The margin δ.
     public var margin: Scalar
     /// The scale α.
     public var alpha: Scalar
     /// How embeddings are compared with the proxies.
-    public var distance: any Distance<Scalar>
+    @CodableDistance public var distance: any Distance<Scalar>
     /// How each side's per-proxy terms become a scalar.
-    public var reducer: any Reducer<Scalar>
+    @CodableReducer public var reducer: any Reducer<Scalar>
 
     /// Creates the loss; the defaults are PML's.
     public init(

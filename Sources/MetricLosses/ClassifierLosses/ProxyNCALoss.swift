@@ -18,13 +18,13 @@ import TensorCore
 ///
 /// - Complexity: one N×C×D matrix product (two more in the gradient) and O(N·C) beyond it,
 ///   for N samples, C classes and width D.
-public struct ProxyNCALoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
+public struct ProxyNCALoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Codable {
     /// The factor of the logits (PML's `softmax_scale`); any finite value.
     public var softmaxScale: Scalar
     /// How embeddings are compared with the proxies.
-    public var distance: any Distance<Scalar>
+    @CodableDistance public var distance: any Distance<Scalar>
     /// How the per-sample terms become a scalar.
-    public var reducer: any Reducer<Scalar>
+    @CodableReducer public var reducer: any Reducer<Scalar>
 
     /// Creates the loss; the defaults are PML's.
     public init(

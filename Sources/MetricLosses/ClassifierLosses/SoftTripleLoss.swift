@@ -18,7 +18,7 @@ import TensorCore
 ///
 /// - Complexity: one N×(C·K)×D matrix product (two more in the gradient) and O(N·C·K)
 ///   beyond it, for N samples, C classes and width D.
-public struct SoftTripleLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
+public struct SoftTripleLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Codable {
     /// The number K of centres of each class (K ≥ 1).
     public var centersPerClass: Int
     /// The scale λ of the class logits (PML's `la`).
@@ -28,9 +28,9 @@ public struct SoftTripleLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable {
     /// The margin δ taken off the similarity to the own class.
     public var margin: Scalar
     /// How embeddings are compared with the centres; a similarity.
-    public var distance: any Distance<Scalar>
+    @CodableDistance public var distance: any Distance<Scalar>
     /// How the per-sample terms become a scalar.
-    public var reducer: any Reducer<Scalar>
+    @CodableReducer public var reducer: any Reducer<Scalar>
 
     /// Creates the loss; the defaults are PML's.
     public init(

@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// PML's `CosineSimilarity`; larger means closer. Zero rows have similarity 0 to everything.
 /// It computes what `DotProductSimilarity()` computes (see `DotProductDistance`).
-public struct CosineSimilarity<Scalar: TensorScalar>: DotProductDistance {
+public struct CosineSimilarity<Scalar: TensorScalar>: DotProductDistance, Codable {
     /// True: the rows are always normalised.
     public var normalizesEmbeddings: Bool { true }
 

@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// PML's `DotProductSimilarity`, which by default normalises rows first (then it equals
 /// the cosine similarity); pass `normalizesEmbeddings: false` for raw dot products.
-public struct DotProductSimilarity<Scalar: TensorScalar>: DotProductDistance {
+public struct DotProductSimilarity<Scalar: TensorScalar>: DotProductDistance, Codable {
     /// Whether rows are L2-normalised before the product (true by default, as PML).
     public let normalizesEmbeddings: Bool
 

@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// PML's `LpDistance(p=2)`: `normalizesEmbeddings` defaults to true and `squared`
 /// (PML's `power=2`) to false. The gradient at distance 0 is 0, as PyTorch's `cdist`.
-public struct EuclideanDistance<Scalar: TensorScalar>: Distance {
+public struct EuclideanDistance<Scalar: TensorScalar>: Distance, Codable {
     public let normalizesEmbeddings: Bool
     /// Whether the distance is squared, ‖x − y‖².
     public let squared: Bool

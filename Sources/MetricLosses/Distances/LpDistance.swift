@@ -15,7 +15,7 @@ import TensorCore
 ///
 /// - Complexity: O(N·M·D); for p other than 1 and 2 one `pow` per element, forward and
 ///   backward. p = 2 takes the Euclidean kernels (one matrix product).
-public struct LpDistance<Scalar: TensorScalar>: Distance {
+public struct LpDistance<Scalar: TensorScalar>: Distance, Codable {
     /// The exponent of the norm (PML's `p`).
     public let p: Scalar
     /// The exponent the norm is raised to (PML's `power`).

@@ -17,7 +17,7 @@ import TensorCore
 ///
 /// - Complexity: one N×M×D matrix product (the squared distances of the centred rows) and
 ///   O(N·M) elementwise passes.
-public struct SNRDistance<Scalar: TensorScalar>: Distance {
+public struct SNRDistance<Scalar: TensorScalar>: Distance, Codable {
     /// Whether rows are L2-normalised before comparing (PML's `normalize_embeddings`).
     public let normalizesEmbeddings: Bool
     /// False: a larger ratio is farther.

@@ -17,7 +17,7 @@ import TensorCore
 /// PML does the same).
 ///
 /// - Complexity: O(T) for T terms.
-public struct ClassWeightedReducer<Scalar: TensorScalar>: Reducer {
+public struct ClassWeightedReducer<Scalar: TensorScalar>: Reducer, Codable {
     /// The weight of each class, by label.
     public let weights: [Scalar]
 

@@ -9,7 +9,7 @@ import TensorCore
 /// divisor 1; PML itself fails on them).
 ///
 /// - Complexity: O(T) for T terms.
-public struct DivisorReducer<Scalar: TensorScalar>: Reducer {
+public struct DivisorReducer<Scalar: TensorScalar>: Reducer, Codable {
     /// Creates the reducer.
     public init() {}
 

@@ -19,7 +19,7 @@ import TensorCore
 ///
 /// To reduce by a rule of your own in every call, conform to `Reducer` instead: it gets
 /// the same `LossTerms`.
-public struct DoNothingReducer<Scalar: TensorScalar>: Reducer {
+public struct DoNothingReducer<Scalar: TensorScalar>: Reducer, Codable {
     /// Creates the reducer.
     public init() {}
 

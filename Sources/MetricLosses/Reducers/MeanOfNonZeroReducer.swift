@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// PML's `AvgNonZeroReducer`, the default of most metric losses: terms a hinge has
 /// already satisfied do not dilute the average.
-public struct MeanOfNonZeroReducer<Scalar: TensorScalar>: TermReducer {
+public struct MeanOfNonZeroReducer<Scalar: TensorScalar>: TermReducer, Codable {
     /// Divides by the number of positive terms.
     public static var reduction: TermReduction { .meanOfNonZero }
 

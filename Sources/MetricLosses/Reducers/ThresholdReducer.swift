@@ -4,7 +4,7 @@ import TensorCore
 /// or not in order give a result that carries an `invalidParameter` error.
 ///
 /// PML's `ThresholdReducer`: drops terms too small to teach anything and outliers.
-public struct ThresholdReducer<Scalar: TensorScalar>: Reducer {
+public struct ThresholdReducer<Scalar: TensorScalar>: Reducer, Codable {
     /// Terms must be greater than this.
     public let low: Scalar
     /// Terms must be smaller than this.

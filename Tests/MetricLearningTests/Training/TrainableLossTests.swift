@@ -117,6 +117,35 @@ struct TrainableLossTests {
         #expect(try JSONDecoder().decode(TrainableLoss<MultiClassHingeLoss<Float>>.self, from: heads[5]).loss.form == .squared)
     }
 
+    /// A custom distance: outside the list a loss can encode.
+    struct PlainDot: DotProductDistance { typealias Scalar = Double; var normalizesEmbeddings: Bool { false } }
+
+    @Test func proxyLossesRoundTripWithTheirDistancesAndReducers() throws {
+        let x: Tensor<Double> = randomMatrix(8, 3, seed: 4), labels = [0, 1, 2, 0, 1, 2, 0, 1]
+        func roundTrip<L: ClassifierLoss & Codable>(_ loss: L) throws -> (Double, Double) where L.Scalar == Double {
+            let head = try TrainableLoss(loss, classCount: 3, embeddingSize: 3, seed: 5)
+            let restored = try JSONDecoder().decode(TrainableLoss<L>.self, from: JSONEncoder().encode(head))
+            let (a, b) = (try head.valueWithGradients(embeddings: x, labels: labels), try restored.valueWithGradients(embeddings: x, labels: labels))
+            #expect(a.embeddingsGradient.scalars.map(\.bitPattern) == b.embeddingsGradient.scalars.map(\.bitPattern))
+            return (a.value, b.value)
+        }
+        let proxyNCA = ProxyNCALoss<Double>(softmaxScale: 3, distance: LpDistance(p: 3, power: 2), reducer: ThresholdReducer(low: 0.1, high: 50))
+        let proxyAnchor = ProxyAnchorLoss<Double>(margin: 0.2, alpha: 16, distance: DotProductSimilarity(normalizesEmbeddings: false), reducer: SumReducer())
+        let softTriple = SoftTripleLoss<Double>(centersPerClass: 2, distance: CosineSimilarity(), reducer: ClassWeightedReducer(weights: [1, 2, 3]))
+        for (a, b) in [try roundTrip(proxyNCA), try roundTrip(proxyAnchor), try roundTrip(softTriple), try roundTrip(P2SGradLoss<Double>()),
+                       try roundTrip(ManifoldLoss<Double>(margin: 0.01, distance: DotProductSimilarity()))] {
+            #expect(a.bitPattern == b.bitPattern && a.isFinite)
+        }
+        let json = String(decoding: try JSONEncoder().encode(proxyNCA), as: UTF8.self)
+        #expect(json.contains(#""type":"lp""#) && json.contains(#""type":"threshold""#))
+
+        // A distance or reducer of another type: encoding says which, decoding an unknown name too.
+        #expect(throws: EncodingError.self) { try JSONEncoder().encode(ProxyAnchorLoss<Double>(distance: PlainDot())) }
+        #expect(throws: EncodingError.self) { try JSONEncoder().encode(ProxyNCALoss<Double>(reducer: PerAnchorReducer(reducer: MeanReducer()))) }
+        let unknown = json.replacingOccurrences(of: #""type":"lp""#, with: #""type":"manhattan""#)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ProxyNCALoss<Double>.self, from: Data(unknown.utf8)) }
+    }
+
     @Test func weightsThatAreNotAMatrixDoNotDecode() throws {
         let json = #"{"loss": {"temperature": 0.05}, "weights": {"shape": [4], "scalars": [1, 2, 3, 4]}}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(TrainableLoss<NormalizedSoftmaxLoss<Float>>.self, from: Data(json.utf8)) }
