@@ -43,6 +43,18 @@ struct TrainingLossParametersTests {
         try headOptimizer.update(&head.parameters, along: result.parameterGradients)
         #expect(result.embeddingsGradient.shape == [40, 32])
 
+        // A proxy loss.
+        var proxies = try TrainableLoss(ProxyAnchorLoss<Float>(), classCount: 10, embeddingSize: 32, seed: 0)
+        #expect(proxies.weights.shape == [10, 32])
+        let initialProxies = proxies.weights
+        let (proxyValue, proxyGradients) = try valueWithGradient(at: model.parameters + proxies.parameters) { p in
+            let embeddings = model(Variable(batch), parameters: p.dropLast(), context: context)
+            return try proxies(embeddings, parameters: p.suffix(1), labels: labels)
+        }
+        try modelOptimizer.update(&model.parameters, along: Array(proxyGradients.dropLast()))
+        try headOptimizer.update(&proxies.parameters, along: Array(proxyGradients.suffix(1)))
+        #expect(proxyValue.isFinite && proxyValue > 0 && proxies.weights != initialProxies)
+
         // Regularising the weights.
         let loss = ArcFaceLoss<Float>().regularized(by: CenterInvariantRegularizer(), weight: 0.3)
         let regularizedHead = try TrainableLoss(loss, classCount: 10, embeddingSize: 32, seed: 0)
