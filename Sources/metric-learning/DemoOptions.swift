@@ -16,6 +16,7 @@ struct DemoOptions {
     var showHelp = false
     var itemsPerClass: Int?
     var lossLearningRate = 0.01
+    var viewNoise = 0.1
 
     /// The miner used when `--miner` is not given: PML's usual partner of the loss.
     var effectiveMiner: String {
@@ -54,7 +55,7 @@ struct DemoOptions {
                                (PML's initialisation) train beside the model with --loss-lr:
         \(names(.classifier))
                                self-supervised, on two views of each digit (a random shift by
-                               up to one pixel and Gaussian noise σ = \(ViewAugmenter.noise)); labels unused:
+                               up to one pixel and Gaussian noise, --view-noise); labels unused:
         \(names(.selfSupervised))
           --miner NAME         for metric losses (default: semihard for triplet, ms for
                                multisimilarity, else none):
@@ -69,6 +70,7 @@ struct DemoOptions {
           --lr X               learning rate of the model (0.001)
           --loss-lr X          learning rate of a classifier loss's own parameters, same optimizer
                                (0.01, as PML's examples step them)
+          --view-noise X       the standard deviation of the views' Gaussian noise (0.1)
           --optimizer NAME     adam (default) or sgd (momentum 0.9)
           --seed N             seed of initialisation, shuffling, sampling, views and the split (0)
           --data FILE.csv      your own data: one row per sample, features then an integer label
@@ -118,6 +120,7 @@ struct DemoOptions {
                 options.miner = miner
             case "--m-per-class": options.itemsPerClass = try number(argument) { (v: Int) in v >= 1 }
             case "--loss-lr": options.lossLearningRate = try number(argument) { (v: Double) in v > 0 }
+            case "--view-noise": options.viewNoise = try number(argument) { (v: Double) in v >= 0 && v.isFinite }
             case "--epochs": options.epochs = try number(argument) { (v: Int) in v >= 1 }
             case "--batch-size": options.batchSize = try number(argument) { (v: Int) in v >= 2 }
             case "--embedding-size": options.embeddingSize = try number(argument) { (v: Int) in v >= 1 }

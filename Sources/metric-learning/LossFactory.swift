@@ -19,9 +19,12 @@ enum LossFactory {
         .metric("tupletmargin", TupletMarginLoss<Float>()),
         .metric("snrcontrastive", SignalToNoiseRatioContrastiveLoss<Float>()),
         .metric("intrapairvariance", IntraPairVarianceLoss<Float>()),
+        // Where PML's default falls below raw pixels, a sensible setting beside it (the README's table says why).
+        .metric("tupletmargin+intrapairvariance", CombinedMetricLoss<Float>([(1, TupletMarginLoss<Float>()), (0.5, IntraPairVarianceLoss<Float>())])),
         .metric("fastap", FastAPLoss<Float>(), balanced: true),
         .metric("histogram", HistogramLoss<Float>(), balanced: true),
         .metric("instance", InstanceLoss<Float>()),
+        .metric("instance-classesfirst", ClassesFirstLoss(loss: InstanceLoss<Float>())),
         // PML has no defaults for margin and Tn: the paper's m = 0.4 and T_n = 10 (α = 1 + m/2 = 1.2, PML's default).
         .metric("rankedlist", RankedListLoss<Float>(margin: 0.4, negativeTemperature: 10), balanced: true),
         .running("dynamicsoftmargin", DynamicSoftMarginLoss<Float>()),
@@ -41,6 +44,7 @@ enum LossFactory {
         .classifier("softtriple", SoftTripleLoss<Float>()),
         .classifier("p2sgrad", P2SGradLoss<Float>(), afterStep: { $0 = $0.map(P2SGradLoss.rescaled) }),
         .classifier("manifold", ManifoldLoss<Float>()),
+        .classifier("manifold-margin0.1", ManifoldLoss<Float>(margin: 0.1)),
         .classifier("largemarginsoftmax", LargeMarginSoftmaxLoss<Float>()),
         .classifier("sphereface", AngularSoftmaxLoss<Float>()),
         // Self-supervised, on two augmented views of each digit. Once the library's own

@@ -4,18 +4,17 @@ import MetricLearning
 /// random offset in {−1, 0, 1} pixels along each axis (zeros fill in; only when the rows are
 /// square images, as the 8×8 digits), plus Gaussian noise; drawn from a seeded generator.
 struct ViewAugmenter {
-    /// The standard deviation of the noise, in input units (the digits lie in [0, 1]).
-    static let noise = 0.1
-
     var generator: SeededRandomGenerator
     /// The side of the square images the rows hold, or nil for rows that are not images.
     let side: Int?
+    /// The standard deviation of the noise, in input units (the digits lie in [0, 1]).
+    let noise: Double
 
     /// An augmenter for rows of `width` features: images when `images` and the width is a
     /// square (64 = 8×8 for the digits).
-    init(width: Int, images: Bool, seed: UInt64) {
+    init(width: Int, images: Bool, noise: Double, seed: UInt64) {
         let root = Int(Double(width).squareRoot().rounded())
-        (generator, side) = (SeededRandomGenerator(seed: seed), images && root * root == width ? root : nil)
+        (generator, side, self.noise) = (SeededRandomGenerator(seed: seed), images && root * root == width ? root : nil, noise)
     }
 
     /// Two independent views of `features` (`[N, width]`).
@@ -40,7 +39,7 @@ struct ViewAugmenter {
                 }
             }
         }
-        for i in scalars.indices { scalars[i] += Float(Self.noise * generator.nextNormal()) }
+        for i in scalars.indices { scalars[i] += Float(noise * generator.nextNormal()) }
         return try Tensor(shape: [n, width], scalars: scalars)
     }
 }

@@ -30,7 +30,7 @@ func runDemo(_ options: DemoOptions) throws {
                              lengthBeforeNewIteration: max(training.count, options.batchSize), seed: options.seed &+ 100)
     }
     if let itemsPerClass { print("batches: \(itemsPerClass) rows of each of \(options.batchSize / itemsPerClass) classes (m per class)") }
-    var augmenter = ViewAugmenter(width: data.features.shape[1], images: options.dataPath == nil, seed: options.seed &+ 200)
+    var augmenter = ViewAugmenter(width: data.features.shape[1], images: options.dataPath == nil, noise: options.viewNoise, seed: options.seed &+ 200)
     let start = Clock.now
     try TrainingLoop.run(groups: &groups, data: training, epochs: options.epochs, batchSize: options.batchSize,
                          sampler: sampler, seed: options.seed, loss: { p, batch in
@@ -63,7 +63,7 @@ func runDemo(_ options: DemoOptions) throws {
                                 "optimizer": options.optimizer, "seed": Int(options.seed), "batches": itemsPerClass == nil ? "shuffled" : "m-per-class"]
     setup["items_per_class"] = itemsPerClass
     if !objective.parameters.isEmpty { setup["loss_learning_rate"] = options.lossLearningRate }
-    if entry.family == .selfSupervised { setup["views"] = ["shift_pixels": augmenter.side == nil ? 0 : 1, "noise": ViewAugmenter.noise] }
+    if entry.family == .selfSupervised { setup["views"] = ["shift_pixels": augmenter.side == nil ? 0 : 1, "noise": augmenter.noise] }
     report["setup"] = setup
     if options.attack != nil, case .labelled(let loss) = objective.step {
         let parameters = objective.parameters.map { Variable($0) }
