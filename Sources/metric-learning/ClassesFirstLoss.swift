@@ -12,7 +12,8 @@ struct ClassesFirstLoss: MetricLoss {
     func callAsFunction(_ embeddings: Variable<Float>, labels: [Int], tuples: MinedTuples?) throws -> Variable<Float> {
         let first = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
         let leading = first.keys.sorted().map { first[$0]! }
-        let order = leading + labels.indices.filter { !Set(leading).contains($0) }
+        let isLeading = Set(leading)
+        let order = leading + labels.indices.filter { !isLeading.contains($0) }
         return try loss(embeddings.gatheringRows(order), labels: order.map { labels[$0] }, tuples: tuples)
     }
 }
