@@ -4,7 +4,8 @@ import MetricLearning
 /// classifier, the comparison of the robustness study.
 enum AttackComparison {
     static func run(options: DemoOptions, training: LabeledDataset<Float>, test: LabeledDataset<Float>,
-                    metricModel: EmbeddingModel, metricLoss: any MetricLoss<Float>) throws -> [String: Any] {
+                    metricModel: EmbeddingModel,
+                    metricLoss: (Variable<Float>, [Int]) throws -> Variable<Float>) throws -> [String: Any] {
         let classes = Set(training.labels).count
         let method = AdversarialAttack<Float>.Method(rawValue: options.attack!)!
         let epsilon = Float(options.epsilon)
@@ -13,15 +14,16 @@ enum AttackComparison {
 
         // A cross-entropy classifier of the same size: MLP features, then class weights.
         var classifier = try EmbeddingModel(inputWidth: training.features.shape[1], outputWidth: options.embeddingSize, seed: options.seed &+ 7)
-        var parameters = classifier.network.parameters + [try Tensor<Float>.randomNormal(shape: [options.embeddingSize, classes], standardDeviation: 0.1, seed: options.seed &+ 8)]
-        var optimizer = TrainingLoop.optimizer(options.optimizer, learningRate: options.learningRate)
+        var groups = [ParameterGroup(
+            parameters: classifier.network.parameters + [try Tensor<Float>.randomNormal(shape: [options.embeddingSize, classes], standardDeviation: 0.1, seed: options.seed &+ 8)],
+            optimizer: TrainingLoop.optimizer(options.optimizer, learningRate: options.learningRate))]
         let crossEntropy = SoftmaxCrossEntropyLoss<Float>()
         let count = classifier.network.parameters.count
-        try TrainingLoop.run(parameters: &parameters, data: training, epochs: options.epochs, batchSize: options.batchSize,
-                             optimizer: &optimizer, seed: options.seed &+ 9, loss: { p, batch in
-            let features = classifier(Variable(batch.features), parameters: p[0..<count])
-            return (try crossEntropy(features, weights: p[count], labels: batch.labels), batch.count)
-        }, progress: { _, _, _, _ in })
+        try TrainingLoop.run(groups: &groups, data: training, epochs: options.epochs, batchSize: options.batchSize,
+                             seed: options.seed &+ 9, loss: { p, batch in
+            try crossEntropy(classifier(Variable(batch.features), parameters: p[0..<count]), weights: p[count], labels: batch.labels)
+        }, progress: { _, _, _ in })
+        let parameters = groups[0].parameters
         classifier.network.parameters = Array(parameters[0..<count])
         let weights = parameters[count]
         let trained = classifier
@@ -42,7 +44,7 @@ enum AttackComparison {
         }
         let metricParameters = metricModel.network.parameters.map { Variable($0) }
         let adversarialMetric = try attack.perturb(test.features) { x in
-            try metricLoss(metricModel.evaluated(x, parameters: metricParameters[...]), labels: test.labels)
+            try metricLoss(metricModel.evaluated(x, parameters: metricParameters[...]), test.labels)
         }
         let cleanMetric = try knn(test.features), attackedMetric = try knn(adversarialMetric)
         print("")

@@ -12,14 +12,16 @@ enum CombinedClassifier {
         ])
         var model = try EmbeddingModel(inputWidth: training.features.shape[1], outputWidth: options.embeddingSize, seed: options.seed &+ 11)
         let count = model.network.parameters.count
-        var parameters = model.network.parameters + [try Tensor<Float>.randomNormal(shape: [options.embeddingSize, classes], standardDeviation: 0.1, seed: options.seed &+ 12)]
-        var optimizer = TrainingLoop.optimizer(options.optimizer, learningRate: options.learningRate)
+        var groups = [ParameterGroup(
+            parameters: model.network.parameters + [try Tensor<Float>.randomNormal(shape: [options.embeddingSize, classes], standardDeviation: 0.1, seed: options.seed &+ 12)],
+            optimizer: TrainingLoop.optimizer(options.optimizer, learningRate: options.learningRate))]
         let start = Clock.now
-        try TrainingLoop.run(parameters: &parameters, data: training, epochs: options.epochs, batchSize: options.batchSize,
-                             optimizer: &optimizer, seed: options.seed &+ 13, loss: { p, batch in
-            (try loss(model(Variable(batch.features), parameters: p[0..<count]), weights: p[count], labels: batch.labels), batch.count)
-        }, progress: { _, _, _, _ in })
+        try TrainingLoop.run(groups: &groups, data: training, epochs: options.epochs, batchSize: options.batchSize,
+                             seed: options.seed &+ 13, loss: { p, batch in
+            try loss(model(Variable(batch.features), parameters: p[0..<count]), weights: p[count], labels: batch.labels)
+        }, progress: { _, _, _ in })
         let seconds = Clock.seconds(since: start)
+        let parameters = groups[0].parameters
         model.network.parameters = Array(parameters[0..<count])
         let embeddings = try model.embed(test.features)
         let accuracy = Classification.accuracy(Classification.argmax(try matmul(embeddings, parameters[count])), test.labels)

@@ -21,6 +21,33 @@ struct DemoTests {
         #expect(svg.hasPrefix("<svg") && svg.contains("after training") && svg.components(separatedBy: "<circle").count > 700)
     }
 
+    /// A classifier loss (its class weights stepped beside the model), a loss on m-per-class
+    /// batches and the self-supervised path on two views, one epoch each.
+    @Test(arguments: [("arcface", "classifier"), ("smoothap", "metric"), ("ntxent-selfsupervised", "self-supervised")])
+    func catalogueLossWritesAFiniteReport(loss: String, family: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metric-learning-\(loss)-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (status, text) = try ContractTests.run("metric-learning", ["--loss", loss, "--epochs", "1", "--output", directory.path])
+        #expect(status == 0, "\(text)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("report.json"))) as! [String: Any]
+        for key in ["precision_at_1", "r_precision", "mean_average_precision_at_r", "training_seconds"] {
+            let value = report[key] as? Double
+            #expect(value?.isFinite == true, "report.json: \(key) = \(String(describing: report[key]))")
+        }
+        let knn = report["knn_accuracy"] as? [String: Double] ?? [:]
+        #expect(knn.count == 3 && knn.values.allSatisfy(\.isFinite), "knn_accuracy = \(knn)")
+        let setup = try #require(report["setup"] as? [String: Any])
+        #expect(setup["loss"] as? String == loss && setup["loss_family"] as? String == family, "\(setup)")
+        switch family {
+        case "classifier":
+            #expect(setup["loss_learning_rate"] as? Double == 0.01 && text.contains("loss parameters: [32, 10]"), "\(setup)\n\(text)")
+        case "metric":
+            #expect(setup["batches"] as? String == "m-per-class" && setup["items_per_class"] as? Int == 16, "\(setup)")
+        default:
+            #expect((setup["views"] as? [String: Any])?["shift_pixels"] as? Int == 1, "\(setup)")
+        }
+    }
+
     @Test func badInvocationsExitNonZeroWithAMessage() throws {
         let unknown = try ContractTests.run("metric-learning", ["--frobnicate"])
         #expect(unknown.status != 0 && unknown.output.contains("unknown option '--frobnicate'"))
@@ -30,6 +57,11 @@ struct DemoTests {
         #expect(badValue.status != 0 && badValue.output.contains("--epochs"))
         let help = try ContractTests.run("metric-learning", ["--help"])
         #expect(help.status == 0 && help.output.contains("--attack"))
+        for name in ["proxyanchor", "smoothap", "ntxent-selfsupervised"] { #expect(help.output.contains(name), "--help lacks \(name)") }
+        let unknownLoss = try ContractTests.run("metric-learning", ["--loss", "frobnicate"])
+        #expect(unknownLoss.status != 0 && unknownLoss.output.contains("unknown loss 'frobnicate'"))
+        let minedClassifier = try ContractTests.run("metric-learning", ["--loss", "arcface", "--miner", "semihard"])
+        #expect(minedClassifier.status != 0 && minedClassifier.output.contains("takes no mined tuples"))
     }
 
     @Test func userCsvAndAttackMode() throws {
