@@ -64,7 +64,15 @@ enum FixtureRunner {
     static func compare(_ c: MetricLearningTesting.ReferenceCase) throws -> ReferenceComparison {
         let lossObject = try c.pml?.loss ?? LegacyConfiguration.loss(c.configuration ?? KeywordArguments())
         let minerObject = try c.pml?.miner ?? c.minerConfiguration.map(LegacyConfiguration.miner)
-        guard let labels = c.labels else { throw PMLUnsupported("\(lossObject.className) without labels (self-supervised)") }
+        guard let labels = c.labels else {
+            // A self-supervised case: the embeddings and the references are two views of the same items.
+            guard let references = c.references, minerObject == nil,
+                  let loss = try Registry.metricLoss(pml: lossObject) as any MetricLoss<Double> as? any PairedViewsLoss<Double> else {
+                throw PMLUnsupported("\(lossObject.className) without labels")
+            }
+            let r = try loss.valueWithGradients(embeddings: c.embeddings, references: references)
+            return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, "references": r.referencesGradient])
+        }
         // A loss with one parameter of its own (class weights, proxies, centres, under PML's
         // name: W, proxies, fc, weight) takes it as its classifier-loss input.
         guard c.parameters.count <= 1 else { throw PMLUnsupported("\(lossObject.className) with parameters \(c.parameters.map(\.name))") }
