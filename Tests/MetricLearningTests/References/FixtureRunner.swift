@@ -62,17 +62,12 @@ enum FixtureRunner {
     }
 
     static func compare(_ c: MetricLearningTesting.ReferenceCase) throws -> ReferenceComparison {
+        if c.labels == nil, c.metaClasses == nil, let references = c.references, let object = c.pml?.loss, c.pml?.miner == nil {
+            return try compareViews(c, loss: object, references: references)
+        }
         let lossObject = try c.pml?.loss ?? LegacyConfiguration.loss(c.configuration ?? KeywordArguments())
         let minerObject = try c.pml?.miner ?? c.minerConfiguration.map(LegacyConfiguration.miner)
-        guard let labels = c.labels else {
-            // A self-supervised case: the embeddings and the references are two views of the same items.
-            guard let references = c.references, minerObject == nil,
-                  let loss = try Registry.metricLoss(pml: lossObject) as any MetricLoss<Double> as? any PairedViewsLoss<Double> else {
-                throw PMLUnsupported("\(lossObject.className) without labels")
-            }
-            let r = try loss.valueWithGradients(embeddings: c.embeddings, references: references)
-            return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, "references": r.referencesGradient])
-        }
+        guard let labels = c.labels else { throw PMLUnsupported("\(lossObject.className) without labels (self-supervised)") }
         // A loss with one parameter of its own (class weights, proxies, centres, under PML's
         // name: W, proxies, fc, weight) takes it as its classifier-loss input.
         guard c.parameters.count <= 1 else { throw PMLUnsupported("\(lossObject.className) with parameters \(c.parameters.map(\.name))") }
@@ -97,5 +92,15 @@ enum FixtureRunner {
                                             referenceLabels: referenceLabels, tuples: mined)
         return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, "references": r.referencesGradient],
                          mined: minerObject == nil ? nil : mined)
+    }
+
+    /// A self-supervised case (no labels): the embeddings and the references are two views of
+    /// the same items, for a loss that takes them as such (a `PairedViewsLoss`).
+    static func compareViews(_ c: MetricLearningTesting.ReferenceCase, loss object: PMLObject, references: Tensor<Double>) throws -> ReferenceComparison {
+        guard let loss = try Registry.metricLoss(pml: object) as any MetricLoss<Double> as? any PairedViewsLoss<Double> else {
+            throw PMLUnsupported("\(object.className) without labels")
+        }
+        let r = try loss.valueWithGradients(embeddings: c.embeddings, references: references)
+        return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, "references": r.referencesGradient])
     }
 }
