@@ -57,6 +57,11 @@ extension Registry {
         return wrap(regularizer)
     }
 
+    /// `SelfSupervisedLoss` around a loss built from PML's kwargs, its existential opened.
+    static func selfSupervised<Loss: MetricLoss>(_ loss: Loss, symmetric: Bool) -> any MetricLoss<Loss.Scalar> {
+        SelfSupervisedLoss(loss, symmetric: symmetric)
+    }
+
     /// The `reducer` argument, or `fallback` when PML's default applies.
     static func reducer<S: TensorScalar>(_ a: PMLArguments, default fallback: any Reducer<S>) throws -> any Reducer<S> {
         try a.object("reducer").map { try build($0, from: reducers(), kind: "reducer") } ?? fallback

@@ -152,6 +152,21 @@ package enum Registry {
                                      distance: try distance(a, default: CosineSimilarity()), reducer: try reducer(a, default: MeanReducer()))
         }),
         .init(name: "intra-pair-variance/euclidean", object: IntraPairVarianceLoss<S>(distance: EuclideanDistance())),
+        .init(name: "vicreg", object: VICRegLoss<S>(), traits: [.pairedViews, .noTuples], pml: .init("VICRegLoss") { a in
+            VICRegLoss<S>(invarianceWeight: S(try a.double("invariance_lambda", default: 25)), varianceWeight: S(try a.double("variance_mu", default: 25)),
+                          covarianceWeight: S(try a.double("covariance_v", default: 1)), epsilon: S(try a.double("eps", default: 1e-4)),
+                          reducer: try reducer(a, default: MeanReducer()))
+        }),
+        .init(name: "vicreg/weighted-sum", object: VICRegLoss<S>(invarianceWeight: 2, varianceWeight: 3, covarianceWeight: 0.5, epsilon: 1e-2, reducer: SumReducer()),
+              traits: [.pairedViews, .noTuples]),
+        .init(name: "self-supervised", object: SelfSupervisedLoss(NTXentLoss<S>(temperature: 0.2)), traits: [.pairedViews, .noTuples],
+              pml: .init("SelfSupervisedLoss") { a in
+            guard let inner = try a.object("loss") else { throw PMLUnsupported("SelfSupervisedLoss without its loss") }
+            let loss: any MetricLoss<S> = try metricLoss(pml: inner)
+            return selfSupervised(loss, symmetric: try a.bool("symmetric", default: true))
+        }),
+        .init(name: "self-supervised/triplet-asymmetric", object: SelfSupervisedLoss(TripletMarginLoss<S>(margin: 1), symmetric: false),
+              traits: [.pairedViews, .noTuples]),
     ] }
 
     package static func classifierLosses<S: TensorScalar>() -> [RegistryEntry<any ClassifierLoss<S>>] { [

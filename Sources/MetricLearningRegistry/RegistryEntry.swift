@@ -56,6 +56,10 @@ package struct RegistryTraits: OptionSet, Sendable {
     /// A loss that takes no mined tuples (PML refuses any `indices_tuple`): tuples, even
     /// empty ones, and so every miner, must throw.
     package static let noTuples = RegistryTraits(rawValue: 1 << 8)
+    /// A self-supervised loss (`PairedViewsLoss`: VICReg, `SelfSupervisedLoss`): it reads no
+    /// labels, and its references are a second view of the batch, row i of both one item, so
+    /// references with another number of rows must throw; the batch alone is its own second view.
+    package static let pairedViews = RegistryTraits(rawValue: 1 << 9)
 
     /// The labels a suite gives a loss of these traits instead of `labels`: `labels` itself,
     /// unless `.balancedClasses` asks for equal class counts they lack; then `i mod c` for the
@@ -69,9 +73,10 @@ package struct RegistryTraits: OptionSet, Sendable {
 
     /// Whether a loss of these traits must accept a valid batch with `labels`, against
     /// references other than the batch itself (one variable, its own labels, offset 0) when
-    /// `separateReferences`, with or without tuples; otherwise it must throw.
-    package func accepts(labels: [Int], separateReferences: Bool, tuples: Bool) -> Bool {
-        !(contains(.batchOnly) && separateReferences) && !(contains(.noTuples) && tuples)
+    /// `separateReferences`, with or without tuples, and references with as many rows as the
+    /// batch or not (`sameRows`); otherwise it must throw.
+    package func accepts(labels: [Int], separateReferences: Bool, tuples: Bool, sameRows: Bool = true) -> Bool {
+        !(contains(.batchOnly) && separateReferences) && !(contains(.noTuples) && tuples) && (!contains(.pairedViews) || sameRows)
             && (!contains(.balancedClasses) || (try? BatchValidation.requireEqualClassCounts(labels)) != nil)
     }
 }

@@ -20,7 +20,8 @@ extension Fuzzer {
         let tuples = gen.tuples(anchors: batch.anchorCount, references: batch.referenceCount, labels: batch.labels,
                                 referenceLabels: batch.referenceLabels, selfOffset: batch.selfOffset)
         let valid = batch.isValid && HostileInputs<S>.tuplesFit(tuples, anchors: batch.anchorCount, references: batch.referenceCount)
-            && entry.traits.accepts(labels: batch.labels, separateReferences: batch.hasSeparateReferences, tuples: tuples != nil)
+            && entry.traits.accepts(labels: batch.labels, separateReferences: batch.hasSeparateReferences, tuples: tuples != nil,
+                                    sameRows: batch.referenceCount == batch.anchorCount)
         let mode = batch.references == nil ? gen.pick(["valueWithGradient", "valueWithGradient", "value"])
                  : batch.references!.selfOffset == nil && !batch.references!.isEmbeddings ? gen.pick(["valueWithGradients", "inputs"]) : "inputs"
         let context = FuzzContext(seed: seed, iteration: iteration, kind: .metricLoss, name: Self.name(entry.name),
@@ -97,7 +98,8 @@ extension Fuzzer {
         let (loss, miner) = (lossEntry.object, minerEntry.object)
         let batch = MetricBatch(&gen, separate: 0.3, balanced: lossEntry.traits.contains(.balancedClasses))
         let name = Self.name("\(lossEntry.name) × \(minerEntry.name)")
-        let accepted = lossEntry.traits.accepts(labels: batch.labels, separateReferences: batch.hasSeparateReferences, tuples: true)
+        let accepted = lossEntry.traits.accepts(labels: batch.labels, separateReferences: batch.hasSeparateReferences, tuples: true,
+                                                sameRows: batch.referenceCount == batch.anchorCount)
         let expect = Expectation(valid: batch.isValid(for: minerEntry) && accepted, batch.tensors)
         let notes = gen.notes.joined(separator: " ")
         var fused: S?
@@ -139,7 +141,9 @@ extension Fuzzer {
             let labels = gen.labels(n, "labels", pool: gen.chance(0.7) ? memory.memoryLabels : [])
             let valid = HostileInputs<S>.isGoodMatrix(embeddings) && labels.count == n && memorySize >= n
                 && (memory.memory.first?.count ?? width) == width && (minerEntry?.traits.contains(.readsLayout) != true || n % 3 == 0)
-                && entry.traits.accepts(labels: labels, separateReferences: true, tuples: minerEntry != nil)
+                && entry.traits.accepts(labels: labels, separateReferences: true, tuples: minerEntry != nil,
+                                        // The memory's references: the batch, then what it keeps of the older ones.
+                                        sameRows: min(memory.memory.count, memorySize - n) <= 0)
             let stored = try! Tensor<S>(shape: [memory.memory.flatMap { $0 }.count], scalars: memory.memory.flatMap { $0 })
             let context = FuzzContext(seed: seed, iteration: iteration, kind: .memory, name: name, description: gen.notes.joined(separator: " "))
             let dumps = [HostileInputs<S>.dump("embeddings", embeddings), "labels \(labels)", HostileInputs<S>.dump("memory", stored),

@@ -39,8 +39,9 @@ struct ReferenceEmbeddingTests {
         let entry = Registry.metricLoss(name), loss = entry.object
         let scale = entry.traits.contains(.unitBall) ? 0.3 : 1.0
         let x = Self.x * scale
-        let refs: Tensor<Double> = randomMatrix(9, 5, seed: 32) * scale
-        let (labels, refLabels) = (entry.traits.labels(Self.labels), (0..<9).map { $0 % 4 })
+        // A second view of the batch has its rows; other references have 9.
+        let refs: Tensor<Double> = randomMatrix(entry.traits.contains(.pairedViews) ? 14 : 9, 5, seed: 32) * scale
+        let (labels, refLabels) = (entry.traits.labels(Self.labels), (0..<refs.shape[0]).map { $0 % 4 })
         guard !entry.traits.contains(.batchOnly) else {
             #expect(throws: MetricLearningError.self, "\(name) takes no references") {
                 try loss.valueWithGradients(embeddings: x, labels: labels, references: refs, referenceLabels: refLabels)
@@ -52,7 +53,12 @@ struct ReferenceEmbeddingTests {
         }
         #expect(entry.traits.contains(.detachedFactors) || report.isWithin(absoluteTolerance: 1e-6, relativeTolerance: 1e-4), "\(name): \(report)")
         let r = try loss.valueWithGradients(embeddings: x, labels: labels, references: refs, referenceLabels: refLabels)
-        #expect(r.embeddingsGradient.shape == [14, 5] && r.referencesGradient.shape == [9, 5])
+        #expect(r.embeddingsGradient.shape == [14, 5] && r.referencesGradient.shape == refs.shape)
+        if entry.traits.contains(.pairedViews) {
+            #expect(throws: MetricLearningError.self, "\(name): views of 14 and 9 rows") {
+                try loss.valueWithGradients(embeddings: x, labels: labels, references: randomMatrix(9, 5, seed: 32), referenceLabels: (0..<9).map { $0 % 4 })
+            }
+        }
     }
 
     @Test func minersAgainstReferencesMatchBruteForceAndTheSelfCase() throws {

@@ -11,8 +11,31 @@ struct MeanSquaredNorm: MetricLoss {
     }
 }
 
+// WritingYourOwnLoss: a self-supervised loss.
+/// An item's two views should agree: the mean squared distance between them.
+struct ViewAgreementLoss<Scalar: TensorScalar>: PairedViewsLoss {
+    func callAsFunction(_ inputs: BatchInputs<Scalar>, tuples: MinedTuples?) throws -> Variable<Scalar> {
+        try inputs.validatePairedViews(tuples, loss: "ViewAgreementLoss")
+        return (inputs.embeddings - inputs.references).squared().sum(alongAxis: 1).mean()
+    }
+}
+
 @Suite("Documentation: articles")
 struct ArticleSnippetTests {
+    // WritingYourOwnLoss: "A self-supervised loss"; and PairedViewsLoss's own example.
+    @Test func selfSupervisedLosses() throws {
+        let view1 = try Tensor<Double>(shape: [3, 2], scalars: [1, 0, 0, 1, 1, 1])
+        let view2 = try Tensor<Double>(shape: [3, 2], scalars: [1, 0, 0, 2, 1, 1])
+        let r = try ViewAgreementLoss<Double>().valueWithGradients(embeddings: view1, references: view2)
+        #expect(Swift.abs(r.value - 1.0 / 3) < 1e-12 && r.embeddingsGradient.shape == [3, 2] && r.referencesGradient.shape == [3, 2])
+        #expect(throws: MetricLearningError.self) { try ViewAgreementLoss<Double>().valueWithGradients(embeddings: view1, references: view2.gatheringRows([0, 1])) }
+
+        let loss = SelfSupervisedLoss(NTXentLoss<Float>())
+        let (f1, f2) = (try Tensor<Float>(shape: [3, 2], scalars: view1.scalars.map(Float.init)), try Tensor<Float>(shape: [3, 2], scalars: view2.scalars.map(Float.init)))
+        let s = try loss.valueWithGradients(embeddings: f1, references: f2)
+        #expect(s.value.isFinite && s.value > 0 && s.referencesGradient.shape == [3, 2])
+    }
+
     static func firstBatch() throws -> (Tensor<Float>, [Int]) {
         (try Tensor<Float>(shape: [6, 2], scalars: [
             0.9, 0.1,   0.5, 0.7,   0.2, 0.9,

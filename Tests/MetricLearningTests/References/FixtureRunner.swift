@@ -62,6 +62,9 @@ enum FixtureRunner {
     }
 
     static func compare(_ c: MetricLearningTesting.ReferenceCase) throws -> ReferenceComparison {
+        if c.labels == nil, c.metaClasses == nil, let references = c.references, let object = c.pml?.loss, c.pml?.miner == nil {
+            return try compareViews(c, loss: object, references: references)
+        }
         let lossObject = try c.pml?.loss ?? LegacyConfiguration.loss(c.configuration ?? KeywordArguments())
         let minerObject = try c.pml?.miner ?? c.minerConfiguration.map(LegacyConfiguration.miner)
         // ManifoldLoss takes meta-classes (one proxy per embedding) where other losses take labels.
@@ -90,5 +93,15 @@ enum FixtureRunner {
                                             referenceLabels: referenceLabels, tuples: mined)
         return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, "references": r.referencesGradient],
                          mined: minerObject == nil ? nil : mined)
+    }
+
+    /// A self-supervised case (no labels): the embeddings and the references are two views of
+    /// the same items, for a loss that takes them as such (a `PairedViewsLoss`).
+    static func compareViews(_ c: MetricLearningTesting.ReferenceCase, loss object: PMLObject, references: Tensor<Double>) throws -> ReferenceComparison {
+        guard let loss = try Registry.metricLoss(pml: object) as any MetricLoss<Double> as? any PairedViewsLoss<Double> else {
+            throw PMLUnsupported("\(object.className) without labels")
+        }
+        let r = try loss.valueWithGradients(embeddings: c.embeddings, references: references)
+        return c.compare(loss: r.value, gradients: ["embeddings": r.embeddingsGradient, "references": r.referencesGradient])
     }
 }
