@@ -59,13 +59,10 @@ struct DemoLoss: Sendable {
     }
 
     /// A self-supervised loss of two views: the first view's rows against the second's as
-    /// references, row i of both item i (the form of the library's paired-views losses).
-    static func views(_ name: String, _ loss: any MetricLoss<Float>) -> DemoLoss {
+    /// references, row i of both item i.
+    static func views(_ name: String, _ loss: any PairedViewsLoss<Float>) -> DemoLoss {
         DemoLoss(name: name, family: .selfSupervised) { _, _, _ in
-            Objective(step: .views { first, second in
-                let items = Array(0..<(first.shape.first ?? 0))
-                return try loss(first, labels: items, references: second, referenceLabels: items)
-            })
+            Objective(step: .views { first, second in try loss(first, references: second) })
         }
     }
 }

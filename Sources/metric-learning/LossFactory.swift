@@ -47,10 +47,9 @@ enum LossFactory {
         .classifier("manifold-margin0.1", ManifoldLoss<Float>(margin: 0.1)),
         .classifier("largemarginsoftmax", LargeMarginSoftmaxLoss<Float>()),
         .classifier("sphereface", AngularSoftmaxLoss<Float>()),
-        // Self-supervised, on two augmented views of each digit. Once the library's own
-        // paired-views losses land, each is one line: .views("selfsupervised",
-        // SelfSupervisedLoss(NTXentLoss<Float>())) and .views("vicreg", VICRegLoss<Float>()).
-        .views("ntxent-selfsupervised", JoinedViewsLoss(loss: NTXentLoss<Float>())),
+        // Self-supervised, on two augmented views of each digit (no labels).
+        .views("ntxent-selfsupervised", SelfSupervisedLoss(NTXentLoss<Float>())),
+        .views("vicreg", VICRegLoss<Float>()),
     ]
 
     /// The table's names, in its order.

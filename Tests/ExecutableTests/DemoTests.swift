@@ -57,7 +57,7 @@ struct DemoTests {
         #expect(badValue.status != 0 && badValue.output.contains("--epochs"))
         let help = try ContractTests.run("metric-learning", ["--help"])
         #expect(help.status == 0 && help.output.contains("--attack"))
-        for name in ["proxyanchor", "smoothap", "ntxent-selfsupervised"] { #expect(help.output.contains(name), "--help lacks \(name)") }
+        for name in ["proxyanchor", "smoothap", "ntxent-selfsupervised", "vicreg"] { #expect(help.output.contains(name), "--help lacks \(name)") }
         let unknownLoss = try ContractTests.run("metric-learning", ["--loss", "frobnicate"])
         #expect(unknownLoss.status != 0 && unknownLoss.output.contains("unknown loss 'frobnicate'"))
         let minedClassifier = try ContractTests.run("metric-learning", ["--loss", "arcface", "--miner", "semihard"])
