@@ -23,11 +23,7 @@ public struct CodableDistance<Scalar: TensorScalar>: Codable, Sendable {
 
     /// Reads one of the library's distances.
     public init(from decoder: any Decoder) throws {
-        let value = try TaggedCoding.decode("distance", among: Self.types, from: decoder)
-        guard let distance = value as? any Distance<Scalar> else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(type(of: value)) is not a distance"))
-        }
-        wrappedValue = distance
+        wrappedValue = try TaggedCoding.decode("distance", as: (any Distance<Scalar>).self, among: Self.types, from: decoder)
     }
 
     /// Writes the distance, or throws `EncodingError.invalidValue` for one of another type.

@@ -25,11 +25,7 @@ public struct CodableReducer<Scalar: TensorScalar>: Codable, Sendable {
 
     /// Reads one of the library's reducers.
     public init(from decoder: any Decoder) throws {
-        let value = try TaggedCoding.decode("reducer", among: Self.types, from: decoder)
-        guard let reducer = value as? any Reducer<Scalar> else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(type(of: value)) is not a reducer"))
-        }
-        wrappedValue = reducer
+        wrappedValue = try TaggedCoding.decode("reducer", as: (any Reducer<Scalar>).self, among: Self.types, from: decoder)
     }
 
     /// Writes the reducer, or throws `EncodingError.invalidValue` for one of another type.

@@ -17,13 +17,16 @@ enum TaggedCoding {
         try codable.encode(to: container.superEncoder(forKey: .value))
     }
 
-    static func decode(_ kind: String, among types: KeyValuePairs<String, any Codable.Type>, from decoder: any Decoder) throws -> Any {
+    static func decode<Value>(_ kind: String, as _: Value.Type, among types: KeyValuePairs<String, any Codable.Type>, from decoder: any Decoder) throws -> Value {
         let container = try decoder.container(keyedBy: Keys.self)
         let name = try container.decode(String.self, forKey: .type)
         guard let type = types.first(where: { $0.key == name })?.value else {
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription:
                 "unknown \(kind) '\(name)': expected one of \(types.map(\.key).joined(separator: ", "))")
         }
-        return try type.init(from: container.superDecoder(forKey: .value))
+        guard let value = try type.init(from: container.superDecoder(forKey: .value)) as? Value else {
+            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "\(type) is not a \(kind)")
+        }
+        return value
     }
 }
