@@ -53,11 +53,12 @@ import TensorCore
                 for i in range {
                     let e = target + i * m, y = labels[i]
                     s.update(from: source + i * m, count: m)
-                    for j in 0..<m { e[j] = sharpness * s[j] }
+                    // γ·s shifted by its largest value in each class's block (a plain loop: K is small).
                     for a in 0..<c {
-                        let block = e + a * k
-                        let top = Reductions.maximum(block, k, atLeast: -.infinity)
-                        for j in 0..<k { block[j] -= top }
+                        let (block, centres) = (e + a * k, s + a * k)
+                        var top = -Scalar.infinity
+                        for j in 0..<k { top = Swift.max(top, sharpness * centres[j]) }
+                        for j in 0..<k { block[j] = sharpness * centres[j] - top }
                     }
                     VectorExponential.apply(e, count: m)
                     for a in 0..<c {
