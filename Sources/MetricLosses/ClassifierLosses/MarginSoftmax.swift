@@ -3,7 +3,9 @@ import TensorCore
 /// The one implementation of the margin softmax losses (`ArcFaceLoss`, `CosFaceLoss`,
 /// `SubCenterArcFaceLoss`, `NormalizedSoftmaxLoss`): cosines between the embeddings and the
 /// class weights (columns of `[D, C·k]`, the best of each class's k sub-centres), then the
-/// cross-entropy of `MarginSoftmaxRows`, mean over samples.
+/// cross-entropy of `MarginSoftmaxRows`, mean over samples. The weights' columns are
+/// normalised in place (no transposed copy), and without sub-centres the product's buffer
+/// is the kernel's (`SoftmaxRows.terms(_:productOf:_:transposeB:)`).
 @usableFromInline enum MarginSoftmax {
     /// The mean cross-entropy of the logits s·cos θⱼ with the target's cosine through `margin`.
     /// - Throws: `MetricLearningError` for a batch, weights or labels that do not fit (see
@@ -15,9 +17,10 @@ import TensorCore
         scale: Scalar, margin: MarginSoftmaxRows<Scalar>.Margin
     ) throws -> Variable<Scalar> {
         let (n, _, c) = try ClassifierValidation.check(embeddings, weights: weights, labels: labels, columnsPerClass: subCenters)
-        var cosine = matmul(embeddings.normalizedRows(), weights.transposed().normalizedRows(), transposeB: true)
-        if subCenters > 1 { cosine = cosine.reshaped(to: [n * c, subCenters]).max(alongAxis: 1).reshaped(to: [n, c]) }
+        let (units, columns) = (embeddings.normalizedRows(), weights.normalizedColumns())
         let kernel = MarginSoftmaxRows(labels: labels, scale: scale, margin: margin)
+        guard subCenters > 1 else { return try SoftmaxRows.terms(kernel, productOf: units, columns, transposeB: false).mean().checked() }
+        let cosine = matmul(units, columns).reshaped(to: [n * c, subCenters]).max(alongAxis: 1).reshaped(to: [n, c])
         return try SoftmaxRows.terms(kernel, matrix: cosine).mean().checked()
     }
 

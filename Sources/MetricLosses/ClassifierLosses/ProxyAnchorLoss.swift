@@ -48,7 +48,7 @@ public struct ProxyAnchorLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, C
         let c = try ClassifierParameterLayout.rows(name: "proxies").check(embeddings, weights, labels: labels).classes
         try BatchValidation.requireFinite(["margin": margin, "alpha": alpha])
         let kernel = ProxyAnchorColumns(labels: labels, scale: distance.isSimilarity ? alpha : -alpha, margin: margin, classes: c)
-        let terms = SoftmaxRows.terms(kernel, matrix: try distance(embeddings, weights).checked())
+        let terms = SoftmaxRows.terms(kernel, embeddings: embeddings, proxies: weights, distance: distance)
         let withPositives = Scalar(Set(labels).count)
         let positive = reducer.reduce(LossTerms(elements: terms.elements(in: 0..<c), labels: labels, name: "pos_loss", divisor: withPositives))
         let negative = reducer.reduce(LossTerms(elements: terms.elements(in: c..<(2 * c)), labels: labels, name: "neg_loss", divisor: Scalar(c)))

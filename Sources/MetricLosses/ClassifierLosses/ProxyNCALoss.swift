@@ -44,7 +44,7 @@ public struct ProxyNCALoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Coda
         try ClassifierParameterLayout.rows(name: "proxies").check(embeddings, weights, labels: labels)
         try BatchValidation.requireFinite(["softmaxScale": softmaxScale])
         let kernel = ProxyNCARows(labels: labels, scale: distance.isSimilarity ? softmaxScale : -softmaxScale)
-        let terms = SoftmaxRows.terms(kernel, matrix: try distance(embeddings, weights).checked())
+        let terms = SoftmaxRows.terms(kernel, embeddings: embeddings, proxies: weights, distance: distance)
         let values = terms.value.scalars
         guard values.contains(.infinity) else { return try reducer.reduce(LossTerms(elements: terms, labels: labels)).checked() }
         // PML's exp == 0 rows: no term.

@@ -55,7 +55,14 @@ public struct SoftTripleLoss<Scalar: TensorScalar>: ClassifierLoss, Sendable, Co
         try BatchValidation.require(gamma > 0 && (1 / gamma).isFinite, "gamma", gamma, "must be positive, with 1/gamma finite")
         try BatchValidation.require(distance.isSimilarity, "distance", distance, "must be a similarity, not a distance")
         let kernel = SoftTripleRows(labels: labels, classes: c, scale: scale, sharpness: 1 / gamma, margin: margin)
-        let terms = SoftmaxRows.terms(kernel, matrix: try distance(embeddings, weights.transposed()).checked())
+        let terms: Variable<Scalar>
+        if distance.kernel == .dotProduct {
+            // Cosine (the default) or dot products: the columns normalised in place, the product's buffer the kernel's.
+            let columns = distance.normalizesEmbeddings ? weights.normalizedColumns() : weights
+            terms = SoftmaxRows.terms(kernel, productOf: distance.prepare(embeddings), columns, transposeB: false)
+        } else {
+            terms = SoftmaxRows.terms(kernel, matrix: try distance(embeddings, weights.transposed()).checked())
+        }
         return try reducer.reduce(LossTerms(elements: terms, labels: labels)).checked()
     }
 

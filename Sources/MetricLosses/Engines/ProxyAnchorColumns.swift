@@ -14,7 +14,8 @@ import TensorCore
 ///
 /// Three passes over whole rows (the shifts, the exponentials and their sums, the
 /// derivatives), in row blocks of fixed extent whose column sums are added in block order,
-/// so the result does not depend on the thread count. Columns and sides share one layout:
+/// so the result does not depend on the thread count; the target may be the source (each
+/// row is read before it is written). Columns and sides share one layout:
 /// entries 0..<C for the positive side, C..<2C for the negative, as the terms.
 ///
 /// - Complexity: O(N·C) time, the one `[N, C]` buffer and O(C) more.
@@ -66,8 +67,10 @@ import TensorCore
                     let (positive, negative) = (p.baseAddress!, p.baseAddress! + m)
                     for i in rows {
                         let row = source + i * m, e = target + i * m, y = labels[i]
+                        // Read before the row is overwritten (e may be row).
+                        let own = kappa * (margin - row[y]) - positiveShift[y]
                         for j in 0..<m { e[j] = kappa * (row[j] + margin) - negativeShift[j] }
-                        e[y] = kappa * (margin - row[y]) - positiveShift[y]
+                        e[y] = own
                         VectorExponential.apply(e, count: m)
                         Self.forEach(m, except: y) { j in negative[j] += e[j] }
                         positive[y] += e[y]

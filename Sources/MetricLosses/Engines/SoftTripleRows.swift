@@ -13,7 +13,9 @@ import TensorCore
 /// which the forward pass leaves in the buffer (for an upstream of 1); the pullback scales
 /// each row by its term's upstream. Softmaxes are shifted by their largest exponent.
 ///
-/// - Complexity: O(N·C·K) time, the one `[N, C·K]` buffer and O(C) per thread.
+/// The target rows may be the source rows: each thread works on a copy of its row.
+///
+/// - Complexity: O(N·C·K) time, the one `[N, C·K]` buffer and O(C·K) per thread.
 @usableFromInline struct SoftTripleRows<Scalar: TensorScalar>: RowScaledKernel {
     /// Each row's class.
     @usableFromInline let labels: [Int]
@@ -45,14 +47,18 @@ import TensorCore
                 let sums = UnsafeMutablePointer<Scalar>.allocate(capacity: c)
                 let similarities = UnsafeMutablePointer<Scalar>.allocate(capacity: c)
                 let logits = UnsafeMutablePointer<Scalar>.allocate(capacity: c)
-                defer { sums.deallocate(); similarities.deallocate(); logits.deallocate() }
+                // A copy of the row's similarities (the target row may be the source row).
+                let s = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
+                defer { sums.deallocate(); similarities.deallocate(); logits.deallocate(); s.deallocate() }
                 for i in range {
-                    let s = source + i * m, e = target + i * m, y = labels[i]
-                    for j in 0..<m { e[j] = sharpness * s[j] }
+                    let e = target + i * m, y = labels[i]
+                    s.update(from: source + i * m, count: m)
+                    // γ·s shifted by its largest value in each class's block (a plain loop: K is small).
                     for a in 0..<c {
-                        let block = e + a * k
-                        let top = Reductions.maximum(block, k, atLeast: -.infinity)
-                        for j in 0..<k { block[j] -= top }
+                        let (block, centres) = (e + a * k, s + a * k)
+                        var top = -Scalar.infinity
+                        for j in 0..<k { top = Swift.max(top, sharpness * centres[j]) }
+                        for j in 0..<k { block[j] = sharpness * centres[j] - top }
                     }
                     VectorExponential.apply(e, count: m)
                     for a in 0..<c {

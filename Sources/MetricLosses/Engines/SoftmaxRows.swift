@@ -139,6 +139,45 @@ extension SoftmaxRowKernel {
         }
     }
 
+    /// The terms of `kernel` over the product a·b (a·bᵀ with `transposeB`), computed inside
+    /// the operation: the product's own buffer holds the matrix, then what the forward pass
+    /// leaves, then the gradient G, from which the pullback forms ∂a = G·op(b)ᵀ and ∂b (only
+    /// for a tracked operand). One `[N, M]` buffer and one tape node instead of two of each
+    /// (a batch against class weights or proxies).
+    ///
+    /// - Complexity: three N·M·D products and the kernel's O(N·M).
+    @usableFromInline
+    static func terms<K: SoftmaxRowKernel>(_ kernel: K, productOf a: Variable<K.Scalar>, _ b: Variable<K.Scalar>, transposeB: Bool) -> Variable<K.Scalar> {
+        let (av, bv, needA, needB) = (a.value, b.value, a.isTracked, b.isTracked)
+        return Variable.record([a, b]) {
+            // The product is a temporary: its storage is this buffer's alone.
+            let product = try matmul(av, bv, transposeB: transposeB)
+            let (n, m) = (product.shape[0], product.shape[1])
+            var buffer = product.storage
+            let (terms, state) = buffer.withUnsafeMutableBufferPointer { p in
+                kernel.forward(source: UnsafePointer(p.baseAddress!), target: p.baseAddress!, n: n, m: m)
+            }
+            let owned = PullbackBuffer(buffer)
+            return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
+                guard var gradient = owned.take() else { return [nil, nil] }
+                gradient.withUnsafeMutableBufferPointer { kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: m) }
+                let gm = Tensor(uncheckedShape: [n, m], scalars: gradient)
+                let ga = needA ? try? matmul(gm, bv, transposeB: !transposeB) : nil
+                let gb = needB ? (transposeB ? try? matmul(gm, av, transposeA: true) : try? matmul(av, gm, transposeA: true)) : nil
+                return [ga, gb]
+            })
+        }
+    }
+
+    /// The terms of `kernel` over the matrix of `embeddings` `[N, D]` against the rows of
+    /// `proxies` `[C, D]` under `distance`: for a dot-product kernel (cosine, the default of
+    /// the proxy losses) the product is computed inside the operation, in the kernel's buffer.
+    @usableFromInline
+    static func terms<K: SoftmaxRowKernel>(_ kernel: K, embeddings: Variable<K.Scalar>, proxies: Variable<K.Scalar>, distance: any Distance<K.Scalar>) -> Variable<K.Scalar> {
+        guard distance.kernel == .dotProduct else { return terms(kernel, matrix: distance(embeddings, proxies)) }
+        return terms(kernel, productOf: distance.prepare(embeddings), distance.prepare(proxies), transposeB: true)
+    }
+
     /// Replaces the square `[n, n]` matrix at `g` by g + gᵀ in place, in 64 × 64 tiles: a
     /// tile and its mirror are read and written only as row segments (a column walk with a
     /// power-of-two row stride, 32 KB at N = 8192, maps to one cache set), transposed in

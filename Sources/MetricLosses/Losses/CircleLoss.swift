@@ -27,7 +27,12 @@ import TensorCore
 /// Defaults m = 0.4 and γ = 80 (the paper's fine-grained retrieval setting), cosine
 /// similarity, mean of non-zero terms. The distance must be a similarity.
 ///
-/// - Complexity: O(N·M) beyond the similarity matrix, for N anchors and M references.
+/// Over every pair (no tuples) the terms come row by row from one `[N, M]` buffer, which
+/// holds the similarities, then the exponentials, then the gradient (`CircleRows`); for a
+/// batch against itself under cosine similarity (the default) it is the Gram matrix's own.
+///
+/// - Complexity: O(N·M) beyond the similarity matrix, for N anchors and M references; one
+///   `[N, M]` buffer over every pair, masks and a few `[N, M]` tensors over listed pairs.
 public struct CircleLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     /// The relaxation m (PML's `m`): the optima are 1 + m (positives) and −m (negatives),
     /// the decision margins 1 − m and m.
@@ -59,6 +64,11 @@ public struct CircleLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func loss(_ inputs: BatchInputs<Scalar>, over pairs: PairSelection) throws -> Variable<Scalar> {
+        if let rows = pairs.rows {
+            // Every pair: row by row in one [N, M] buffer (for cosine, the Gram matrix's own), no masks.
+            let terms = SoftmaxRows.terms(CircleRows(rows, margin: margin, gamma: gamma), inputs: inputs, distance: distance)
+            return reducer.reduce(LossTerms(elements: terms, labels: inputs.labels))
+        }
         let (n, m) = pairs.extents
         let masks = try pairs.masks()
         func anchorsWithPairs(_ mask: [Bool]) -> [Bool] { (0..<n).map { mask[($0 * m)..<($0 * m + m)].contains(true) } }
