@@ -15,17 +15,7 @@ struct LiftedTupletTests {
                             "tuplet_margin_default", "snr_contrastive_default", "snr_contrastive_margins", "intra_pair_variance_default"]
 
     @Test func pmlCasesMatch() {
-        for name in Self.caseNames {
-            guard let c = FixtureRunner.cases.first(where: { $0.entry.name == name }) else {
-                Issue.record("no case \(name)")
-                continue
-            }
-            switch FixtureRunner.run(c.entry) {
-            case .match: break
-            case .mismatch(let report): Issue.record("\(name): \(report)")
-            case .unsupported(let reason): Issue.record("\(name) cannot run: \(reason)")
-            }
-        }
+        expectFixtureCasesMatch(Self.caseNames)
     }
 
     static let x: Tensor<Double> = randomMatrix(15, 6, seed: 71)

@@ -75,3 +75,18 @@ func expectGramPathEqualsMatrixPath(_ loss: any MetricLoss<Double>, _ name: Stri
     expectClose([split], [value], atol: 1e-12, rtol: 1e-10, name, sourceLocation: sourceLocation)
     expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-12, rtol: 1e-9, name, sourceLocation: sourceLocation)
 }
+
+/// Records an issue for each named bundled PML case that is missing, differs or cannot run.
+func expectFixtureCasesMatch(_ names: [String]) {
+    for name in names {
+        guard let c = FixtureRunner.cases.first(where: { $0.entry.name == name }) else {
+            Issue.record("no case \(name)")
+            continue
+        }
+        switch FixtureRunner.run(c.entry) {
+        case .match: break
+        case .mismatch(let report): Issue.record("\(name): \(report)")
+        case .unsupported(let reason): Issue.record("\(name) cannot run: \(reason)")
+        }
+    }
+}
