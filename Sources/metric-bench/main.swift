@@ -7,7 +7,8 @@ import Darwin
 
 /// metric-bench [--json] [--suite core|catalogue|miners|all] [--cases A,B,…] [--classes C] [gemm | NxD ...]
 ///
-/// `gemm` prints Float matrix-product GFLOP/s at 256…2048. Otherwise each NxD size
+/// `gemm` prints Float matrix-product GFLOP/s at 256…2048, at the shapes of an N×128 pair-loss
+/// step and at those of a classifier step with 10,000 classes at 512×512. Otherwise each NxD size
 /// (default 128x64 512x128 2048x128) runs the cases of the peer benchmark
 /// `Scripts/pml_bench.py` (same names, data and keys; suite `core` by default) and prints the
 /// median step time. `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`

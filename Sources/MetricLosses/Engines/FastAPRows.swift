@@ -22,7 +22,7 @@ import TensorCore
 /// zero gradient.
 ///
 /// - Complexity: O(N·(M + B)) time, one [N, M] buffer and O(B) per thread.
-@usableFromInline struct FastAPRows<Scalar: TensorScalar>: SoftmaxRowKernel {
+@usableFromInline struct FastAPRows<Scalar: TensorScalar>: ScaledRowKernel {
     @usableFromInline let pairs: DenseRowPairs
     /// B, the number of bins (B + 1 centres).
     @usableFromInline let binCount: Int
@@ -154,11 +154,7 @@ import TensorCore
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        rewritingRows(buffer, n: n, m: m) { i, row in
-            guard let t = termOfRow[i] else { return }
-            let g = upstream[t]
-            for j in 0..<m { row[j] *= g }
-        }
+    func scaledGradient(_ state: State, upstream: [Scalar], n: Int, m: Int) -> ScaledRows<Scalar> {
+        ScaledRows(factors: (0..<n).map { i in termOfRow[i].map { upstream[$0] } ?? 0 })
     }
 }

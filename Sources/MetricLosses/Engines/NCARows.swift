@@ -18,7 +18,7 @@ import TensorCore
 /// zero gradient.
 ///
 /// - Complexity: O(N·M) time, one [N, M] buffer and O(P) for the P positive pairs.
-@usableFromInline struct NCARows<Scalar: TensorScalar>: SoftmaxRowKernel {
+@usableFromInline struct NCARows<Scalar: TensorScalar>: ScaledRowKernel {
     @usableFromInline let pairs: DenseRowPairs
     /// κ: the softmax scale, negative for a distance.
     @usableFromInline let scale: Scalar
@@ -79,13 +79,14 @@ import TensorCore
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        rewritingRows(buffer, n: n, m: m) { i, row in
-            guard let t = termOfRow[i] else { return }
+    func scaledGradient(_ state: State, upstream: [Scalar], n: Int, m: Int) -> ScaledRows<Scalar> {
+        let factors = (0..<n).map { i in termOfRow[i].map { softmaxRowFactor(weight: upstream[$0], sum: state.sums[$0], scale: scale) } ?? 0 }
+        var values = [Scalar](repeating: 0, count: pairs.positiveCount)
+        for i in 0..<n {
+            guard let t = termOfRow[i], upstream[t] != 0 && state.sums[t] > 0 else { continue }
             let g = upstream[t]
-            guard scaleSoftmaxRow(row, m: m, weight: g, sum: state.sums[t], scale: scale) else { return }
-            let first = pairs.positiveStart[i]
-            for (k, p) in pairs.positives(of: i).enumerated() { row[p] -= scale * g * state.weights[first + k] }
+            for k in pairs.positiveStart[i]..<pairs.positiveStart[i + 1] { values[k] = -(scale * g * state.weights[k]) }
         }
+        return ScaledRows(factors: factors, positivesOf: pairs, values: values)
     }
 }

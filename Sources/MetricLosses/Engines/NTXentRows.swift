@@ -10,12 +10,13 @@ import TensorCore
 ///     ∂L/∂x_ip = −g_ip·wᵢₚ,   ∂L/∂x_in = (Σₚ g_ip·wᵢₚ)·e^(x_in − ℓᵢ)
 ///
 /// The forward pass leaves e^(x_in − μᵢ) at the negatives of each row (0 elsewhere), which
-/// the pullback scales into the gradient row in place. An anchor without negatives has
+/// the pullback scales into the gradient row in place (a `ScaledRowKernel`: the positives
+/// are its listed entries). An anchor without negatives has
 /// ℓᵢ = −∞: terms 0, gradient 0.
 ///
 /// - Complexity: O(N·M) time, one [N, M] buffer, O(P) for the P positive pairs; never a
 ///   positive × negative matrix.
-@usableFromInline struct NTXentRows<Scalar: TensorScalar>: SoftmaxRowKernel {
+@usableFromInline struct NTXentRows<Scalar: TensorScalar>: ScaledRowKernel {
     @usableFromInline let pairs: DenseRowPairs
     /// κ = ±1/τ: the sign turns a distance into a closeness.
     @usableFromInline let scale: Scalar
@@ -74,14 +75,13 @@ import TensorCore
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        rewritingRows(buffer, n: n, m: m) { i, row in
-            let positives = pairs.positives(of: i), first = pairs.positiveStart[i]
+    func scaledGradient(_ state: State, upstream: [Scalar], n: Int, m: Int) -> ScaledRows<Scalar> {
+        let factors = (0..<n).map { i -> Scalar in
             var weight: Scalar = 0
-            for k in first..<(first + positives.count) { weight += upstream[k] * state.weights[k] }
-            _ = scaleSoftmaxRow(row, m: m, weight: weight, sum: state.sums[i], scale: scale)
-            for (k, p) in positives.enumerated() { row[p] -= scale * upstream[first + k] * state.weights[first + k] }
+            for k in pairs.positiveStart[i]..<pairs.positiveStart[i + 1] { weight += upstream[k] * state.weights[k] }
+            return softmaxRowFactor(weight: weight, sum: state.sums[i], scale: scale)
         }
+        return ScaledRows(factors: factors, positivesOf: pairs, values: zip(upstream, state.weights).map { -(scale * $0 * $1) })
     }
 
     /// The terms over listed pairs: `values` holds the matrix entries of the positive pairs,

@@ -15,9 +15,18 @@ import TensorCore
     /// Replaces the rows `forward` wrote by the gradient with respect to the matrix, given
     /// the gradient of the terms.
     func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int)
+    /// Replaces the square `[n, n]` rows `forward` wrote (over a Gram matrix) by G + Gᵀ, G
+    /// the gradient with respect to the matrix: by default `gradient`, then
+    /// `SoftmaxRows.addTranspose`; a `ScaledRowKernel` does both in one pass.
+    func symmetrizedGradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int)
 }
 
 extension SoftmaxRowKernel {
+    @usableFromInline func symmetrizedGradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int) {
+        gradient(buffer, state, upstream: upstream, n: n, m: n)
+        SoftmaxRows.addTranspose(buffer, n: n)
+    }
+
     /// Runs `body(i, row)` on every row of the `[n, m]` buffer, the rows split across
     /// threads: the skeleton of a kernel's `gradient`, which rewrites each row in place.
     @inline(__always)
@@ -26,6 +35,14 @@ extension SoftmaxRowKernel {
         _ = parallelRanges(n, work: n * m * 2) { range in
             for i in range { body(i, buffer + i * m) }
         }
+    }
+
+    /// The factor that turns a row of shifted exponentials e^(x − μ) into its softmax's
+    /// gradient: κ·w/Σ (`sum` = Σ, κ = `scale`, w = `weight`), or 0 for a row without
+    /// weight or sum (`scaleSoftmaxRow` as a `ScaledRows` factor).
+    @inline(__always)
+    func softmaxRowFactor(weight: Scalar, sum: Scalar, scale: Scalar) -> Scalar {
+        weight != 0 && sum > 0 ? scale * weight / sum : 0
     }
 
     /// Turns a row of shifted exponentials e^(x − μ) into its softmax's gradient
@@ -115,7 +132,7 @@ extension SoftmaxRowKernel {
     }
 
     /// The terms of `kernel` over the Gram matrix X·Xᵀ of `x`'s rows, computed here; the
-    /// pullback makes the gradient buffer ∂S + ∂Sᵀ in place, tile by tile, and multiplies
+    /// pullback makes the gradient buffer ∂S + ∂Sᵀ in place (`symmetrizedGradient`), and multiplies
     /// it by X (summing the transpose while packing reads it column-wise, 8192 columns
     /// apart at N = 8192: measured 0.3 s slower there than this pass and a plain product).
     static func terms<K: SoftmaxRowKernel>(_ kernel: K, gramOf x: Variable<K.Scalar>) -> Variable<K.Scalar> {
@@ -130,10 +147,7 @@ extension SoftmaxRowKernel {
             let owned = PullbackBuffer(buffer)
             return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
                 guard var gradient = owned.take() else { return [nil] }
-                gradient.withUnsafeMutableBufferPointer {
-                    kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: n)
-                    addTranspose($0.baseAddress!, n: n)
-                }
+                gradient.withUnsafeMutableBufferPointer { kernel.symmetrizedGradient($0.baseAddress!, state, upstream: g.storage, n: n) }
                 return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)]
             })
         }
@@ -181,14 +195,15 @@ extension SoftmaxRowKernel {
     /// Replaces the square `[n, n]` matrix at `g` by g + gᵀ in place, in 64 × 64 tiles: a
     /// tile and its mirror are read and written only as row segments (a column walk with a
     /// power-of-two row stride, 32 KB at N = 8192, maps to one cache set), transposed in
-    /// two scratch tiles. Every pair is summed once, by one task.
+    /// two scratch tiles. Every pair is summed once, by one task. With `factors` f, row i
+    /// is scaled by fᵢ on the way: fᵢ·gᵢⱼ + fⱼ·gⱼᵢ.
     ///
     /// - Complexity: O(n²).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func addTranspose<Scalar: TensorScalar>(_ g: UnsafeMutablePointer<Scalar>, n: Int) {
+    static func addTranspose<Scalar: TensorScalar>(_ g: UnsafeMutablePointer<Scalar>, n: Int, factors: UnsafePointer<Scalar>? = nil) {
         let tile = 64, tiles = (n + tile - 1) / tile
-        nonisolated(unsafe) let g = g
+        nonisolated(unsafe) let (g, factors) = (g, factors)
         parallelFor(tiles, work: n * n * 4) { rowTile in
             let mirror = UnsafeMutablePointer<Scalar>.allocate(capacity: tile * tile)
             let sums = UnsafeMutablePointer<Scalar>.allocate(capacity: tile * tile)
@@ -198,12 +213,23 @@ extension SoftmaxRowKernel {
                 let (j0, columns) = (columnTile * tile, Swift.min(tile, n - columnTile * tile))
                 // mirror[c][r] = g[j0 + c][i0 + r], read row segment by row segment.
                 for c in 0..<columns { (mirror + c * tile).update(from: g + (j0 + c) * n + i0, count: rows) }
-                for r in 0..<rows {
-                    let row = g + (i0 + r) * n + j0
-                    for c in 0..<columns {
-                        let sum = row[c] + mirror[c * tile + r]
-                        row[c] = sum
-                        sums[c * tile + r] = sum
+                if let f = factors {
+                    for r in 0..<rows {
+                        let (row, fi, fj) = (g + (i0 + r) * n + j0, f[i0 + r], f + j0)
+                        for c in 0..<columns {
+                            let sum = fi * row[c] + fj[c] * mirror[c * tile + r]
+                            row[c] = sum
+                            sums[c * tile + r] = sum
+                        }
+                    }
+                } else {
+                    for r in 0..<rows {
+                        let row = g + (i0 + r) * n + j0
+                        for c in 0..<columns {
+                            let sum = row[c] + mirror[c * tile + r]
+                            row[c] = sum
+                            sums[c * tile + r] = sum
+                        }
                     }
                 }
                 for c in 0..<columns { (g + (j0 + c) * n + i0).update(from: sums + c * tile, count: rows) }

@@ -13,7 +13,7 @@ import TensorCore
 /// the pullback scales into the gradient row in place.
 ///
 /// - Complexity: O(N·M) time, one [N, M] buffer.
-@usableFromInline struct SupConRows<Scalar: TensorScalar>: SoftmaxRowKernel {
+@usableFromInline struct SupConRows<Scalar: TensorScalar>: ScaledRowKernel {
     @usableFromInline let pairs: DenseRowPairs
     /// κ = ±1/τ: the sign turns a distance into a closeness.
     @usableFromInline let scale: Scalar
@@ -61,14 +61,15 @@ import TensorCore
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func gradient(_ buffer: UnsafeMutablePointer<Scalar>, _ state: State, upstream: [Scalar], n: Int, m: Int) {
-        rewritingRows(buffer, n: n, m: m) { i, row in
-            let g = upstream[i]
-            guard scaleSoftmaxRow(row, m: m, weight: g, sum: state[i], scale: scale) else { return }
-            let positives = pairs.positives(of: i)
-            let share = scale * g / Scalar(positives.count)
-            for p in positives { row[p] -= share }
+    func scaledGradient(_ state: State, upstream: [Scalar], n: Int, m: Int) -> ScaledRows<Scalar> {
+        let factors = (0..<n).map { softmaxRowFactor(weight: upstream[$0], sum: state[$0], scale: scale) }
+        var values = [Scalar](repeating: 0, count: pairs.positiveCount)
+        for i in 0..<n where upstream[i] != 0 && state[i] > 0 {
+            let range = pairs.positiveStart[i]..<pairs.positiveStart[i + 1]
+            let share = scale * upstream[i] / Scalar(range.count)
+            for k in range { values[k] = -share }
         }
+        return ScaledRows(factors: factors, positivesOf: pairs, values: values)
     }
 
     /// The terms over listed pairs, each (anchor, other) at most once, sorted by anchor:
