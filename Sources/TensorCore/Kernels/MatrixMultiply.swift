@@ -13,19 +13,21 @@
 
 /// The matrix product C = A·B on packed panels with a register-blocked micro-kernel.
 ///
-/// A row block of A (`blockRows × depthBlock`) is packed into panels of
-/// `microRows` rows, each scalar stored as a whole vector (a load instead of a
-/// broadcast shuffle in the inner loop); B into panels of `2 × V.scalarCount` columns. The micro-kernel
-/// keeps a `microRows × 2` tile of SIMD accumulators in registers and accumulates with
-/// `multiplyAdd` (one `fmla` on arm64; `c += a * b` elsewhere, since fused multiply-add is a
-/// libm call in a baseline x86-64 build). Row blocks run in parallel; each element of C is accumulated by one
-/// thread in a fixed order, so the result is the same for any thread count.
+/// A row block of A (`blockRows × depthBlock`) is packed into panels of the tile's rows
+/// (`MicroTile.rows`); B into panels of `2 × V.scalarCount` columns. The micro-kernel keeps a
+/// `rows × 2` tile of SIMD accumulators in registers and accumulates with `multiplyAdd` (one
+/// `fmla` on arm64; `c += a * b` in a default x86-64 build, since fused multiply-add is a libm
+/// call there): 6 × 2 `SIMD4<Float>` with A pre-broadcast (`PreBroadcastTile`). Row blocks run in parallel;
+/// each element of C is accumulated by one thread in a fixed order, so the result is the same
+/// for any thread count.
 ///
 /// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock·V.scalarCount) extra memory.
 @usableFromInline package enum MatrixMultiply {
-    @usableFromInline package static let microRows = 6
     @usableFromInline package static let depthBlock = 256
     @usableFromInline package static let blockRows = 96
+    /// The columns of B a tile that streams B goes through while one panel of A stays in L1
+    /// (their packed depth block, 1 MB of `Float`, stays in L2).
+    static let columnBlock = 1024
 
     /// C[M×N] = A[M×K] · B[K×N], overwriting C (row-major, contiguous).
     ///
@@ -46,15 +48,11 @@
             return
         }
         let symmetric = symmetric && m == n
-        let nr: Int
         if MemoryLayout<Scalar>.size == 4 {
-            nr = 8
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD4<Scalar>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD4<Scalar>>.self)
         } else {
-            nr = 4
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD2<Scalar>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD2<Scalar>>.self)
         }
-        if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
     }
 
     /// Copies the entries the Gram path skipped (below the diagonal, left of each row
@@ -102,41 +100,46 @@
     }
 
     @inline(__always)
-    static func run<Scalar: TensorScalar, V: SIMD>(
+    static func run<Scalar: TensorScalar, Tile: MicroTile>(
         m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>,
-        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, vector: V.Type
-    ) where V.Scalar == Scalar {
+        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, mirrors: Bool, tile: Tile.Type
+    ) where Tile.Vector.Scalar == Scalar {
+        typealias V = Tile.Vector
         let nr = 2 * V.scalarCount
         let panels = (n + nr - 1) / nr
         let depthBlocks = (k + depthBlock - 1) / depthBlock
-        // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars.
+        // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars
+        // (panels in parallel: each writes its own part).
         let packedB = UnsafeMutablePointer<Scalar>.allocate(capacity: panels * nr * k)
         defer { packedB.deallocate() }
-        for db in 0..<depthBlocks {
+        nonisolated(unsafe) let (packedBShared, bView) = (packedB, b)
+        parallelFor(depthBlocks * panels, work: 4 * k * n) { part in
+            let (db, p) = part.quotientAndRemainder(dividingBy: panels)
             let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
-            let blockBase = packedB + k0 * panels * nr
-            for p in 0..<panels {
-                let dst = blockBase + p * kc * nr
-                let j0 = p * nr, width = min(nr, n - j0)
-                for kk in 0..<kc {
-                    let row = dst + kk * nr
-                    let src = b.base + (k0 + kk) * b.rowStride + j0 * b.columnStride
-                    for j in 0..<width { row[j] = src[j * b.columnStride] }
-                    for j in width..<nr { row[j] = 0 }
+            let dst = packedBShared + k0 * panels * nr + p * kc * nr
+            let j0 = p * nr, width = min(nr, n - j0)
+            for kk in 0..<kc {
+                let row = dst + kk * nr
+                let src = bView.base + (k0 + kk) * bView.rowStride + j0 * bView.columnStride
+                if bView.columnStride == 1 {
+                    row.update(from: src, count: width)
+                } else {
+                    for j in 0..<width { row[j] = src[j * bView.columnStride] }
                 }
+                for j in width..<nr { row[j] = 0 }
             }
         }
-        let mr = microRows
+        let mr = Tile.rows
         let rowBlocks = (m + blockRows - 1) / blockRows
-        nonisolated(unsafe) let packedBShared = packedB
         nonisolated(unsafe) let cShared = c
         let aView = a
         parallelFor(rowBlocks, work: m * n * k) { rb in
             let i0 = rb * blockRows, mc = min(blockRows, m - i0)
             let rowPanels = (mc + mr - 1) / mr
-            // A is packed pre-broadcast: each scalar repeated across a vector, so the
-            // micro-kernel loads it instead of shuffling (shuffles share the FP pipes).
-            let w = V.scalarCount
+            // A pre-broadcast tile stores each scalar of A repeated across a vector, so its
+            // micro-kernel loads it instead of shuffling (shuffles share the FP pipes); a
+            // broadcasting tile stores scalars and broadcasts them as it multiplies.
+            let w = Tile.aLanes
             let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * depthBlock * w)
             defer { packedA.deallocate() }
             let col = UnsafeMutablePointer<Scalar>.allocate(capacity: mr)
@@ -157,75 +160,55 @@
                             for r in 0..<height { col[r] = src[r * aView.rowStride] }
                         }
                         for r in height..<mr { col[r] = 0 }
-                        let raw = UnsafeMutableRawPointer(dst + kk * mr * w)
-                        // Each of the column's scalars as a whole vector.
-                        for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
+                        if w == 1 {
+                            (dst + kk * mr).update(from: col, count: mr)
+                        } else {
+                            let raw = UnsafeMutableRawPointer(dst + kk * mr * w)
+                            // Each of the column's scalars as a whole vector.
+                            for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
+                        }
                     }
                 }
                 let blockB = packedBShared + k0 * panels * nr
-                // For a Gram matrix, panels wholly left of this row block are mirrored later.
-                let firstPanel = symmetric ? i0 / nr : 0
-                for p in firstPanel..<panels {
+                /// The tile of panel p of B and row panel rp of A.
+                func multiplyTile(_ p: Int, _ rp: Int) {
                     let bPanel = blockB + p * kc * nr
                     let j0 = p * nr, width = min(nr, n - j0)
-                    for rp in 0..<rowPanels {
-                        let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
-                        let aPanel = packedA + rp * kc * mr * w
-                        if width == nr && height == mr {
-                            microKernel(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0, vector: V.self)
-                        } else {
-                            edge.withUnsafeMutableBufferPointer { tile in
-                                let t = tile.baseAddress!
-                                microKernel(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false, vector: V.self)
-                                for r in 0..<height {
-                                    let out = cShared + (r0 + r) * n + j0
-                                    for j in 0..<width {
-                                        out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
-                                    }
+                    let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                    let aPanel = packedA + rp * kc * mr * w
+                    if width == nr && height == mr {
+                        Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0)
+                    } else {
+                        edge.withUnsafeMutableBufferPointer { tile in
+                            let t = tile.baseAddress!
+                            Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false)
+                            for r in 0..<height {
+                                let out = cShared + (r0 + r) * n + j0
+                                for j in 0..<width {
+                                    out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
                                 }
                             }
                         }
                     }
                 }
+                // For a Gram matrix, panels wholly left of this row block are mirrored later.
+                let firstPanel = symmetric ? i0 / nr : 0
+                if Tile.streamsB {
+                    // Each panel of A stays in L1 while a block of B's panels (in L2) streams past it.
+                    let blockPanels = Swift.max(1, columnBlock / nr)
+                    for p0 in stride(from: firstPanel, to: panels, by: blockPanels) {
+                        for rp in 0..<rowPanels {
+                            for p in p0..<Swift.min(p0 + blockPanels, panels) { multiplyTile(p, rp) }
+                        }
+                    }
+                } else {
+                    // Each panel of B stays in L1 while the panels of A (in L2) stream past it.
+                    for p in firstPanel..<panels {
+                        for rp in 0..<rowPanels { multiplyTile(p, rp) }
+                    }
+                }
             }
         }
-    }
-
-    /// A 6 × (2·V.scalarCount) tile of C from packed panels, in registers.
-    @inline(__always)
-    static func microKernel<Scalar: TensorScalar, V: SIMD>(
-        kc: Int, a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>,
-        c: UnsafeMutablePointer<Scalar>, ldc: Int, accumulate: Bool, vector: V.Type
-    ) where V.Scalar == Scalar {
-        let w = V.scalarCount
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
-        let rawB = UnsafeRawPointer(b), rawStep = 2 * w * MemoryLayout<Scalar>.stride
-        var ap = a
-        for kk in 0..<kc {
-            let b0 = rawB.loadUnaligned(fromByteOffset: kk * rawStep, as: V.self)
-            let b1 = rawB.loadUnaligned(fromByteOffset: kk * rawStep + w * MemoryLayout<Scalar>.stride, as: V.self)
-            let rawA = UnsafeRawPointer(ap), aStep = w * MemoryLayout<Scalar>.stride
-            var x = rawA.loadUnaligned(as: V.self); c00 = multiplyAdd(x, b0, c00); c01 = multiplyAdd(x, b1, c01)
-            x = rawA.loadUnaligned(fromByteOffset: aStep, as: V.self); c10 = multiplyAdd(x, b0, c10); c11 = multiplyAdd(x, b1, c11)
-            x = rawA.loadUnaligned(fromByteOffset: 2 * aStep, as: V.self); c20 = multiplyAdd(x, b0, c20); c21 = multiplyAdd(x, b1, c21)
-            x = rawA.loadUnaligned(fromByteOffset: 3 * aStep, as: V.self); c30 = multiplyAdd(x, b0, c30); c31 = multiplyAdd(x, b1, c31)
-            x = rawA.loadUnaligned(fromByteOffset: 4 * aStep, as: V.self); c40 = multiplyAdd(x, b0, c40); c41 = multiplyAdd(x, b1, c41)
-            x = rawA.loadUnaligned(fromByteOffset: 5 * aStep, as: V.self); c50 = multiplyAdd(x, b0, c50); c51 = multiplyAdd(x, b1, c51)
-            ap += 6 * w
-        }
-        @inline(__always) func store(_ row: Int, _ v0: V, _ v1: V) {
-            let raw = UnsafeMutableRawPointer(c + row * ldc)
-            let stride = MemoryLayout<Scalar>.stride
-            if accumulate {
-                raw.storeBytes(of: raw.loadUnaligned(as: V.self) + v0, as: V.self)
-                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: w * stride, as: V.self) + v1, toByteOffset: w * stride, as: V.self)
-            } else {
-                raw.storeBytes(of: v0, as: V.self)
-                raw.storeBytes(of: v1, toByteOffset: w * stride, as: V.self)
-            }
-        }
-        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21)
-        store(3, c30, c31); store(4, c40, c41); store(5, c50, c51)
+        if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
     }
 }
