@@ -16,8 +16,11 @@
 /// A row block of A (`blockRows × depthBlock`) is packed into panels of the tile's rows
 /// (`MicroTile.rows`); B into panels of `2 × V.scalarCount` columns. The micro-kernel keeps a
 /// `rows × 2` tile of SIMD accumulators in registers and accumulates with `multiplyAdd` (one
-/// `fmla` on arm64; `c += a * b` in a default x86-64 build, since fused multiply-add is a libm
-/// call there): 6 × 2 `SIMD4<Float>` with A pre-broadcast (`PreBroadcastTile`). Row blocks run in parallel;
+/// `fmla` on arm64 and with the `FusedMultiplyAdd` trait; `c += a * b` in a default x86-64
+/// build, since fused multiply-add is a libm call there). The tile suits the build's vectors:
+/// 6 × 2 `SIMD4<Float>` with A pre-broadcast for SSE2 and NEON; with the trait on x86-64,
+/// 12 × 2 `SIMD16<Float>` (AVX-512) or 6 × 2 `SIMD8<Float>` (AVX2), A broadcast as it
+/// multiplies, whichever `KernelBuild` timed faster. Row blocks run in parallel;
 /// each element of C is accumulated by one thread in a fixed order, so the result is the same
 /// for any thread count.
 ///
@@ -48,11 +51,25 @@
             return
         }
         let symmetric = symmetric && m == n
+        #if FUSED_MULTIPLY_ADD && arch(x86_64)
+        // The tile that runs faster on this build's target (see `KernelBuild`); results are the same.
+        switch (MemoryLayout<Scalar>.size == 4, KernelBuild.prefersTallTile) {
+        case (true, true):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: TallBroadcastTile<SIMD16<Scalar>>.self)
+        case (true, false):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: BroadcastTile<SIMD8<Scalar>>.self)
+        case (false, true):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: TallBroadcastTile<SIMD8<Scalar>>.self)
+        case (false, false):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: BroadcastTile<SIMD4<Scalar>>.self)
+        }
+        #else
         if MemoryLayout<Scalar>.size == 4 {
             run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD4<Scalar>>.self)
         } else {
             run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD2<Scalar>>.self)
         }
+        #endif
     }
 
     /// Copies the entries the Gram path skipped (below the diagonal, left of each row

@@ -52,7 +52,7 @@ struct MatrixMultiplyTests {
     }
 
     /// Every register tile gives bitwise the same product (each element is the same sum in the same
-    /// order), so the choice of tile never changes results; plain,
+    /// order), so the tile a build picks at run time (`KernelBuild`) never changes results; plain,
     /// transposed, Gram (mirrored) and A + Aᵀ operands, over several depth blocks and ragged edges.
     @Test(arguments: [(1, 1, 1), (13, 300, 37), (97, 520, 70), (130, 33, 130)])
     func everyTileGivesTheSameProduct(m: Int, k: Int, n: Int) throws {
@@ -100,6 +100,16 @@ struct MatrixMultiplyTests {
         }
         check(Float.self)
         check(Double.self)
+    }
+
+    /// `KernelBuild.fusesMultiplyAdd` says what `multiplyAdd` does: (1 + 2⁻¹²)² − (1 + 2⁻¹¹) is
+    /// 2⁻²⁴ rounded once, 0 when the product is rounded first.
+    @Test func fusionFlagMatchesTheArithmetic() {
+        let x: Float = 1 + 0x1p-12, c: Float = -(1 + 0x1p-11)
+        let expected: Float = KernelBuild.fusesMultiplyAdd ? 0x1p-24 : 0
+        #expect(multiplyAdd(x, x, c) == expected)
+        #expect(multiplyAdd(SIMD16(repeating: x), SIMD16(repeating: x), SIMD16(repeating: c)) == SIMD16(repeating: expected))
+        #expect(multiplyAdd(SIMD8(repeating: x), x, SIMD8(repeating: c)) == SIMD8(repeating: expected))
     }
 
     @Test func mismatchedInnerExtentsThrow() {
