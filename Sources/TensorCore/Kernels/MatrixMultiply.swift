@@ -127,8 +127,10 @@
         let depthBlocks = (k + depthBlock - 1) / depthBlock
         // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars
         // (panels in parallel: each writes its own part).
-        let packedB = UnsafeMutablePointer<Scalar>.allocate(capacity: panels * nr * k)
-        defer { packedB.deallocate() }
+        // On cache lines, so that no vector load of B straddles two (a whole line for SIMD16<Float>).
+        let rawB = UnsafeMutableRawPointer.allocate(byteCount: panels * nr * k * MemoryLayout<Scalar>.stride, alignment: 64)
+        defer { rawB.deallocate() }
+        let packedB = rawB.bindMemory(to: Scalar.self, capacity: panels * nr * k)
         nonisolated(unsafe) let (packedBShared, bView) = (packedB, b)
         parallelFor(depthBlocks * panels, work: 4 * k * n) { part in
             let (db, p) = part.quotientAndRemainder(dividingBy: panels)
@@ -138,12 +140,16 @@
             for kk in 0..<kc {
                 let row = dst + kk * nr
                 let src = bView.base + (k0 + kk) * bView.rowStride + j0 * bView.columnStride
-                if bView.columnStride == 1 {
-                    row.update(from: src, count: width)
+                if bView.columnStride == 1 && width == nr {
+                    // A contiguous row: two vector copies.
+                    let (from, to) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(row))
+                    let half = V.scalarCount * MemoryLayout<Scalar>.stride
+                    to.storeBytes(of: from.loadUnaligned(as: V.self), as: V.self)
+                    to.storeBytes(of: from.loadUnaligned(fromByteOffset: half, as: V.self), toByteOffset: half, as: V.self)
                 } else {
                     for j in 0..<width { row[j] = src[j * bView.columnStride] }
+                    for j in width..<nr { row[j] = 0 }
                 }
-                for j in width..<nr { row[j] = 0 }
             }
         }
         let mr = Tile.rows
@@ -169,17 +175,17 @@
                     let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
                     for kk in 0..<kc {
                         let src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
+                        // The column's scalars: straight into the panel when it holds scalars.
+                        let out = w == 1 ? dst + kk * mr : col
                         if aView.addsTranspose {
                             // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
                             let mirror = aView.base + (k0 + kk) * aView.rowStride + r0 * aView.columnStride
-                            for r in 0..<height { col[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
+                            for r in 0..<height { out[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
                         } else {
-                            for r in 0..<height { col[r] = src[r * aView.rowStride] }
+                            for r in 0..<height { out[r] = src[r * aView.rowStride] }
                         }
-                        for r in height..<mr { col[r] = 0 }
-                        if w == 1 {
-                            (dst + kk * mr).update(from: col, count: mr)
-                        } else {
+                        for r in height..<mr { out[r] = 0 }
+                        if w > 1 {
                             let raw = UnsafeMutableRawPointer(dst + kk * mr * w)
                             // Each of the column's scalars as a whole vector.
                             for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
