@@ -29,7 +29,8 @@
     @usableFromInline package static let depthBlock = 256
     @usableFromInline package static let blockRows = 96
     /// The columns of B a tile that streams B goes through while one panel of A stays in L1
-    /// (their packed depth block, 1 MB of `Float`, stays in L2).
+    /// (their packed depth block, 1 MB of `Float`, stays in L2 while a core goes through its
+    /// row blocks).
     static let columnBlock = 1024
 
     /// C[M×N] = A[M×K] · B[K×N], overwriting C (row-major, contiguous).
@@ -137,6 +138,19 @@
             let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
             let dst = packedBShared + k0 * panels * nr + p * kc * nr
             let j0 = p * nr, width = min(nr, n - j0)
+            if bView.rowStride == 1 && width == nr {
+                // Bᵀ stored by rows (a Gram matrix's X): each column of the panel is a contiguous
+                // run of a row, written with a stride of nr.
+                for j in 0..<nr {
+                    let src = bView.base + k0 + (j0 + j) * bView.columnStride
+                    var out = dst + j
+                    for kk in 0..<kc {
+                        out.pointee = src[kk]
+                        out += nr
+                    }
+                }
+                return
+            }
             for kk in 0..<kc {
                 let row = dst + kk * nr
                 let src = bView.base + (k0 + kk) * bView.rowStride + j0 * bView.columnStride
@@ -152,84 +166,110 @@
                 }
             }
         }
-        let mr = Tile.rows
+        let mr = Tile.rows, w = Tile.aLanes
         let rowBlocks = (m + blockRows - 1) / blockRows
         nonisolated(unsafe) let cShared = c
         let aView = a
-        parallelFor(rowBlocks, work: m * n * k) { rb in
+        /// Row block rb of C over depth block db, for B's panels in `panelRange` (those a Gram
+        /// matrix does not mirror): packs the block of A, then runs the tiles in the order the
+        /// tile asks for. A pre-broadcast tile's A holds each scalar repeated across a vector (a
+        /// load instead of a shuffle in the micro-kernel); a broadcasting tile's holds scalars.
+        func rowBlock(_ rb: Int, depthBlock db: Int, panels panelRange: Range<Int>) {
             let i0 = rb * blockRows, mc = min(blockRows, m - i0)
+            // For a Gram matrix, panels wholly left of this row block are mirrored later.
+            let panelRange = panelRange.clamped(to: (symmetric ? i0 / nr : 0)..<panels)
+            if panelRange.isEmpty { return }
             let rowPanels = (mc + mr - 1) / mr
-            // A pre-broadcast tile stores each scalar of A repeated across a vector, so its
-            // micro-kernel loads it instead of shuffling (shuffles share the FP pipes); a
-            // broadcasting tile stores scalars and broadcasts them as it multiplies.
-            let w = Tile.aLanes
-            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * depthBlock * w)
+            let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
+            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * kc * w)
             defer { packedA.deallocate() }
             let col = UnsafeMutablePointer<Scalar>.allocate(capacity: mr)
             defer { col.deallocate() }
-            var edge = [Scalar](repeating: 0, count: mr * nr)
-            for db in 0..<depthBlocks {
-                let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
-                for rp in 0..<rowPanels {
-                    let dst = packedA + rp * kc * mr * w
-                    let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
-                    for kk in 0..<kc {
-                        let src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
-                        // The column's scalars: straight into the panel when it holds scalars.
-                        let out = w == 1 ? dst + kk * mr : col
-                        if aView.addsTranspose {
-                            // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
-                            let mirror = aView.base + (k0 + kk) * aView.rowStride + r0 * aView.columnStride
-                            for r in 0..<height { out[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
-                        } else {
-                            for r in 0..<height { out[r] = src[r * aView.rowStride] }
-                        }
-                        for r in height..<mr { out[r] = 0 }
-                        if w > 1 {
-                            let raw = UnsafeMutableRawPointer(dst + kk * mr * w)
-                            // Each of the column's scalars as a whole vector.
-                            for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
-                        }
+            /// Column kk of row panel rp into its packed place.
+            func pack(_ rp: Int, _ kk: Int) {
+                let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                var src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
+                // The column's scalars: straight into the panel when it holds scalars.
+                let out = w == 1 ? packedA + (rp * kc + kk) * mr : col
+                if aView.addsTranspose {
+                    // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
+                    let mirror = aView.base + (k0 + kk) * aView.rowStride + r0 * aView.columnStride
+                    for r in 0..<height { out[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
+                } else if height == mr {
+                    for r in 0..<mr {
+                        out[r] = src.pointee
+                        src += aView.rowStride
                     }
+                } else {
+                    for r in 0..<height { out[r] = src[r * aView.rowStride] }
                 }
-                let blockB = packedBShared + k0 * panels * nr
-                /// The tile of panel p of B and row panel rp of A.
-                func multiplyTile(_ p: Int, _ rp: Int) {
-                    let bPanel = blockB + p * kc * nr
-                    let j0 = p * nr, width = min(nr, n - j0)
-                    let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
-                    let aPanel = packedA + rp * kc * mr * w
-                    if width == nr && height == mr {
-                        Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0)
-                    } else {
-                        edge.withUnsafeMutableBufferPointer { tile in
-                            let t = tile.baseAddress!
-                            Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false)
-                            for r in 0..<height {
-                                let out = cShared + (r0 + r) * n + j0
-                                for j in 0..<width {
-                                    out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
-                                }
+                for r in height..<mr { out[r] = 0 }
+                if w > 1 {
+                    let raw = UnsafeMutableRawPointer(packedA + (rp * kc + kk) * mr * w)
+                    // Each of the column's scalars as a whole vector.
+                    for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
+                }
+            }
+            // In the order that reads few pages at a time: a transposed A (rows of the block side
+            // by side in memory) column by column across the panels; otherwise panel by panel.
+            if aView.rowStride == 1 {
+                for kk in 0..<kc {
+                    for rp in 0..<rowPanels { pack(rp, kk) }
+                }
+            } else {
+                for rp in 0..<rowPanels {
+                    for kk in 0..<kc { pack(rp, kk) }
+                }
+            }
+            let blockB = packedBShared + k0 * panels * nr
+            var edge = [Scalar](repeating: 0, count: mr * nr)
+            /// The tile of panel p of B and row panel rp of A.
+            func multiplyTile(_ p: Int, _ rp: Int) {
+                let bPanel = blockB + p * kc * nr
+                let j0 = p * nr, width = min(nr, n - j0)
+                let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                let aPanel = packedA + rp * kc * mr * w
+                if width == nr && height == mr {
+                    Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0)
+                } else {
+                    edge.withUnsafeMutableBufferPointer { tile in
+                        let t = tile.baseAddress!
+                        Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false)
+                        for r in 0..<height {
+                            let out = cShared + (r0 + r) * n + j0
+                            for j in 0..<width {
+                                out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
                             }
                         }
                     }
                 }
-                // For a Gram matrix, panels wholly left of this row block are mirrored later.
-                let firstPanel = symmetric ? i0 / nr : 0
-                if Tile.streamsB {
-                    // Each panel of A stays in L1 while a block of B's panels (in L2) streams past it.
-                    let blockPanels = Swift.max(1, columnBlock / nr)
-                    for p0 in stride(from: firstPanel, to: panels, by: blockPanels) {
-                        for rp in 0..<rowPanels {
-                            for p in p0..<Swift.min(p0 + blockPanels, panels) { multiplyTile(p, rp) }
-                        }
-                    }
-                } else {
-                    // Each panel of B stays in L1 while the panels of A (in L2) stream past it.
-                    for p in firstPanel..<panels {
-                        for rp in 0..<rowPanels { multiplyTile(p, rp) }
-                    }
+            }
+            if Tile.streamsB {
+                // Each panel of A stays in L1 while the block's panels of B (in L2) stream past it.
+                for rp in 0..<rowPanels {
+                    for p in panelRange { multiplyTile(p, rp) }
                 }
+            } else {
+                // Each panel of B stays in L1 while the panels of A (in L2) stream past it.
+                for p in panelRange {
+                    for rp in 0..<rowPanels { multiplyTile(p, rp) }
+                }
+            }
+        }
+        if Tile.streamsB {
+            // A block of B's columns (their depth block: 1 MB of Float) stays in each core's L2
+            // while the core goes through its row blocks: B comes from memory once per block
+            // and core, not once per row block.
+            let blockPanels = Swift.max(1, columnBlock / nr)
+            for db in 0..<depthBlocks {
+                for p0 in stride(from: 0, to: panels, by: blockPanels) {
+                    let range = p0..<Swift.min(p0 + blockPanels, panels)
+                    parallelFor(rowBlocks, work: m * range.count * nr * depthBlock) { rb in rowBlock(rb, depthBlock: db, panels: range) }
+                }
+            }
+        } else {
+            parallelFor(rowBlocks, work: m * n * k) { rb in
+                for db in 0..<depthBlocks { rowBlock(rb, depthBlock: db, panels: 0..<panels) }
             }
         }
         if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
