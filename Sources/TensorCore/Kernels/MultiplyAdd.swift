@@ -5,7 +5,7 @@
 /// separately rounded `a * b + c` and their results stay bitwise what they were. The package
 /// trait `FusedMultiplyAdd` (which defines `FUSED_MULTIPLY_ADD`) fuses on x86-64 too; it is
 /// meant for a build whose target CPU has FMA (`-Xswiftc -target-cpu -Xswiftc native`, or
-/// `x86-64-v3`), and `KernelBuild.fusedMultiplyAddIsSlow` tells when it does not. Swift never
+/// `haswell`), and `KernelBuild.fusedMultiplyAddIsSlow` tells when it does not. Swift never
 /// contracts `a * b + c` by itself, so this file is the one place that chooses. The kernels'
 /// accumulation order is the same on every platform; only the rounding of each step differs.
 /// The SIMD forms work lane by lane (one `fmla` per register on arm64).
