@@ -1,7 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let linkMath: [LinkerSetting] = [.linkedLibrary("m", .when(platforms: [.linux]))]
+// The kernels' one switch between fused and separate multiply-adds (Kernels/MultiplyAdd.swift).
+let fusedMultiplyAdd: [SwiftSetting] = [.define("FUSED_MULTIPLY_ADD", .when(traits: ["FusedMultiplyAdd"]))]
 
 let package = Package(
     name: "MetricLearning",
@@ -14,9 +16,19 @@ let package = Package(
         .executable(name: "metric-bench", targets: ["metric-bench"]),
         .executable(name: "metric-fuzz", targets: ["metric-fuzz"]),
     ],
+    traits: [
+        .trait(
+            name: "FusedMultiplyAdd",
+            description: """
+                Fused multiply-add and AVX-sized register tiles in the x86-64 kernels. For a build whose \
+                target CPU has FMA: -Xswiftc -target-cpu -Xswiftc native (KernelBuild.fusedMultiplyAddIsSlow \
+                tells when it has not). arm64 fuses without it.
+                """),
+        .default(enabledTraits: []),
+    ],
     targets: [
         // Layers, bottom to top; a target depends only on the ones below it.
-        .target(name: "TensorCore", linkerSettings: linkMath),
+        .target(name: "TensorCore", swiftSettings: fusedMultiplyAdd, linkerSettings: linkMath),
         .target(name: "MetricLosses", dependencies: ["TensorCore"], linkerSettings: linkMath),
         .target(name: "MetricTraining", dependencies: ["TensorCore", "MetricLosses"], linkerSettings: linkMath),
         .target(name: "MetricEvaluation", dependencies: ["TensorCore"], linkerSettings: linkMath),

@@ -58,7 +58,7 @@ fi
 # MultiplyAdd.swift holds the fused multiply-add helper; a tree from before it compiles without.
 sources=()
 mkdir "$work/Kernels"
-for file in MultiplyAdd.swift Array+Uninitialized.swift MatrixMultiply.swift Reductions.swift VectorExponential.swift DistanceMatrix.swift; do
+for file in MultiplyAdd.swift Array+Uninitialized.swift MatrixMultiply.swift MicroTile.swift SixAccumulatorRows.swift PreBroadcastTile.swift BroadcastTile.swift TallBroadcastTile.swift Reductions.swift VectorExponential.swift DistanceMatrix.swift; do
     if [ -f "$kernels/$file" ]; then
         sed -E '/func /s/\) throws -> /) throws(MetricLearningError) -> /' "$kernels/$file" > "$work/Kernels/$file"
         sources+=("$work/Kernels/$file")

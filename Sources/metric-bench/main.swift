@@ -14,7 +14,9 @@ import Darwin
 /// median step time. `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`
 /// draws labels from C classes instead of N/8 and appends `cC` to the keys. The peak resident
 /// memory of the run is printed at the end. With `--json` the last line is one JSON object of
-/// the figures.
+/// the figures. The first line names the kernels of this build (fused multiply-add or not, the
+/// matrix product's tile); a build with the `FusedMultiplyAdd` trait but no FMA in its target CPU
+/// prints a warning before it.
 var arguments = Array(CommandLine.arguments.dropFirst())
 /// Removes `--name VALUE` from the arguments and returns VALUE.
 @MainActor func option(_ name: String) -> String? {
@@ -40,6 +42,14 @@ func formatted(_ value: Double, digits: Int) -> String {
     let rounded = (value * scale).rounded() / scale
     return "\(rounded)"
 }
+
+if KernelBuild.fusedMultiplyAddIsSlow {
+    print("""
+        warning: built with the FusedMultiplyAdd trait for a target CPU without FMA: every fused multiply-add \
+        is a C library call, tens of times slower. Build with -Xswiftc -target-cpu -Xswiftc native (or drop the trait).
+        """)
+}
+print("kernels: \(KernelBuild.fusesMultiplyAdd ? "fused" : "separate") multiply-add, matrix tile \(KernelBuild.matrixTile)")
 
 if positional.first == "gemm" {
     for (name, value) in try gemmBenchmark(sizes: [256, 512, 1024, 2048]) {

@@ -13,19 +13,25 @@
 
 /// The matrix product C = A·B on packed panels with a register-blocked micro-kernel.
 ///
-/// A row block of A (`blockRows × depthBlock`) is packed into panels of
-/// `microRows` rows, each scalar stored as a whole vector (a load instead of a
-/// broadcast shuffle in the inner loop); B into panels of `2 × V.scalarCount` columns. The micro-kernel
-/// keeps a `microRows × 2` tile of SIMD accumulators in registers and accumulates with
-/// `multiplyAdd` (one `fmla` on arm64; `c += a * b` elsewhere, since fused multiply-add is a
-/// libm call in a baseline x86-64 build). Row blocks run in parallel; each element of C is accumulated by one
-/// thread in a fixed order, so the result is the same for any thread count.
+/// A row block of A (`blockRows × depthBlock`) is packed into panels of the tile's rows
+/// (`MicroTile.rows`); B into panels of `2 × V.scalarCount` columns. The micro-kernel keeps a
+/// `rows × 2` tile of SIMD accumulators in registers and accumulates with `multiplyAdd` (one
+/// `fmla` on arm64 and with the `FusedMultiplyAdd` trait; `c += a * b` in a default x86-64
+/// build, since fused multiply-add is a libm call there). The tile suits the build's vectors:
+/// 6 × 2 `SIMD4<Float>` with A pre-broadcast for SSE2 and NEON; with the trait on x86-64,
+/// 12 × 2 `SIMD16<Float>` (AVX-512) or 6 × 2 `SIMD8<Float>` (AVX2), A broadcast as it
+/// multiplies, whichever `KernelBuild` timed faster. Row blocks run in parallel;
+/// each element of C is accumulated by one thread in a fixed order, so the result is the same
+/// for any thread count.
 ///
 /// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock·V.scalarCount) extra memory.
 @usableFromInline package enum MatrixMultiply {
-    @usableFromInline package static let microRows = 6
     @usableFromInline package static let depthBlock = 256
     @usableFromInline package static let blockRows = 96
+    /// The columns of B a tile that streams B goes through while one panel of A stays in L1
+    /// (their packed depth block, 1 MB of `Float`, stays in L2 while a core goes through its
+    /// row blocks).
+    static let columnBlock = 1024
 
     /// C[M×N] = A[M×K] · B[K×N], overwriting C (row-major, contiguous).
     ///
@@ -46,15 +52,25 @@
             return
         }
         let symmetric = symmetric && m == n
-        let nr: Int
-        if MemoryLayout<Scalar>.size == 4 {
-            nr = 8
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD4<Scalar>.self)
-        } else {
-            nr = 4
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, vector: SIMD2<Scalar>.self)
+        #if FUSED_MULTIPLY_ADD && arch(x86_64)
+        // The tile that runs faster on this build's target (see `KernelBuild`); results are the same.
+        switch (MemoryLayout<Scalar>.size == 4, KernelBuild.prefersTallTile) {
+        case (true, true):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: TallBroadcastTile<SIMD16<Scalar>>.self)
+        case (true, false):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: BroadcastTile<SIMD8<Scalar>>.self)
+        case (false, true):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: TallBroadcastTile<SIMD8<Scalar>>.self)
+        case (false, false):
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: BroadcastTile<SIMD4<Scalar>>.self)
         }
-        if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
+        #else
+        if MemoryLayout<Scalar>.size == 4 {
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD4<Scalar>>.self)
+        } else {
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD2<Scalar>>.self)
+        }
+        #endif
     }
 
     /// Copies the entries the Gram path skipped (below the diagonal, left of each row
@@ -102,130 +118,160 @@
     }
 
     @inline(__always)
-    static func run<Scalar: TensorScalar, V: SIMD>(
+    static func run<Scalar: TensorScalar, Tile: MicroTile>(
         m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>,
-        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, vector: V.Type
-    ) where V.Scalar == Scalar {
+        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, mirrors: Bool, tile: Tile.Type
+    ) where Tile.Vector.Scalar == Scalar {
+        typealias V = Tile.Vector
         let nr = 2 * V.scalarCount
         let panels = (n + nr - 1) / nr
         let depthBlocks = (k + depthBlock - 1) / depthBlock
-        // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars.
-        let packedB = UnsafeMutablePointer<Scalar>.allocate(capacity: panels * nr * k)
-        defer { packedB.deallocate() }
-        for db in 0..<depthBlocks {
+        // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars
+        // (panels in parallel: each writes its own part).
+        // On cache lines, so that no vector load of B straddles two (a whole line for SIMD16<Float>).
+        let rawB = UnsafeMutableRawPointer.allocate(byteCount: panels * nr * k * MemoryLayout<Scalar>.stride, alignment: 64)
+        defer { rawB.deallocate() }
+        let packedB = rawB.bindMemory(to: Scalar.self, capacity: panels * nr * k)
+        nonisolated(unsafe) let (packedBShared, bView) = (packedB, b)
+        parallelFor(depthBlocks * panels, work: 4 * k * n) { part in
+            let (db, p) = part.quotientAndRemainder(dividingBy: panels)
             let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
-            let blockBase = packedB + k0 * panels * nr
-            for p in 0..<panels {
-                let dst = blockBase + p * kc * nr
-                let j0 = p * nr, width = min(nr, n - j0)
-                for kk in 0..<kc {
-                    let row = dst + kk * nr
-                    let src = b.base + (k0 + kk) * b.rowStride + j0 * b.columnStride
-                    for j in 0..<width { row[j] = src[j * b.columnStride] }
+            let dst = packedBShared + k0 * panels * nr + p * kc * nr
+            let j0 = p * nr, width = min(nr, n - j0)
+            if bView.rowStride == 1 && width == nr {
+                // Bᵀ stored by rows (a Gram matrix's X): each column of the panel is a contiguous
+                // run of a row, written with a stride of nr.
+                for j in 0..<nr {
+                    let src = bView.base + k0 + (j0 + j) * bView.columnStride
+                    var out = dst + j
+                    for kk in 0..<kc {
+                        out.pointee = src[kk]
+                        out += nr
+                    }
+                }
+                return
+            }
+            for kk in 0..<kc {
+                let row = dst + kk * nr
+                let src = bView.base + (k0 + kk) * bView.rowStride + j0 * bView.columnStride
+                if bView.columnStride == 1 && width == nr {
+                    // A contiguous row: two vector copies.
+                    let (from, to) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(row))
+                    let half = V.scalarCount * MemoryLayout<Scalar>.stride
+                    to.storeBytes(of: from.loadUnaligned(as: V.self), as: V.self)
+                    to.storeBytes(of: from.loadUnaligned(fromByteOffset: half, as: V.self), toByteOffset: half, as: V.self)
+                } else {
+                    for j in 0..<width { row[j] = src[j * bView.columnStride] }
                     for j in width..<nr { row[j] = 0 }
                 }
             }
         }
-        let mr = microRows
+        let mr = Tile.rows, w = Tile.aLanes
         let rowBlocks = (m + blockRows - 1) / blockRows
-        nonisolated(unsafe) let packedBShared = packedB
         nonisolated(unsafe) let cShared = c
         let aView = a
-        parallelFor(rowBlocks, work: m * n * k) { rb in
+        /// Row block rb of C over depth block db, for B's panels in `panelRange` (those a Gram
+        /// matrix does not mirror): packs the block of A, then runs the tiles in the order the
+        /// tile asks for. A pre-broadcast tile's A holds each scalar repeated across a vector (a
+        /// load instead of a shuffle in the micro-kernel); a broadcasting tile's holds scalars.
+        func rowBlock(_ rb: Int, depthBlock db: Int, panels panelRange: Range<Int>) {
             let i0 = rb * blockRows, mc = min(blockRows, m - i0)
+            // For a Gram matrix, panels wholly left of this row block are mirrored later.
+            let panelRange = panelRange.clamped(to: (symmetric ? i0 / nr : 0)..<panels)
+            if panelRange.isEmpty { return }
             let rowPanels = (mc + mr - 1) / mr
-            // A is packed pre-broadcast: each scalar repeated across a vector, so the
-            // micro-kernel loads it instead of shuffling (shuffles share the FP pipes).
-            let w = V.scalarCount
-            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * depthBlock * w)
+            let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
+            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * kc * w)
             defer { packedA.deallocate() }
             let col = UnsafeMutablePointer<Scalar>.allocate(capacity: mr)
             defer { col.deallocate() }
-            var edge = [Scalar](repeating: 0, count: mr * nr)
-            for db in 0..<depthBlocks {
-                let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
-                for rp in 0..<rowPanels {
-                    let dst = packedA + rp * kc * mr * w
-                    let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
-                    for kk in 0..<kc {
-                        let src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
-                        if aView.addsTranspose {
-                            // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
-                            let mirror = aView.base + (k0 + kk) * aView.rowStride + r0 * aView.columnStride
-                            for r in 0..<height { col[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
-                        } else {
-                            for r in 0..<height { col[r] = src[r * aView.rowStride] }
-                        }
-                        for r in height..<mr { col[r] = 0 }
-                        let raw = UnsafeMutableRawPointer(dst + kk * mr * w)
-                        // Each of the column's scalars as a whole vector.
-                        for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
+            /// Column kk of row panel rp into its packed place.
+            func pack(_ rp: Int, _ kk: Int) {
+                let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                var src = aView.base + r0 * aView.rowStride + (k0 + kk) * aView.columnStride
+                // The column's scalars: straight into the panel when it holds scalars.
+                let out = w == 1 ? packedA + (rp * kc + kk) * mr : col
+                if aView.addsTranspose {
+                    // A + Aᵀ: the mirrored entries of these rows sit side by side in row k0 + kk.
+                    let mirror = aView.base + (k0 + kk) * aView.rowStride + r0 * aView.columnStride
+                    for r in 0..<height { out[r] = src[r * aView.rowStride] + mirror[r * aView.columnStride] }
+                } else if height == mr {
+                    for r in 0..<mr {
+                        out[r] = src.pointee
+                        src += aView.rowStride
                     }
+                } else {
+                    for r in 0..<height { out[r] = src[r * aView.rowStride] }
                 }
-                let blockB = packedBShared + k0 * panels * nr
-                // For a Gram matrix, panels wholly left of this row block are mirrored later.
-                let firstPanel = symmetric ? i0 / nr : 0
-                for p in firstPanel..<panels {
-                    let bPanel = blockB + p * kc * nr
-                    let j0 = p * nr, width = min(nr, n - j0)
-                    for rp in 0..<rowPanels {
-                        let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
-                        let aPanel = packedA + rp * kc * mr * w
-                        if width == nr && height == mr {
-                            microKernel(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0, vector: V.self)
-                        } else {
-                            edge.withUnsafeMutableBufferPointer { tile in
-                                let t = tile.baseAddress!
-                                microKernel(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false, vector: V.self)
-                                for r in 0..<height {
-                                    let out = cShared + (r0 + r) * n + j0
-                                    for j in 0..<width {
-                                        out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
-                                    }
-                                }
+                for r in height..<mr { out[r] = 0 }
+                if w > 1 {
+                    let raw = UnsafeMutableRawPointer(packedA + (rp * kc + kk) * mr * w)
+                    // Each of the column's scalars as a whole vector.
+                    for r in 0..<mr { raw.storeBytes(of: V(repeating: col[r]), toByteOffset: r * w * MemoryLayout<Scalar>.stride, as: V.self) }
+                }
+            }
+            // In the order that reads few pages at a time: a transposed A (rows of the block side
+            // by side in memory) column by column across the panels; otherwise panel by panel.
+            if aView.rowStride == 1 {
+                for kk in 0..<kc {
+                    for rp in 0..<rowPanels { pack(rp, kk) }
+                }
+            } else {
+                for rp in 0..<rowPanels {
+                    for kk in 0..<kc { pack(rp, kk) }
+                }
+            }
+            let blockB = packedBShared + k0 * panels * nr
+            var edge = [Scalar](repeating: 0, count: mr * nr)
+            /// The tile of panel p of B and row panel rp of A.
+            func multiplyTile(_ p: Int, _ rp: Int) {
+                let bPanel = blockB + p * kc * nr
+                let j0 = p * nr, width = min(nr, n - j0)
+                let r0 = i0 + rp * mr, height = min(mr, i0 + mc - r0)
+                let aPanel = packedA + rp * kc * mr * w
+                if width == nr && height == mr {
+                    Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: cShared + r0 * n + j0, ldc: n, accumulate: db > 0)
+                } else {
+                    edge.withUnsafeMutableBufferPointer { tile in
+                        let t = tile.baseAddress!
+                        Tile.multiply(kc: kc, a: aPanel, b: bPanel, c: t, ldc: nr, accumulate: false)
+                        for r in 0..<height {
+                            let out = cShared + (r0 + r) * n + j0
+                            for j in 0..<width {
+                                out[j] = db > 0 ? out[j] + t[r * nr + j] : t[r * nr + j]
                             }
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// A 6 × (2·V.scalarCount) tile of C from packed panels, in registers.
-    @inline(__always)
-    static func microKernel<Scalar: TensorScalar, V: SIMD>(
-        kc: Int, a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>,
-        c: UnsafeMutablePointer<Scalar>, ldc: Int, accumulate: Bool, vector: V.Type
-    ) where V.Scalar == Scalar {
-        let w = V.scalarCount
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
-        let rawB = UnsafeRawPointer(b), rawStep = 2 * w * MemoryLayout<Scalar>.stride
-        var ap = a
-        for kk in 0..<kc {
-            let b0 = rawB.loadUnaligned(fromByteOffset: kk * rawStep, as: V.self)
-            let b1 = rawB.loadUnaligned(fromByteOffset: kk * rawStep + w * MemoryLayout<Scalar>.stride, as: V.self)
-            let rawA = UnsafeRawPointer(ap), aStep = w * MemoryLayout<Scalar>.stride
-            var x = rawA.loadUnaligned(as: V.self); c00 = multiplyAdd(x, b0, c00); c01 = multiplyAdd(x, b1, c01)
-            x = rawA.loadUnaligned(fromByteOffset: aStep, as: V.self); c10 = multiplyAdd(x, b0, c10); c11 = multiplyAdd(x, b1, c11)
-            x = rawA.loadUnaligned(fromByteOffset: 2 * aStep, as: V.self); c20 = multiplyAdd(x, b0, c20); c21 = multiplyAdd(x, b1, c21)
-            x = rawA.loadUnaligned(fromByteOffset: 3 * aStep, as: V.self); c30 = multiplyAdd(x, b0, c30); c31 = multiplyAdd(x, b1, c31)
-            x = rawA.loadUnaligned(fromByteOffset: 4 * aStep, as: V.self); c40 = multiplyAdd(x, b0, c40); c41 = multiplyAdd(x, b1, c41)
-            x = rawA.loadUnaligned(fromByteOffset: 5 * aStep, as: V.self); c50 = multiplyAdd(x, b0, c50); c51 = multiplyAdd(x, b1, c51)
-            ap += 6 * w
-        }
-        @inline(__always) func store(_ row: Int, _ v0: V, _ v1: V) {
-            let raw = UnsafeMutableRawPointer(c + row * ldc)
-            let stride = MemoryLayout<Scalar>.stride
-            if accumulate {
-                raw.storeBytes(of: raw.loadUnaligned(as: V.self) + v0, as: V.self)
-                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: w * stride, as: V.self) + v1, toByteOffset: w * stride, as: V.self)
+            if Tile.streamsB {
+                // Each panel of A stays in L1 while the block's panels of B (in L2) stream past it.
+                for rp in 0..<rowPanels {
+                    for p in panelRange { multiplyTile(p, rp) }
+                }
             } else {
-                raw.storeBytes(of: v0, as: V.self)
-                raw.storeBytes(of: v1, toByteOffset: w * stride, as: V.self)
+                // Each panel of B stays in L1 while the panels of A (in L2) stream past it.
+                for p in panelRange {
+                    for rp in 0..<rowPanels { multiplyTile(p, rp) }
+                }
             }
         }
-        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21)
-        store(3, c30, c31); store(4, c40, c41); store(5, c50, c51)
+        if Tile.streamsB {
+            // A block of B's columns (their depth block: 1 MB of Float) stays in each core's L2
+            // while the core goes through its row blocks: B comes from memory once per block
+            // and core, not once per row block.
+            let blockPanels = Swift.max(1, columnBlock / nr)
+            for db in 0..<depthBlocks {
+                for p0 in stride(from: 0, to: panels, by: blockPanels) {
+                    let range = p0..<Swift.min(p0 + blockPanels, panels)
+                    parallelFor(rowBlocks, work: m * range.count * nr * depthBlock) { rb in rowBlock(rb, depthBlock: db, panels: range) }
+                }
+            }
+        } else {
+            parallelFor(rowBlocks, work: m * n * k) { rb in
+                for db in 0..<depthBlocks { rowBlock(rb, depthBlock: db, panels: 0..<panels) }
+            }
+        }
+        if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }
     }
 }

@@ -51,6 +51,67 @@ struct MatrixMultiplyTests {
         #expect(throws: MetricLearningError.self) { try symmetrizedProduct(Tensor<Float>.zeros(shape: [3, 4]), Tensor<Float>.zeros(shape: [4, 2])) }
     }
 
+    /// Every register tile gives bitwise the same product (each element is the same sum in the same
+    /// order), so the tile a build picks at run time (`KernelBuild`) never changes results; plain,
+    /// transposed, Gram (mirrored) and A + Aᵀ operands, over several depth blocks and ragged edges.
+    @Test(arguments: [(1, 1, 1), (13, 300, 37), (97, 520, 70), (130, 33, 130)])
+    func everyTileGivesTheSameProduct(m: Int, k: Int, n: Int) throws {
+        func check<S: TensorScalar>(_: S.Type) {
+            let a: Tensor<S> = randomMatrix(m, k, seed: 3), b: Tensor<S> = randomMatrix(k, n, seed: 4)
+            let square: Tensor<S> = randomMatrix(k, k, seed: 5)
+            func products<Tile: MicroTile>(_ tile: Tile.Type) -> [UInt64] where Tile.Vector.Scalar == S {
+                var c = [S](repeating: .nan, count: m * n + m * m + k * n)
+                a.storage.withUnsafeBufferPointer { pa in
+                    b.storage.withUnsafeBufferPointer { pb in
+                        square.storage.withUnsafeBufferPointer { ps in
+                            c.withUnsafeMutableBufferPointer { pc in
+                                let (a, b, s, c) = (pa.baseAddress!, pb.baseAddress!, ps.baseAddress!, pc.baseAddress!)
+                                MatrixMultiply.run(m: m, n: n, k: k, a: MatrixView(base: a, rowStride: k, columnStride: 1),
+                                                   b: MatrixView(base: b, rowStride: n, columnStride: 1), c: c,
+                                                   symmetric: false, mirrors: true, tile: tile)
+                                MatrixMultiply.run(m: m, n: m, k: k, a: MatrixView(base: a, rowStride: k, columnStride: 1),
+                                                   b: MatrixView(base: a, rowStride: 1, columnStride: k), c: c + m * n,
+                                                   symmetric: true, mirrors: true, tile: tile)
+                                MatrixMultiply.run(m: k, n: n, k: k, a: MatrixView(base: s, rowStride: k, columnStride: 1, addsTranspose: true),
+                                                   b: MatrixView(base: b, rowStride: n, columnStride: 1), c: c + m * n + m * m,
+                                                   symmetric: false, mirrors: true, tile: tile)
+                            }
+                        }
+                    }
+                }
+                return c.map { Double($0).bitPattern }   // exact for Float: bitwise comparison
+            }
+            let reference = products(PreBroadcastTile<SIMD2<S>>.self)
+            #expect(products(PreBroadcastTile<SIMD4<S>>.self) == reference, "\(S.self) pre-broadcast 4")
+            #expect(products(BroadcastTile<SIMD4<S>>.self) == reference, "\(S.self) broadcast 4")
+            #expect(products(BroadcastTile<SIMD8<S>>.self) == reference, "\(S.self) broadcast 8")
+            #expect(products(TallBroadcastTile<SIMD8<S>>.self) == reference, "\(S.self) tall 8")
+            #expect(products(TallBroadcastTile<SIMD16<S>>.self) == reference, "\(S.self) tall 16")
+            var product = [S](repeating: 0, count: m * n)
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    product.withUnsafeMutableBufferPointer { pc in
+                        MatrixMultiply.multiply(m: m, n: n, k: k, a: MatrixView(base: pa.baseAddress!, rowStride: k, columnStride: 1),
+                                                b: MatrixView(base: pb.baseAddress!, rowStride: n, columnStride: 1), c: pc.baseAddress!)
+                    }
+                }
+            }
+            #expect(product.map { Double($0).bitPattern } == Array(reference.prefix(m * n)), "\(S.self) the build's own tile")
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
+    /// `KernelBuild.fusesMultiplyAdd` says what `multiplyAdd` does: (1 + 2⁻¹²)² − (1 + 2⁻¹¹) is
+    /// 2⁻²⁴ rounded once, 0 when the product is rounded first.
+    @Test func fusionFlagMatchesTheArithmetic() {
+        let x: Float = 1 + 0x1p-12, c: Float = -(1 + 0x1p-11)
+        let expected: Float = KernelBuild.fusesMultiplyAdd ? 0x1p-24 : 0
+        #expect(multiplyAdd(x, x, c) == expected)
+        #expect(multiplyAdd(SIMD16(repeating: x), SIMD16(repeating: x), SIMD16(repeating: c)) == SIMD16(repeating: expected))
+        #expect(multiplyAdd(SIMD8(repeating: x), x, SIMD8(repeating: c)) == SIMD8(repeating: expected))
+    }
+
     @Test func mismatchedInnerExtentsThrow() {
         let a: Tensor<Double> = randomMatrix(3, 4, seed: 1)
         #expect(throws: MetricLearningError.self) { try matmul(a, a) }
