@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Side-by-side timing of metric-bench and the peer benchmark (PML), in alternating rounds.
 
-usage: python3 Scripts/compare_with_pml.py [--rounds R] [--python /tmp/pml/bin/python]
+usage: python3 Scripts/compare_with_pml.py [--rounds R] [--python /tmp/pml/bin/python] [--bench PATH]
        [--suite core|catalogue|all] [--cases A,B,...] [--classes C] [NxD ...]
 
-Each round runs `.build/release/metric-bench --json SIZES` and then
+Each round runs `.build/release/metric-bench --json SIZES` (or the metric-bench at PATH, for
+example a build with the FusedMultiplyAdd trait) and then
 `Scripts/pml_bench.py --json SIZES` (the package's own copy of the peer benchmark) with the
 given Python (one that has torch and pytorch-metric-learning). Per case it prints the median over rounds of each side's median step
 time and the speed-up, as a Markdown table. Build first: `swift build -c release --product metric-bench`.
@@ -27,12 +28,15 @@ def main():
     for flag in ("--suite", "--cases", "--classes"):
         if flag in args:
             i = args.index(flag); shared += args[i:i + 2]; del args[i:i + 2]
-    sizes = args or ["512x128", "2048x128"]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    bench = os.path.join(root, ".build", "release", "metric-bench")
+    if "--bench" in args:
+        i = args.index("--bench"); bench = args[i + 1]; del args[i:i + 2]
+    sizes = args or ["512x128", "2048x128"]
     peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pml_bench.py")   # vendored beside this script
     ours, theirs = {}, {}
     for r in range(rounds):
-        for target, command in ((ours, [os.path.join(root, ".build", "release", "metric-bench"), "--json"] + shared + sizes),
+        for target, command in ((ours, [bench, "--json"] + shared + sizes),
                                 (theirs, [python, peer, "--json"] + shared + sizes)):
             time.sleep(3)  # let the other side's memory and threads settle
             result = last_json(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
