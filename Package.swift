@@ -40,7 +40,7 @@ let package = Package(
         // Every enrolled type once, for the test suites, the fuzzer and the fixture runner.
         .target(name: "MetricLearningRegistry", dependencies: ["MetricLearning", "MetricLearningTesting"]),
         .executableTarget(name: "metric-learning", dependencies: ["MetricLearning"], resources: [.copy("Resources/digits.csv")]),
-        .executableTarget(name: "metric-bench", dependencies: ["MetricLearning"]),
+        .executableTarget(name: "metric-bench", dependencies: ["MetricLearning", "TensorCore"]),
         // Seeded fuzzing of every enrolled type with hostile inputs (counts defects, exits non-zero on any).
         .executableTarget(name: "metric-fuzz", dependencies: ["MetricLearning", "MetricLearningRegistry"]),
         // The public contract, built exactly as a consumer writes it (plain `import MetricLearning`).

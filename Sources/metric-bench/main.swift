@@ -13,7 +13,8 @@ import Darwin
 /// `Scripts/pml_bench.py` (same names, data and keys; suite `core` by default) and prints the
 /// median step time. `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`
 /// draws labels from C classes instead of N/8 and appends `cC` to the keys. The peak resident
-/// memory of the run is printed at the end. With `--json` the last line is one JSON object of
+/// memory of the run is printed at the end. Beside each median step stands the time that step
+/// spent in matrix products and the rest. With `--json` the last line is one JSON object of
 /// the figures. The first line names the kernels of this build (fused multiply-add or not, the
 /// matrix product's tile); a build with the `FusedMultiplyAdd` trait but no FMA in its target CPU
 /// prints a warning before it.
@@ -79,9 +80,10 @@ if positional.first == "gemm" {
     if !unknown.isEmpty { print("metric-bench: not in suite \(suiteName) (or not implemented yet): \(unknown.joined(separator: ", "))") }
     for (n, d) in sizes {
         for benchmark in suite where only == nil || only!.contains(benchmark.name) {
-            let seconds = try benchmark.medianSeconds(count: n, width: d, classes: classes, repeats: n >= 2048 ? 5 : 15)
+            let (seconds, products) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: n >= 2048 ? 5 : 15)
             let key = "\(benchmark.name)@\(n)x\(d)" + (classes.map { "c\($0)" } ?? "")
-            print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms")
+            print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms",
+                  "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2)))")
             figures.append((key, seconds))
         }
     }

@@ -52,6 +52,15 @@
             return
         }
         let symmetric = symmetric && m == n
+        ProductClock.timing { product(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors) }
+    }
+
+    /// `multiply` with M, N, K > 0, on the tile of this build.
+    @inline(__always)
+    static func product<Scalar: TensorScalar>(
+        m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>,
+        symmetric: Bool, mirrors: Bool
+    ) {
         #if FUSED_MULTIPLY_ADD && arch(x86_64)
         // The tile that runs faster on this build's target (see `KernelBuild`); results are the same.
         switch (MemoryLayout<Scalar>.size == 4, KernelBuild.prefersTallTile) {
