@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MetricLearning
 
 /// One benchmark case of `Scripts/pml_bench.py`: a step that mines, computes the
@@ -85,8 +90,8 @@ struct LossBenchmarkCase {
 
     /// The median seconds of a step over `repeats` timed runs after one warm-up, on
     /// standard-normal embeddings with labels uniform over N/8 classes, or over `classes`
-    /// (as the peer).
-    func medianSeconds(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int) throws -> Double {
+    /// (as the peer), and the mean minor page faults of a timed (steady-state) step.
+    func measure(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int) throws -> (seconds: Double, faultsPerStep: Double) {
         let embeddings = try Tensor<Float>.randomNormal(shape: [n, d], seed: 0)
         var generator = SeededRandomGenerator(seed: 1)
         let classes = fixedClasses ?? max(2, n / 8)
@@ -95,11 +100,20 @@ struct LossBenchmarkCase {
         let first = try step(embeddings, labels)
         precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)
         var times: [Double] = []
+        let faultsBefore = minorPageFaults()
         for _ in 0..<repeats {
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try step(embeddings, labels)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        return times.sorted()[times.count / 2]
+        let faults = Double(minorPageFaults() - faultsBefore) / Double(repeats)
+        return (times.sorted()[times.count / 2], faults)
     }
+}
+
+/// The minor page faults (pages first touched, no disk read) of the process so far.
+func minorPageFaults() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_minflt
 }
