@@ -148,7 +148,9 @@ extension SoftmaxRowKernel {
             return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
                 guard var gradient = owned.take() else { return [nil] }
                 gradient.withUnsafeMutableBufferPointer { kernel.symmetrizedGradient($0.baseAddress!, state, upstream: g.storage, n: n) }
-                return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)]
+                let dx = try? matmul(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)
+                ScratchMemory.recycle(gradient)  // dead after the product; the next step's buffer
+                return [dx]
             })
         }
     }
@@ -178,6 +180,7 @@ extension SoftmaxRowKernel {
                 let gm = Tensor(uncheckedShape: [n, m], scalars: gradient)
                 let ga = needA ? try? matmul(gm, bv, transposeB: !transposeB) : nil
                 let gb = needB ? (transposeB ? try? matmul(gm, av, transposeA: true) : try? matmul(av, gm, transposeA: true)) : nil
+                ScratchMemory.recycle((consume gm).storage)  // dead after the products; the next step's buffer
                 return [ga, gb]
             })
         }
