@@ -52,10 +52,7 @@ public enum ScratchMemory {
     /// Frees every kept buffer (call it when training ends, or before a phase that needs
     /// the memory). Later steps fill the pool again.
     public static func release() {
-        let freed = pool.sync { () -> [Entry] in
-            defer { (pool.entries, pool.bytes) = ([], 0) }
-            return pool.entries
-        }
+        let freed = pool.sync { pool.removeAll() }
         _ = freed  // freed outside the lock
     }
 
@@ -156,6 +153,12 @@ public enum ScratchMemory {
                 dropped.append(entries.remove(at: oldest))
             }
             return dropped + evict()
+        }
+
+        /// Drops every buffer; returns them.
+        func removeAll() -> [Entry] {
+            defer { (entries, bytes) = ([], 0) }
+            return entries
         }
 
         /// Drops the oldest buffers until at most `limit` bytes are held; returns them.
