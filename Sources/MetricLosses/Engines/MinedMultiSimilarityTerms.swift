@@ -71,7 +71,7 @@ import TensorCore
                 guard var gradient = owned.take() else { return [nil] }
                 rows.gradient(&gradient, state, upstream: g.storage, n: n, m: n)
                 let dx = try? symmetrizedProduct(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)
-                ScratchMemory.recycle(gradient)  // dead after the product; the next step's buffer
+                ScratchMemory.recycle(consume gradient)  // dead after the product; the next step's buffer
                 return [dx]
             })
         }

@@ -119,7 +119,7 @@ import TensorCore
                 guard var gradient = owned.take() else { return [nil] }
                 gradient.withUnsafeMutableBufferPointer { kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: n) }
                 let dx = PairwiseDistancePullback.side(xv, xv, Tensor(uncheckedShape: [n, n], scalars: gradient), transposeG: false, symmetrized: true)
-                ScratchMemory.recycle(gradient)  // dead after the product; the next step's buffer
+                ScratchMemory.recycle(consume gradient)  // dead after the product; the next step's buffer
                 return [dx]
             })
         }
