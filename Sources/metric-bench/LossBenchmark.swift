@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MetricLearning
 import TensorCore
 
@@ -86,8 +91,9 @@ struct LossBenchmarkCase {
 
     /// The median step over `repeats` timed runs after one warm-up, on standard-normal
     /// embeddings with labels uniform over N/8 classes, or over `classes` (as the peer): its
-    /// seconds and the seconds of that step spent in matrix products.
-    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int) throws -> (seconds: Double, products: Double) {
+    /// seconds, the seconds of that step spent in matrix products, and the mean minor page
+    /// faults of a timed (steady-state) step.
+    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int) throws -> (seconds: Double, products: Double, faultsPerStep: Double) {
         let embeddings = try Tensor<Float>.randomNormal(shape: [n, d], seed: 0)
         var generator = SeededRandomGenerator(seed: 1)
         let classes = fixedClasses ?? max(2, n / 8)
@@ -96,12 +102,22 @@ struct LossBenchmarkCase {
         let first = try step(embeddings, labels)
         precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)
         var times: [(seconds: Double, products: Double)] = []
+        let faultsBefore = minorPageFaults()
         for _ in 0..<repeats {
             let clock = ProductClock()
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try ProductClock.$current.withValue(clock) { try step(embeddings, labels) }
             times.append((Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, Double(clock.nanoseconds) / 1e9))
         }
-        return times.sorted { $0.seconds < $1.seconds }[times.count / 2]
+        let faults = Double(minorPageFaults() - faultsBefore) / Double(repeats)
+        let median = times.sorted { $0.seconds < $1.seconds }[times.count / 2]
+        return (median.seconds, median.products, faults)
     }
+}
+
+/// The minor page faults (pages first touched, no disk read) of the process so far.
+func minorPageFaults() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_minflt
 }

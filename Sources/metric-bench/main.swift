@@ -11,7 +11,8 @@ import Darwin
 /// step and at those of a classifier step with 10,000 classes at 512×512. Otherwise each NxD size
 /// (default 128x64 512x128 2048x128) runs the cases of the peer benchmark
 /// `Scripts/pml_bench.py` (same names, data and keys; suite `core` by default) and prints the
-/// median step time. `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`
+/// median step time and the minor page faults of a steady-state step (pages the step touched for
+/// the first time: fresh allocations). `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`
 /// draws labels from C classes instead of N/8 and appends `cC` to the keys. The peak resident
 /// memory of the run is printed at the end. Beside each median step stands the time that step
 /// spent in matrix products and the rest. With `--json` the last line is one JSON object of
@@ -80,10 +81,11 @@ if positional.first == "gemm" {
     if !unknown.isEmpty { print("metric-bench: not in suite \(suiteName) (or not implemented yet): \(unknown.joined(separator: ", "))") }
     for (n, d) in sizes {
         for benchmark in suite where only == nil || only!.contains(benchmark.name) {
-            let (seconds, products) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: n >= 2048 ? 5 : 15)
+            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: n >= 2048 ? 5 : 15)
             let key = "\(benchmark.name)@\(n)x\(d)" + (classes.map { "c\($0)" } ?? "")
             print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms",
-                  "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2)))")
+                  "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2)))",
+                  " \(formatted(faults, digits: 1)) faults/step")
             figures.append((key, seconds))
         }
     }

@@ -50,6 +50,7 @@ import TensorCore
                     WeightedRowSum(groups: byPositive, others: anchors, source: rows, coefficients: coefficients),
                 ], columnScales: norms)
                 let dx = try? symmetrizedProduct(Tensor(uncheckedShape: [rows.rows, rows.rows], scalars: dgram), xv)
+                ScratchMemory.recycle(consume dgram)  // dead after the product; the next step's buffer
                 return [dx, Tensor(uncheckedShape: [norms.count], scalars: dv), dc]
             })
         }

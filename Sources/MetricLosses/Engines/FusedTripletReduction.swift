@@ -30,7 +30,7 @@ import TensorCore
         var nonZeroCounts = [Int](repeating: 0, count: n)
         var minedCounts = [Int](repeating: 0, count: n)
         // Unscaled gradient with respect to v = sign · matrix: rows are anchors.
-        var gradient = [Scalar](repeating: 0, count: n * m)
+        var gradient = [Scalar](zeroedCount: n * m)
         let groups = LabelGroups(refs)
         matrix.storage.withUnsafeBufferPointer { matrix in
             termSums.withUnsafeMutableBufferPointer { sums in

@@ -106,7 +106,7 @@ import TensorCore
         let negativeDivisor: Scalar = reduction.divisor(count: total(counts, 3, 4), nonZero: total(counts, 2, 4))
         let positiveScale = positiveDivisor > 0 ? 1 / positiveDivisor : 0
         let negativeScale = negativeDivisor > 0 ? 1 / negativeDivisor : 0
-        var gradient = [Scalar](repeating: 0, count: n * m)
+        var gradient = [Scalar](zeroedCount: n * m)
         matrix.storage.withUnsafeBufferPointer { db in
           gradient.withUnsafeMutableBufferPointer { gb in
             guard let d = db.baseAddress, let g = gb.baseAddress else { return }

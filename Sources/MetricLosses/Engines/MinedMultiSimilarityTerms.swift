@@ -29,7 +29,7 @@ import TensorCore
             guard n == pairing.labels.count, m == pairing.referenceLabels.count else {
                 throw MetricLearningError(.shapeMismatch, "multi-similarity terms: matrix \(mv.shape) for \(n) anchors and \(m) references")
             }
-            var buffer = [Scalar](repeating: 0, count: n * m)
+            var buffer = [Scalar](zeroedCount: n * m)
             let state = mv.storage.withUnsafeBufferPointer { rows.forward(source: $0.baseAddress!, into: &buffer, n: n, m: m) }
             let owned = PullbackBuffer(buffer)
             return (Tensor(uncheckedShape: [n], scalars: state.terms), { g in
@@ -70,7 +70,9 @@ import TensorCore
             return (Tensor(uncheckedShape: [n], scalars: state.terms), { g in
                 guard var gradient = owned.take() else { return [nil] }
                 rows.gradient(&gradient, state, upstream: g.storage, n: n, m: n)
-                return [try? symmetrizedProduct(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)]
+                let dx = try? symmetrizedProduct(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)
+                ScratchMemory.recycle(consume gradient)  // dead after the product; the next step's buffer
+                return [dx]
             })
         }
     }

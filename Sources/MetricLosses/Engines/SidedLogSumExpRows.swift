@@ -118,7 +118,9 @@ import TensorCore
             return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
                 guard var gradient = owned.take() else { return [nil] }
                 gradient.withUnsafeMutableBufferPointer { kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: n) }
-                return [PairwiseDistancePullback.side(xv, xv, Tensor(uncheckedShape: [n, n], scalars: gradient), transposeG: false, symmetrized: true)]
+                let dx = PairwiseDistancePullback.side(xv, xv, Tensor(uncheckedShape: [n, n], scalars: gradient), transposeG: false, symmetrized: true)
+                ScratchMemory.recycle(consume gradient)  // dead after the product; the next step's buffer
+                return [dx]
             })
         }
     }

@@ -148,7 +148,9 @@ extension SoftmaxRowKernel {
             return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
                 guard var gradient = owned.take() else { return [nil] }
                 gradient.withUnsafeMutableBufferPointer { kernel.symmetrizedGradient($0.baseAddress!, state, upstream: g.storage, n: n) }
-                return [try? matmul(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)]
+                let dx = try? matmul(Tensor(uncheckedShape: [n, n], scalars: gradient), xv)
+                ScratchMemory.recycle(consume gradient)  // dead after the product; the next step's buffer
+                return [dx]
             })
         }
     }
@@ -175,9 +177,10 @@ extension SoftmaxRowKernel {
             return (Tensor(uncheckedShape: [terms.count], scalars: terms), { g in
                 guard var gradient = owned.take() else { return [nil, nil] }
                 gradient.withUnsafeMutableBufferPointer { kernel.gradient($0.baseAddress!, state, upstream: g.storage, n: n, m: m) }
-                let gm = Tensor(uncheckedShape: [n, m], scalars: gradient)
+                let gm = Tensor(uncheckedShape: [n, m], scalars: consume gradient)
                 let ga = needA ? try? matmul(gm, bv, transposeB: !transposeB) : nil
                 let gb = needB ? (transposeB ? try? matmul(gm, av, transposeA: true) : try? matmul(av, gm, transposeA: true)) : nil
+                ScratchMemory.recycle((consume gm).storage)  // dead after the products; the next step's buffer
                 return [ga, gb]
             })
         }

@@ -18,10 +18,14 @@ public struct BatchHardMiner<Scalar: TensorScalar>: Miner, Sendable {
     public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
         if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Squared distances order the same way; ties are settled as on the roots. No N×M roots.
-            return .triplets(BatchHardSelection.triplets(try inputs.valueMatrix(squared), pairing: inputs.pairing,
-                                                         isSimilarity: false, squaredDistances: true))
+            let d = try inputs.valueMatrix(squared)
+            let triplets = BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: false, squaredDistances: true)
+            inputs.recycle((consume d).storage, of: squared)
+            return .triplets(triplets)
         }
         let d = try inputs.valueMatrix(distance)
-        return .triplets(BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity))
+        let triplets = BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity)
+        inputs.recycle((consume d).storage, of: distance)
+        return .triplets(triplets)
     }
 }

@@ -49,6 +49,7 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
                 }
             }
         }
+        inputs.recycle(consume d, of: distance)
         return .pairs(positive: positive, negative: negative)
     }
 }

@@ -27,15 +27,15 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
         // Work in "farness" f (distance, or negated similarity): larger is farther.
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         var (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
-        let d: Tensor<Scalar>
+        let d: Tensor<Scalar>, computed: any Distance<Scalar>
         if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Compare squared distances with exact thresholds instead of taking N×M roots:
             // d > a ⟺ d² ≥ above(a) ⟺ d² > above(a).nextDown, and d < b ⟺ d² < atLeast(b).
-            d = try inputs.valueMatrix(squared)
+            (d, computed) = (try inputs.valueMatrix(squared), squared)
             (farPositive, farNegative) = (SquaredDistanceThreshold.above(positiveMargin).nextDown,
                                           SquaredDistanceThreshold.atLeast(negativeMargin))
         } else {
-            d = try inputs.valueMatrix(distance)
+            (d, computed) = (try inputs.valueMatrix(distance), distance)
         }
         let pairing = inputs.pairing
         let groups = SameLabelColumns(labels: labels, referenceLabels: refs)
@@ -65,6 +65,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
                 return (positive, negative)
             }
         }
+        inputs.recycle((consume d).storage, of: computed)
         let (positive, negative) = (parts.flatMap(\.0), parts.flatMap(\.1))
         return .pairs(positive: positive, negative: negative)
     }

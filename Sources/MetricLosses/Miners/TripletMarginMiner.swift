@@ -80,6 +80,7 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
                 return out
             }
         }
+        inputs.recycle(consume d, of: distance)
         return .triplets(TripletBuffer.joined(parts))
     }
 

@@ -101,6 +101,13 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
         (try valueMatrix(distance).storage, labels, referenceLabels, referenceLabels.count)
     }
 
+    /// Gives a mining matrix (`valueMatrix`, `miningMatrix`) to `ScratchMemory` once the miner
+    /// is done with it, when `distance` has a known kernel: then the library computed the
+    /// matrix itself, and nothing else holds it.
+    func recycle(_ values: consuming [Scalar], of distance: any Distance<Scalar>) {
+        if distance.kernel != nil { ScratchMemory.recycle(values) }
+    }
+
     /// Values (anchor rows[t], reference columns[t]) under `distance`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

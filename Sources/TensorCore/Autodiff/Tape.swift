@@ -45,8 +45,18 @@
             let inputGrads = pullback(g)
             for (slot, input) in nodes[i].inputs.enumerated() where input >= 0 {
                 guard let gi = inputGrads[slot] else { continue }
-                if let existing = grads[input] {
-                    grads[input] = try existing + gi
+                if var existing = grads[input] {
+                    grads[input] = nil
+                    guard existing.shape == gi.shape else {
+                        grads[input] = try existing + gi
+                        continue
+                    }
+                    // Summed in place (the same sums as `existing + gi`): no new buffer when
+                    // the tape holds the only copy.
+                    existing.storage.withUnsafeMutableBufferPointer { e in
+                        gi.storage.withUnsafeBufferPointer { g in for k in e.indices { e[k] = e[k] + g[k] } }
+                    }
+                    grads[input] = existing
                 } else {
                     grads[input] = gi
                 }

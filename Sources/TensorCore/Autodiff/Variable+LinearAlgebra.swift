@@ -177,9 +177,11 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
                     let up = Scalar.Exponent(exponent)
                     return gradient.map { Scalar(sign: .plus, exponent: up, significand: $0) }
                 }
-                if same { return [restored(side(xv, xv, gs, transposeG: false, symmetrized: true))] }
-                return [needX ? restored(side(xv, yv, gs, transposeG: false)) : nil,
-                        needY ? restored(side(yv, xv, gs, transposeG: true)) : nil]
+                let gradients = same ? [restored(side(xv, xv, gs, transposeG: false, symmetrized: true))]
+                    : [needX ? restored(side(xv, yv, gs, transposeG: false)) : nil, needY ? restored(side(yv, xv, gs, transposeG: true)) : nil]
+                // Rewritten in place above, so this pullback's alone: dead after the products.
+                if root { ScratchMemory.recycle((consume gs).storage) }
+                return gradients
             })
         }
     }
@@ -215,10 +217,11 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
             (weights, mixed) = (sums, product)
         }
         let (r, c) = (own.shape[0], own.shape[1])
-        var grad = own.storage
+        // The product is a temporary: its buffer becomes the gradient.
+        var grad = (consume mixed).storage
         for i in 0..<r {
             let w = weights.storage[i]
-            for j in 0..<c { grad[i * c + j] = 2 * (grad[i * c + j] * w - mixed.storage[i * c + j]) }
+            for j in 0..<c { grad[i * c + j] = 2 * (own.storage[i * c + j] * w - grad[i * c + j]) }
         }
         return Tensor(uncheckedShape: own.shape, scalars: grad)
     }

@@ -9,6 +9,14 @@ extension Array {
     @inlinable package init(
         uninitializedCount count: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Element>) throws -> Void
     ) rethrows {
+        try self.init(freshUninitializedCount: count, initializingWith: initialize)
+    }
+
+    /// `init(uninitializedCount:initializingWith:)` in a newly allocated buffer, never one
+    /// kept by `ScratchMemory`.
+    @inlinable package init(
+        freshUninitializedCount count: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Element>) throws -> Void
+    ) rethrows {
         guard count > 0 else {
             self = []
             return
@@ -17,5 +25,31 @@ extension Array {
             try initialize(buffer)
             initialized = count
         }
+    }
+}
+
+extension Array where Element: TensorScalar {
+    /// An array of `count` elements, every one of which `initialize` writes, in a buffer kept
+    /// by `ScratchMemory` when one of this count is free (its stale contents are overwritten),
+    /// else a fresh one; `[]` for a count of 0.
+    @inlinable package init(
+        uninitializedCount count: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Element>) throws -> Void
+    ) rethrows {
+        guard var reused = ScratchMemory.take(Element.self, count: count) else {
+            try self.init(freshUninitializedCount: count, initializingWith: initialize)
+            return
+        }
+        try reused.withUnsafeMutableBufferPointer { try initialize($0) }
+        self = reused
+    }
+
+    /// `count` zeros, in a buffer kept by `ScratchMemory` when one of this count is free.
+    @inlinable package init(zeroedCount count: Int) {
+        guard var reused = ScratchMemory.take(Element.self, count: count) else {
+            self.init(repeating: 0, count: count)
+            return
+        }
+        reused.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        self = reused
     }
 }

@@ -138,9 +138,9 @@
         // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars
         // (panels in parallel: each writes its own part).
         // On cache lines, so that no vector load of B straddles two (a whole line for SIMD16<Float>).
-        let rawB = UnsafeMutableRawPointer.allocate(byteCount: panels * nr * k * MemoryLayout<Scalar>.stride, alignment: 64)
-        defer { rawB.deallocate() }
-        let packedB = rawB.bindMemory(to: Scalar.self, capacity: panels * nr * k)
+        let blockB = ScratchMemory.block(byteCount: panels * nr * k * MemoryLayout<Scalar>.stride)
+        defer { ScratchMemory.recycle(blockB) }
+        let packedB = blockB.pointer.bindMemory(to: Scalar.self, capacity: panels * nr * k)
         nonisolated(unsafe) let (packedBShared, bView) = (packedB, b)
         parallelFor(depthBlocks * panels, work: 4 * k * n) { part in
             let (db, p) = part.quotientAndRemainder(dividingBy: panels)
@@ -190,8 +190,9 @@
             if panelRange.isEmpty { return }
             let rowPanels = (mc + mr - 1) / mr
             let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
-            let packedA = UnsafeMutablePointer<Scalar>.allocate(capacity: rowPanels * mr * kc * w)
-            defer { packedA.deallocate() }
+            let blockA = ScratchMemory.block(byteCount: rowPanels * mr * kc * w * MemoryLayout<Scalar>.stride)
+            defer { ScratchMemory.recycle(blockA) }
+            let packedA = blockA.pointer.bindMemory(to: Scalar.self, capacity: rowPanels * mr * kc * w)
             let col = UnsafeMutablePointer<Scalar>.allocate(capacity: mr)
             defer { col.deallocate() }
             /// Column kk of row panel rp into its packed place.
