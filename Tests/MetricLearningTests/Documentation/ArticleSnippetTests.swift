@@ -202,4 +202,15 @@ struct ArticleSnippetTests {
         }
         return values
     }
+
+    // Performance: "Three builds" (what a program can ask about its kernels).
+    @Test func theBuildsKernels() {
+        if KernelBuild.fusedMultiplyAddIsSlow {
+            // Built with FusedMultiplyAdd for a CPU without FMA: add -Xswiftc -target-cpu -Xswiftc native.
+        }
+        #expect(KernelBuild.matrixTile.contains("SIMD"))
+        #if arch(arm64)
+        #expect(KernelBuild.fusesMultiplyAdd)
+        #endif
+    }
 }
