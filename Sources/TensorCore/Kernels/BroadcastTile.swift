@@ -1,10 +1,8 @@
 /// 6 × 2 vectors with A packed as scalars, broadcast in each multiply-add (a broadcast load,
 /// folded into the instruction where the CPU allows): the `FusedMultiplyAdd` trait's tile for
 /// AVX2 (`SIMD8<Float>`: 12 accumulators and two of B, of 16 registers).
-struct BroadcastTile<Vector: SIMD>: MicroTile where Vector.Scalar: TensorScalar {
+struct BroadcastTile<Vector: SIMD>: BroadcastingTile where Vector.Scalar: TensorScalar {
     static var rows: Int { 6 }
-    static var aLanes: Int { 1 }
-    static var streamsB: Bool { true }
 
     @inline(__always)
     static func multiply(kc: Int, a: UnsafePointer<Vector.Scalar>, b: UnsafePointer<Vector.Scalar>,

@@ -1,9 +1,7 @@
 /// 12 × 2 vectors with A packed as scalars and broadcast: the `FusedMultiplyAdd` trait's tile for
 /// AVX-512 (`SIMD16<Float>`: 24 accumulators and two of B, of 32 registers).
-struct TallBroadcastTile<Vector: SIMD>: MicroTile where Vector.Scalar: TensorScalar {
+struct TallBroadcastTile<Vector: SIMD>: BroadcastingTile where Vector.Scalar: TensorScalar {
     static var rows: Int { 12 }
-    static var aLanes: Int { 1 }
-    static var streamsB: Bool { true }
 
     @inline(__always)
     static func multiply(kc: Int, a: UnsafePointer<Vector.Scalar>, b: UnsafePointer<Vector.Scalar>,
