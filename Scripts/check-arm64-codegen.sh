@@ -58,7 +58,7 @@ fi
 # MultiplyAdd.swift holds the fused multiply-add helper; a tree from before it compiles without.
 sources=()
 mkdir "$work/Kernels"
-for file in MultiplyAdd.swift Array+Uninitialized.swift MatrixMultiply.swift MicroTile.swift SixAccumulatorRows.swift PreBroadcastTile.swift BroadcastTile.swift TallBroadcastTile.swift Reductions.swift VectorExponential.swift DistanceMatrix.swift; do
+for file in MultiplyAdd.swift Array+Uninitialized.swift MatrixMultiply.swift MicroTile.swift BroadcastingTile.swift SixAccumulatorRows.swift PreBroadcastTile.swift BroadcastTile.swift TallBroadcastTile.swift Reductions.swift VectorExponential.swift DistanceMatrix.swift; do
     if [ -f "$kernels/$file" ]; then
         sed -E '/func /s/\) throws -> /) throws(MetricLearningError) -> /' "$kernels/$file" > "$work/Kernels/$file"
         sources+=("$work/Kernels/$file")
@@ -84,6 +84,23 @@ package func parallelFor(_ count: Int, work: Int, _ body: (Int) -> Void) {
 package func parallelRanges<Result>(_ count: Int, chunks: Int = 16, work: Int, _ body: (Range<Int>) -> Result) -> [Result] {
     let parts = Swift.max(1, Swift.min(chunks, count))
     return (0..<parts).map { part in body(count * part / parts..<count * (part + 1) / parts) }
+}
+
+// The product clock and the scratch pool are off here: products untimed, nothing kept.
+enum ProductClock {
+    @inline(__always) static func timing(_ body: () -> Void) { body() }
+}
+@usableFromInline package enum ScratchMemory {
+    package final class Block {
+        package let pointer: UnsafeMutableRawPointer
+        package let byteCount: Int
+        init(byteCount: Int) { (pointer, self.byteCount) = (.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64), byteCount) }
+        deinit { pointer.deallocate() }
+    }
+    package static func block(byteCount: Int) -> Block { Block(byteCount: byteCount) }
+    package static func recycle(_ block: Block) {}
+    @usableFromInline package static func take<Scalar>(_: Scalar.Type, count: Int) -> [Scalar]? { nil }
+    package static func recycle<Scalar>(_ scalars: consuming [Scalar]) {}
 }
 
 package struct MetricLearningError: Error {
