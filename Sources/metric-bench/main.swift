@@ -47,8 +47,9 @@ func formatted(_ value: Double, digits: Int) -> String {
 
 if KernelBuild.fusedMultiplyAddIsSlow {
     print("""
-        warning: built with the FusedMultiplyAdd trait for a target CPU without FMA: every fused multiply-add \
-        is a C library call, tens of times slower. Build with -Xswiftc -target-cpu -Xswiftc native (or drop the trait).
+        warning: built with the FusedMultiplyAdd trait, but a fused multiply-add is a call here, tens of times \
+        slower than separate ones: the target CPU has no FMA (build with -Xswiftc -target-cpu -Xswiftc native, \
+        or drop the trait) or this is a debug build (build with -c release).
         """)
 }
 print("kernels: \(KernelBuild.fusesMultiplyAdd ? "fused" : "separate") multiply-add, matrix tile \(KernelBuild.matrixTile)")

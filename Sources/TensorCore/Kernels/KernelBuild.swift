@@ -30,9 +30,10 @@ public enum KernelBuild {
         #endif
     }
 
-    /// Whether the kernels fuse multiply-adds but the build's target CPU has no FMA
-    /// instruction, so that each is a C library call (the `FusedMultiplyAdd` trait without
-    /// `-Xswiftc -target-cpu -Xswiftc native` or another CPU with FMA, such as `haswell`).
+    /// Whether the kernels fuse multiply-adds but each is a call rather than an instruction:
+    /// the `FusedMultiplyAdd` trait without `-Xswiftc -target-cpu -Xswiftc native` (or another
+    /// CPU with FMA, such as `haswell`), where each is a C library call, or a debug build, where
+    /// the standard library's fused multiply-add is not inlined either.
     ///
     /// Measured once, at the first read, by timing a short loop fused and unfused (under a
     /// millisecond): slow means the fused loop takes over four times as long. Always false on
