@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// metric-bench [--json] [--suite core|catalogue|miners|all] [--cases A,B,…] [--classes C] [gemm | NxD ...]
+/// metric-bench [--json] [--suite core|catalogue|miners|all] [--cases A,B,…] [--classes C] [--repeats R] [gemm | NxD ...]
 ///
 /// `gemm` prints Float matrix-product GFLOP/s at 256…2048, at the shapes of an N×128 pair-loss
 /// step and at those of a classifier step with 10,000 classes at 512×512. Otherwise each NxD size
@@ -14,7 +14,8 @@ import Darwin
 /// median step time and the minor page faults of a steady-state step (pages the step touched for
 /// the first time: fresh allocations). `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`
 /// draws labels from C classes instead of N/8 and appends `cC` to the keys. The peak resident
-/// memory of the run is printed at the end. Beside each median step stands the time that step
+/// memory of the run is printed at the end. `--repeats R` times R steps per case instead of 15
+/// (5 from N = 2048), for a profiler to sample a case long enough. Beside each median step stands the time that step
 /// spent in matrix products and the rest. With `--json` the last line is one JSON object of
 /// the figures. The first line names the kernels of this build (fused multiply-add or not, the
 /// matrix product's tile); a build with the `FusedMultiplyAdd` trait but no FMA in its target CPU
@@ -32,6 +33,7 @@ var arguments = Array(CommandLine.arguments.dropFirst())
 }
 let suiteName = option("--suite") ?? "core"
 let classes = option("--classes").map { Int($0) ?? 0 }
+let repeats = option("--repeats").map { Int($0) ?? 0 }
 let only = option("--cases").map { $0.split(separator: ",").map(String.init) }
     ?? arguments.first { $0.hasPrefix("--case=") }.map { [String($0.dropFirst(7))] }
 let json = arguments.contains("--json")
@@ -74,6 +76,10 @@ if positional.first == "gemm" {
         print("metric-bench: no suite '\(suiteName)' (core, catalogue, miners or all)")
         exit(2)
     }
+    if let repeats, repeats < 1 {
+        print("metric-bench: --repeats needs a whole number ≥ 1")
+        exit(2)
+    }
     if let classes, classes < 1 {
         print("metric-bench: --classes needs a whole number ≥ 1")
         exit(2)
@@ -82,7 +88,7 @@ if positional.first == "gemm" {
     if !unknown.isEmpty { print("metric-bench: not in suite \(suiteName) (or not implemented yet): \(unknown.joined(separator: ", "))") }
     for (n, d) in sizes {
         for benchmark in suite where only == nil || only!.contains(benchmark.name) {
-            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: n >= 2048 ? 5 : 15)
+            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: repeats ?? (n >= 2048 ? 5 : 15))
             let key = "\(benchmark.name)@\(n)x\(d)" + (classes.map { "c\($0)" } ?? "")
             print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms",
                   "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2)))",
