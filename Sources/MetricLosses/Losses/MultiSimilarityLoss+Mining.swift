@@ -4,7 +4,7 @@ extension MultiSimilarityLoss {
     /// The loss over the tuples `miner` would mine, selected from the same similarity matrix
     /// without listing them when possible.
     ///
-    /// Equal to `self(inputs, tuples: miner.mine(inputs))`. When the miner's rule is the
+    /// Equal to `self(inputs, tuples: miner.mine(inputs))` (up to the last bits). When the miner's rule is the
     /// multi-similarity rule (`MiningRule.multiSimilarity`) with the loss's distance, the
     /// matrix is computed once and each anchor's pairs are chosen and reduced row by row
     /// (`MinedMultiSimilarityTerms`); otherwise it mines and then reduces.
@@ -13,7 +13,7 @@ extension MultiSimilarityLoss {
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, minedBy miner: any Miner<Scalar>) throws -> Variable<Scalar> {
         try inputs.validate()
         guard case .multiSimilarity(let epsilon, let minerDistance)? = miner.rule, distance.computesSameMatrix(as: minerDistance) else {
-            return try self(inputs, tuples: miner.mine(inputs))
+            return try minedThenReduced(inputs, by: miner)
         }
         try checkHyperparameters()
         try BatchValidation.requireFinite(["miner epsilon": epsilon])

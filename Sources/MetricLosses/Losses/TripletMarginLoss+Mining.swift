@@ -4,7 +4,7 @@ extension TripletMarginLoss {
     /// The loss over the tuples `miner` would mine, reduced without materialising them when
     /// possible.
     ///
-    /// Equal to `self(inputs, tuples: miner.mine(inputs))`. When the miner's rule is a
+    /// Equal to `self(inputs, tuples: miner.mine(inputs))` (up to the last bits). When the miner's rule is a
     /// triplet-margin rule (`MiningRule.tripletMargin`) with the loss's distance, the loss has
     /// no `swap` or `smooth` and its reducer has a `termReduction`, the triplets are never
     /// built: O(N² log N) time and O(N²) memory (see `FusedTripletReduction`). Otherwise it
@@ -15,7 +15,7 @@ extension TripletMarginLoss {
         try inputs.validate()
         guard case .tripletMargin(let minerMargin, let type, let minerDistance)? = miner.rule,
               !swap, !smooth, let reduction = reducer.termReduction, distance.computesSameMatrix(as: minerDistance) else {
-            return try self(inputs, tuples: miner.mine(inputs))
+            return try minedThenReduced(inputs, by: miner)
         }
         try BatchValidation.requireFinite(["margin": margin, "miner margin": minerMargin])
         let pairing = inputs.pairing

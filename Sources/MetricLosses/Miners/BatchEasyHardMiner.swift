@@ -10,7 +10,7 @@ import TensorCore
 /// value lies outside them. Returns pairs (anchor, positive) and (anchor, negative);
 /// with neither side `.all`, only anchors that got both.
 /// Defaults: easy positives, semi-hard negatives, Euclidean distance of normalised embeddings.
-public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
+public struct BatchEasyHardMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendable {
     /// How one side is chosen.
     public enum Strategy: String, Sendable, CaseIterable {
         /// The closest positive, or the farthest negative.
@@ -46,7 +46,7 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>) throws -> MiningResult<Scalar> {
         let (p, n) = (positiveStrategy, negativeStrategy)
         if p == .semihard && n == .semihard {
             throw MetricLearningError(.invalidParameter, "positiveStrategy and negativeStrategy cannot both be semihard")
@@ -110,6 +110,6 @@ public struct BatchEasyHardMiner<Scalar: TensorScalar>: Miner, Sendable {
             if p == .all { positives = allPositive }
             if n == .all { negatives = allNegative }
         }
-        return .pairs(positive: positives, negative: negatives)
+        return inputs.mined(.pairs(positive: positives, negative: negatives), from: d, of: distance)
     }
 }

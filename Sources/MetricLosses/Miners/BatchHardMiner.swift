@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// For every anchor with a positive and a negative: its farthest positive and its
 /// nearest negative, one triplet. Ties go to the lowest index.
-public struct BatchHardMiner<Scalar: TensorScalar>: Miner, Sendable {
+public struct BatchHardMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendable {
     /// How embeddings are compared.
     public var distance: any Distance<Scalar>
 
@@ -15,17 +15,15 @@ public struct BatchHardMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>) throws -> MiningResult<Scalar> {
         if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Squared distances order the same way; ties are settled as on the roots. No N×M roots.
             let d = try inputs.valueMatrix(squared)
             let triplets = BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: false, squaredDistances: true)
-            inputs.recycle((consume d).storage, of: squared)
-            return .triplets(triplets)
+            return inputs.mined(.triplets(triplets), from: (consume d).storage, of: squared)
         }
         let d = try inputs.valueMatrix(distance)
         let triplets = BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: distance.isSimilarity)
-        inputs.recycle((consume d).storage, of: distance)
-        return .triplets(triplets)
+        return inputs.mined(.triplets(triplets), from: (consume d).storage, of: distance)
     }
 }

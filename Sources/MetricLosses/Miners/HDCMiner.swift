@@ -15,7 +15,7 @@ import TensorCore
 ///
 /// - Complexity: O(N·M·D) for the distances, O(N·M) expected for the two selections;
 ///   memory O(N·M).
-public struct HDCMiner<Scalar: TensorScalar>: Miner, Sendable {
+public struct HDCMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendable {
     /// The fraction of each kind of pair kept, in [0, 1].
     public var filterPercentage: Double
     /// How embeddings are compared.
@@ -29,7 +29,7 @@ public struct HDCMiner<Scalar: TensorScalar>: Miner, Sendable {
     /// - Throws: `MetricLearningError` for a fraction outside [0, 1] or a bad batch.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>) throws -> MiningResult<Scalar> {
         try BatchValidation.require(filterPercentage >= 0 && filterPercentage <= 1, "filterPercentage", filterPercentage, "must lie in [0, 1]")
         let (d, _, _, m) = try inputs.miningMatrix(distance)
         let (positive, negative) = inputs.pairing.allPairs().asPairs()
@@ -38,6 +38,6 @@ public struct HDCMiner<Scalar: TensorScalar>: Miner, Sendable {
             let k = Int((filterPercentage * Double(pairs.count)).rounded(.up))
             return TopSelection.positions(of: values, count: k, largest: farthest != distance.isSimilarity).map { pairs[$0] }
         }
-        return .pairs(positive: hardest(positive, farthest: true), negative: hardest(negative, farthest: false))
+        return inputs.mined(.pairs(positive: hardest(positive, farthest: true), negative: hardest(negative, farthest: false)), from: d, of: distance)
     }
 }

@@ -5,7 +5,7 @@ import TensorCore
 /// For a similarity s: a negative pair (a, n) is kept when s_an + ε > min over a's
 /// positives of s_ap; a positive pair (a, p) when s_ap − ε < max over a's negatives of
 /// s_an. For a distance the inequalities flip. Default ε = 0.1, cosine similarity.
-public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
+public struct MultiSimilarityMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendable {
     /// The slack ε.
     public var epsilon: Scalar
     /// How embeddings are compared.
@@ -21,7 +21,7 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>) throws -> MiningResult<Scalar> {
         try BatchValidation.requireFinite(["epsilon": epsilon])
         let (d, labels, refs, m) = try inputs.miningMatrix(distance)
         // Work in "closeness" c (similarity, or negated distance): larger is closer.
@@ -49,7 +49,6 @@ public struct MultiSimilarityMiner<Scalar: TensorScalar>: Miner, Sendable {
                 }
             }
         }
-        inputs.recycle(consume d, of: distance)
-        return .pairs(positive: positive, negative: negative)
+        return inputs.mined(.pairs(positive: positive, negative: negative), from: d, of: distance)
     }
 }

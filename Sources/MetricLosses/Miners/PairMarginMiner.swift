@@ -5,7 +5,7 @@ import TensorCore
 /// Keeps positive pairs with d > positiveMargin and negative pairs with d < negativeMargin
 /// (for a similarity: s < positiveMargin and s > negativeMargin). Defaults 0.2 and 0.8,
 /// Euclidean distance of normalised embeddings.
-public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
+public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendable {
     /// Positive pairs farther than this are kept.
     public var positiveMargin: Scalar
     /// Negative pairs nearer than this are kept.
@@ -20,7 +20,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>) throws -> MiningResult<Scalar> {
         try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let m = refs.count
@@ -65,8 +65,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
                 return (positive, negative)
             }
         }
-        inputs.recycle((consume d).storage, of: computed)
         let (positive, negative) = (parts.flatMap(\.0), parts.flatMap(\.1))
-        return .pairs(positive: positive, negative: negative)
+        return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed)
     }
 }

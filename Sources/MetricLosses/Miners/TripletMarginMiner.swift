@@ -6,7 +6,7 @@ import TensorCore
 /// `.all` keeps g ≤ margin, `.hard` keeps g ≤ 0, `.semihard` keeps 0 < g ≤ margin,
 /// `.easy` keeps g > margin. Defaults: margin 0.2, `.all`, Euclidean distance of
 /// normalised embeddings.
-public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
+public struct TripletMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendable {
     /// Which triplets to keep.
     public enum TripletType: String, Sendable, CaseIterable {
         /// Every triplet within the margin.
@@ -48,7 +48,7 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
     ///   anchor), memory O(N·M) plus the kept triplets.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>) throws -> MiningResult<Scalar> {
         try BatchValidation.requireFinite(["margin": margin])
         let (d, labels, refs, m) = try inputs.miningMatrix(distance)
         let sign: Scalar = distance.isSimilarity ? -1 : 1
@@ -80,8 +80,7 @@ public struct TripletMarginMiner<Scalar: TensorScalar>: Miner, Sendable {
                 return out
             }
         }
-        inputs.recycle(consume d, of: distance)
-        return .triplets(TripletBuffer.joined(parts))
+        return inputs.mined(.triplets(TripletBuffer.joined(parts)), from: d, of: distance)
     }
 
     /// Appends (anchor, positive, n) for each negative n, in order, whose gap

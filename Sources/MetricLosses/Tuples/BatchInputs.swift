@@ -18,6 +18,10 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
     public var referenceLabels: [Int]
     /// The reference row of anchor 0's own copy, if the references contain the batch.
     public var selfOffset: Int?
+    /// The matrix a miner computed from these embeddings and references, which `matrix(_:)`
+    /// and `values(_:rows:columns:)` read instead of computing it again when the distance
+    /// computes the same one (`MetricLoss.minedThenReduced(_:by:)` sets it); nil by default.
+    public var minedMatrix: MinedMatrix<Scalar>?
 
     /// A batch against itself.
     public init(embeddings: Variable<Scalar>, labels: [Int]) {
@@ -76,11 +80,12 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
         return (n, m, d)
     }
 
-    /// The differentiable matrix of embeddings against references under `distance`.
+    /// The differentiable matrix of embeddings against references under `distance`: from
+    /// `minedMatrix` when it holds this matrix, else computed.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func matrix(_ distance: any Distance<Scalar>) -> Variable<Scalar> {
-        distance.matrix(embeddings, references)
+        minedMatrix?.matrix(distance, embeddings, references) ?? distance.matrix(embeddings, references)
     }
 
     /// The validated matrix of the values (no gradient), for miners.
@@ -101,18 +106,20 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
         (try valueMatrix(distance).storage, labels, referenceLabels, referenceLabels.count)
     }
 
-    /// Gives a mining matrix (`valueMatrix`, `miningMatrix`) to `ScratchMemory` once the miner
-    /// is done with it, when `distance` has a known kernel: then the library computed the
-    /// matrix itself, and nothing else holds it.
-    func recycle(_ values: consuming [Scalar], of distance: any Distance<Scalar>) {
-        if distance.kernel != nil { ScratchMemory.recycle(values) }
+    /// What a library miner hands on: `tuples`, mined from `values` (`valueMatrix` or
+    /// `miningMatrix` of `distance`), the matrix kept for the loss when `distance` has a kernel.
+    func mined(_ tuples: MinedTuples, from values: consuming [Scalar], of distance: any Distance<Scalar>) -> MiningResult<Scalar> {
+        MiningResult(tuples: tuples, matrix: MinedMatrix(Tensor(uncheckedShape: [labels.count, referenceLabels.count], scalars: values),
+                                                         of: distance, inputs: self))
     }
 
-    /// Values (anchor rows[t], reference columns[t]) under `distance`.
+    /// Values (anchor rows[t], reference columns[t]) under `distance`: read from
+    /// `minedMatrix` when it holds them, else computed.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func values(_ distance: any Distance<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
-        distance.values(embeddings, against: references, rows: rows, columns: columns)
+        minedMatrix?.values(distance, embeddings, references, rows: rows, columns: columns)
+            ?? distance.values(embeddings, against: references, rows: rows, columns: columns)
     }
 
     /// The values of `pairs` (anchor, reference) under `distance`, in list order: the vector

@@ -6,12 +6,25 @@
 public func matmul<Scalar: TensorScalar>(
     _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeA: Bool = false, transposeB: Bool = false
 ) -> Variable<Scalar> {
+    matmul(a, b, transposeA: transposeA, transposeB: transposeB, known: nil)
+}
+
+/// `matmul(a, b, transposeA:transposeB:)` whose value is `known` when a caller already holds it
+/// (computed by the same product from the same values): the same variable, recorded without
+/// the product. A `known` of the wrong shape is ignored.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+package func matmul<Scalar: TensorScalar>(
+    _ a: Variable<Scalar>, _ b: Variable<Scalar>, transposeA: Bool = false, transposeB: Bool = false, known: Tensor<Scalar>?
+) -> Variable<Scalar> {
     let av = a.value, bv = b.value
+    let rows = av.shape.count == 2 ? av.shape[transposeA ? 1 : 0] : -1, columns = bv.shape.count == 2 ? bv.shape[transposeB ? 0 : 1] : -1
+    let known = known?.shape == [rows, columns] ? known : nil
     let needA = a.isTracked, needB = b.isTracked
     if needA && a.tape === b.tape && a.node == b.node && !transposeA && transposeB {
         // a·aᵀ of one variable: ∂a = (g + gᵀ)·a, one product instead of two.
         return Variable.record([a]) {
-            let out = try matmul(av, av, transposeB: true)
+            let out = try known ?? matmul(av, av, transposeB: true)
             return (out, { g in
                 // g + gᵀ is formed while g is packed for the product: no [N, N] pass or buffer.
                 return [try? symmetrizedProduct(g, av)]
@@ -19,7 +32,7 @@ public func matmul<Scalar: TensorScalar>(
         }
     }
     return Variable.record([a, b]) {
-        let out = try matmul(av, bv, transposeA: transposeA, transposeB: transposeB)
+        let out = try known ?? matmul(av, bv, transposeA: transposeA, transposeB: transposeB)
         return (out, { g in
             let ga = needA ? (transposeA
                 ? try? matmul(bv, g, transposeA: transposeB, transposeB: true)
@@ -108,6 +121,13 @@ public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y
     matmul(x, y, transposeB: true)
 }
 
+/// `pairwiseDotProducts(x, y)` whose value a caller already holds (see `matmul(_:_:known:)`).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+package func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, known: Tensor<Scalar>) -> Variable<Scalar> {
+    matmul(x, y, transposeB: true, known: known)
+}
+
 /// Differentiable squared Euclidean distances ‖x_i − y_j‖².
 ///
 /// Pullback: ∂x_i = 2(x_i Σⱼ gᵢⱼ − Σⱼ gᵢⱼ y_j), ∂y_j = 2(y_j Σᵢ gᵢⱼ − Σᵢ gᵢⱼ x_i); for a
@@ -116,6 +136,19 @@ public func pairwiseDotProducts<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y
 @_specialize(where Scalar == Double)
 public func pairwiseSquaredDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar> {
     PairwiseDistancePullback.record(x, y, root: false)
+}
+
+/// `pairwiseSquaredDistances(x, y)` (or, with `root`, `pairwiseDistances(x, y)`) whose value
+/// a caller already holds, computed by the same function from the same values: the same
+/// variable, recorded without the product. Nil where the values would have been computed
+/// another way (rows so large that `pairwiseDistances` rescales them) or `known` has the
+/// wrong shape: compute them then.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+package func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, root: Bool, known: Tensor<Scalar>) -> Variable<Scalar>? {
+    guard x.value.shape.count == 2, y.value.shape.count == 2, known.shape == [x.value.shape[0], y.value.shape[0]],
+          !root || EuclideanRescale.exponent(x.value, y.value) == nil else { return nil }
+    return PairwiseDistancePullback.record(x, y, root: root, known: known)
 }
 
 /// Differentiable Euclidean distances ‖x_i − y_j‖; the gradient at distance 0 is 0
@@ -134,12 +167,12 @@ public func pairwiseDistances<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: 
 
 /// The pairwise (squared) distance operation and its pullback, shared by both forms.
 @usableFromInline package enum PairwiseDistancePullback {
-    @usableFromInline package static func record<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, root: Bool) -> Variable<Scalar> {
+    @usableFromInline package static func record<Scalar: TensorScalar>(_ x: Variable<Scalar>, _ y: Variable<Scalar>, root: Bool, known: Tensor<Scalar>? = nil) -> Variable<Scalar> {
         let xv = x.value, yv = y.value
         let same = x.isTracked && x.isSameVariable(as: y)
         let needX = x.isTracked, needY = y.isTracked && !same
         return Variable.record(same ? [x] : [x, y]) {
-            let out = try DistanceMatrix.compute(xv, yv, root: root)
+            let out = try known ?? DistanceMatrix.compute(xv, yv, root: root)
             return (out, { g in
                 var gs = consume g
                 // d = √s: ∂s = g / 2d, and 0 where d = 0. The pullback is linear in g: should a

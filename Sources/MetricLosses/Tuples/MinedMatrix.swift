@@ -1,0 +1,81 @@
+import TensorCore
+
+/// The matrix a miner mined from, handed on with its tuples so that the loss after it does
+/// not compute the same matrix again (PML computes it twice: its issue #211).
+///
+/// It holds the values of a library distance (one that reports a `DistanceKernel`) of a
+/// batch's embeddings against its references, and the two variables they came from. A loss
+/// reads it through `BatchInputs.minedMatrix` (`matrix(_:)` and `values(_:rows:columns:)`
+/// use it) only for those same variables and a distance that computes the same matrix — or,
+/// from squared Euclidean distances, their square roots. It changes no value beyond the last
+/// bits: pairs a loss would otherwise compute one by one are read from the matrix.
+public struct MinedMatrix<Scalar: TensorScalar>: Sendable {
+    /// The values, `[N, M]`, without a gradient.
+    public let values: Tensor<Scalar>
+    /// Which matrix they are.
+    public let kernel: DistanceKernel
+    /// True when the rows were L2-normalised before comparing.
+    public let normalizesEmbeddings: Bool
+    /// The anchors and references the values came from.
+    let embeddings: Variable<Scalar>, references: Variable<Scalar>
+
+    /// The matrix `values` that `distance` gave for `inputs` (`inputs.valueMatrix(distance)`);
+    /// nil when `distance` reports no kernel, as then no loss can tell what it computed.
+    public init?(_ values: Tensor<Scalar>, of distance: any Distance<Scalar>, inputs: BatchInputs<Scalar>) {
+        guard let kernel = distance.kernel, values.shape == [inputs.labels.count, inputs.referenceLabels.count] else { return nil }
+        (self.values, self.kernel, normalizesEmbeddings) = (values, kernel, distance.normalizesEmbeddings)
+        (embeddings, references) = (inputs.embeddings, inputs.references)
+    }
+
+    /// How `distance` reads these values for `x` against `y`: as they are, as the roots of
+    /// squared distances, or not at all (other rows, another matrix).
+    private func reading(for distance: any Distance<Scalar>, _ x: Variable<Scalar>, _ y: Variable<Scalar>) -> (wanted: DistanceKernel, roots: Bool)? {
+        guard let wanted = distance.kernel, distance.normalizesEmbeddings == normalizesEmbeddings,
+              x.isSameVariable(as: embeddings), y.isSameVariable(as: references) else { return nil }
+        if wanted == kernel { return (wanted, false) }
+        return wanted == .euclidean(squared: false) && kernel == .euclidean(squared: true) ? (wanted, true) : nil
+    }
+
+    /// The differentiable matrix of `distance` for `x` against `y` (`distance.matrix(x, y)`)
+    /// with these values; nil when they are not its values.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func matrix(_ distance: any Distance<Scalar>, _ x: Variable<Scalar>, _ y: Variable<Scalar>) -> Variable<Scalar>? {
+        guard let (wanted, roots) = reading(for: distance, x, y) else { return nil }
+        let (px, py) = distance.preparedPairs(x, y)
+        switch wanted {
+        case .dotProduct:
+            return pairwiseDotProducts(px, py, known: values)
+        case .euclidean(let squared):
+            guard squared || EuclideanRescale.exponent(px.value, py.value) == nil else { return nil }
+            return pairwiseDistances(px, py, root: !squared, known: roots ? values.map { $0.squareRoot() } : values)
+        }
+    }
+
+    /// The differentiable values of `distance` at (rows[t], columns[t]) of `x` against `y`
+    /// (`distance.values(x, against: y, rows:columns:)`) read from these values; nil when they
+    /// are not its values or an index lies outside them (the distance then says so).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func values(_ distance: any Distance<Scalar>, _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar>? {
+        guard let (wanted, roots) = reading(for: distance, x, y), rows.count == columns.count else { return nil }
+        guard distance.prefersPairs(count: rows.count, x, y) else {
+            return matrix(distance, x, y)?.gatheringElements(rows: rows, columns: columns)
+        }
+        let (n, m) = (values.shape[0], values.shape[1])
+        guard !rows.contains(where: { $0 < 0 || $0 >= n }), !columns.contains(where: { $0 < 0 || $0 >= m }) else { return nil }
+        let (px, py) = distance.preparedPairs(x, y)
+        let kind: PairValues.Kind
+        switch wanted {
+        case .dotProduct:
+            kind = .dot
+        case .euclidean(let squared):
+            guard squared || EuclideanRescale.exponent(px.value, py.value) == nil else { return nil }
+            kind = squared ? .squaredDistance : .distance
+        }
+        let known = values.storage.withUnsafeBufferPointer { v in
+            (0..<rows.count).map { t in roots ? v[rows[t] * m + columns[t]].squareRoot() : v[rows[t] * m + columns[t]] }
+        }
+        return PairValues.record(px, py, rows: rows, columns: columns, kind: kind, known: known)
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+import MetricLearning
+
+/// A miner hands the loss after it the matrix it mined from (`MatrixSharingMiner`,
+/// `MinedMatrix`), written as a consumer would: plain `import MetricLearning`.
+@Suite("A miner's matrix, read by the loss after it")
+struct MatrixSharingTests {
+    static let x: Tensor<Double> = randomMatrix(6, 4, seed: 71)
+    static let labels = [0, 0, 1, 1, 2, 2]
+
+    /// Hands on the pairs it is given with the distances plus one: a loss that reads the
+    /// matrix, rather than computing its own, is off by exactly that one.
+    struct MarkedMatrixMiner: MatrixSharingMiner {
+        let pairs: [IndexPair]
+        func mineSharingMatrix(_ inputs: BatchInputs<Double>) throws -> MiningResult<Double> {
+            let distance = EuclideanDistance<Double>()
+            let marked = try inputs.valueMatrix(distance).map { $0 + 1 }
+            return MiningResult(tuples: .pairs(positive: pairs, negative: []), matrix: MinedMatrix(marked, of: distance, inputs: inputs))
+        }
+    }
+
+    /// Contrastive terms d − 0 over the positive pairs only (negative margin 0), averaged.
+    static let loss = ContrastiveLoss<Double>(positiveMargin: 0, negativeMargin: 0, reducer: MeanReducer())
+
+    @Test(arguments: [
+        // Many pairs: read as a matrix; few: read pair by pair (the sparse path).
+        [(0, 1), (1, 0), (2, 3), (3, 2), (4, 5), (5, 4), (0, 0), (1, 1), (2, 2), (3, 3)],
+        [(0, 1), (2, 3)],
+    ])
+    func theLossReadsTheMinersValues(pairs: [(Int, Int)]) throws {
+        let pairs = pairs.map { IndexPair(anchor: Int32($0.0), other: Int32($0.1)) }
+        let miner = MarkedMatrixMiner(pairs: pairs)
+        let read = try Self.loss.valueWithGradient(embeddings: Self.x, labels: Self.labels, minedBy: miner).value
+        let computed = try Self.loss.value(embeddings: Self.x, labels: Self.labels, tuples: try miner.mine(Self.x, labels: Self.labels))
+        #expect(abs(read - (computed + 1)) < 1e-12, "read \(read), computed \(computed)")
+    }
+
+    @Test func otherRowsOrAnotherMatrixIgnoreIt() throws {
+        let pairs = [IndexPair(anchor: 0, other: 1), IndexPair(anchor: 2, other: 3)]
+        let inputs = BatchInputs(embeddings: Self.x, labels: Self.labels)
+        let plain = try Self.loss(inputs, tuples: .pairs(positive: pairs, negative: [])).value.scalars[0]
+        let marked = try MarkedMatrixMiner(pairs: pairs).mineSharingMatrix(inputs).matrix
+
+        // The matrix of another batch of the same shape.
+        var other = BatchInputs(embeddings: Self.x * 2, labels: Self.labels)
+        other.minedMatrix = marked
+        let otherPlain = try Self.loss(BatchInputs(embeddings: Self.x * 2, labels: Self.labels), tuples: .pairs(positive: pairs, negative: []))
+        #expect(try Self.loss(other, tuples: .pairs(positive: pairs, negative: [])).value == otherPlain.value)
+
+        // This batch, but a loss under another distance (dot products) or normalisation.
+        var same = inputs
+        same.minedMatrix = marked
+        for distance in [DotProductSimilarity<Double>(), EuclideanDistance(normalizesEmbeddings: false)] as [any Distance<Double>] {
+            let loss = ContrastiveLoss<Double>(positiveMargin: 0, negativeMargin: 0, distance: distance, reducer: MeanReducer())
+            #expect(try loss(same, tuples: .pairs(positive: pairs, negative: [])).value == loss(inputs, tuples: .pairs(positive: pairs, negative: [])).value)
+        }
+        #expect(try Self.loss(same, tuples: .pairs(positive: pairs, negative: [])).value.scalars[0] > plain + 0.5)
+    }
+
+    @Test func onlyAKnownKernelIsHandedOn() throws {
+        let inputs = BatchInputs(embeddings: Self.x, labels: Self.labels)
+        let cubic = LpDistance<Double>(p: 3)
+        #expect(MinedMatrix(try inputs.valueMatrix(cubic), of: cubic, inputs: inputs) == nil)
+        #expect(try PairMarginMiner<Double>(distance: cubic).mineSharingMatrix(inputs).matrix == nil)
+        // The library's miners hand on what they computed: PairMarginMiner compares squared distances.
+        let handed = try #require(try PairMarginMiner<Double>().mineSharingMatrix(inputs).matrix)
+        #expect(handed.kernel == .euclidean(squared: true) && handed.normalizesEmbeddings)
+        #expect(handed.values == (try inputs.valueMatrix(EuclideanDistance<Double>(squared: true))))
+        // A matrix of the wrong shape is not one of these inputs.
+        #expect(MinedMatrix(try Tensor<Double>.zeros(shape: [6, 5]), of: EuclideanDistance<Double>(), inputs: inputs) == nil)
+    }
+
+    @Test func aCrossBatchMemoryLossReadsItToo() throws {
+        // Anchors against separate references: the matrix is [N, M] and both gradients flow.
+        let references: Tensor<Double> = randomMatrix(9, 4, seed: 72)
+        let referenceLabels = (0..<9).map { $0 % 3 }
+        let miner = PairMarginMiner<Double>(positiveMargin: 0, negativeMargin: 2)
+        let loss = ContrastiveLoss<Double>()
+        let (value, gradients) = try valueWithGradient(at: [Self.x, references]) { v in
+            try loss(BatchInputs(embeddings: v[0], labels: Self.labels, references: v[1], referenceLabels: referenceLabels), minedBy: miner)
+        }
+        let tuples = try miner.mine(Self.x, labels: Self.labels, references: references, referenceLabels: referenceLabels)
+        let listed = try loss.valueWithGradients(embeddings: Self.x, labels: Self.labels, references: references,
+                                                 referenceLabels: referenceLabels, tuples: tuples)
+        expectClose([value], [listed.value], atol: 1e-12, rtol: 1e-10)
+        expectClose(gradients[0].scalars, listed.embeddingsGradient.scalars, atol: 1e-12, rtol: 1e-10)
+        expectClose(gradients[1].scalars, listed.referencesGradient.scalars, atol: 1e-12, rtol: 1e-10)
+        #expect(value > 0)
+    }
+}
