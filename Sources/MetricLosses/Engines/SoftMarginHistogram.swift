@@ -78,7 +78,7 @@ import TensorCore
         // ∂L/∂xₜ by bin: C[b] for every triplet, less (μ/δ)·X[b]/S where α moves.
         let fixed = cumulative.map { $0 / count }
         let moving = (0..<bins).map { (cumulative[$0] - mu / delta * binSums[$0] / total) / count }
-        var gradient = [Scalar](repeating: 0, count: n * m)
+        var gradient = [Scalar](zeroedCount: n * m)
         matrix.storage.withUnsafeBufferPointer { db in
             gradient.withUnsafeMutableBufferPointer { gb in
                 nonisolated(unsafe) let (d, g) = (db.baseAddress!, gb.baseAddress!)

@@ -82,11 +82,14 @@ public struct DynamicSoftMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable 
         try checkHyperparameters()
         let triplets = try AnchorTriplets(tuples, pairing: inputs.pairing)
         guard triplets.count > 0 else { return (inputs.zeroLoss, histogram) }
-        let matrix = try inputs.matrix(distance).checked()
-        let r = SoftMarginHistogram.lossAndGradient(matrix: matrix.value, triplets: triplets, histogram: histogram,
-                                                    minimum: minimumValue, momentum: momentum)
-        let loss = Variable.record([matrix]) { (Tensor(r.value), { g in [r.gradient * g.scalars[0]] }) }
-        return (try loss.checked(), r.histogram)
+        var next = histogram
+        let loss = Variable.fusedLoss(of: try inputs.matrix(distance).checked()) { matrix in
+            let r = SoftMarginHistogram.lossAndGradient(matrix: matrix, triplets: triplets, histogram: histogram,
+                                                        minimum: minimumValue, momentum: momentum)
+            next = r.histogram
+            return (r.value, r.gradient)
+        }
+        return (try loss.checked(), next)
     }
 
     /// PML's call: the loss from the stored histogram, which then becomes the histogram the

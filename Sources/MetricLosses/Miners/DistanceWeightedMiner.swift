@@ -24,13 +24,20 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: SeededMiner, Sendable
     }
 
     /// Mines with draws from `generator`, which advances.
+    public func mine(_ inputs: BatchInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+        try mineSharingMatrix(inputs, using: &generator).releasingMatrix()
+    }
+
+    /// Mines with draws from `generator`, handing on the squared distances it weighed.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MiningResult<Scalar> {
         try BatchValidation.requireFinite(["cutoff": cutoff, "nonzeroLossCutoff": nonzeroLossCutoff])
         try BatchValidation.require(cutoff >= 0, "cutoff", cutoff, "must not be negative")
         try BatchValidation.require(nonzeroLossCutoff > 0, "nonzeroLossCutoff", nonzeroLossCutoff, "must be positive")
-        let weights = try negativeWeights(inputs)
+        let squared = EuclideanDistance<Scalar>(squared: true)
+        let d = try inputs.valueMatrix(squared)
+        let weights = negativeWeights(d, inputs)
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let n = refs.count
         let groups = LabelGroups(refs)
@@ -59,23 +66,23 @@ public struct DistanceWeightedMiner<Scalar: TensorScalar>: SeededMiner, Sendable
                 out.append(IndexTriplet(anchor: Int32(a), positive: Int32(p), negative: Int32(lo)))
             }
         }
-        return .triplets(out)
+        ScratchMemory.recycle(consume weights)
+        return inputs.mined(.triplets(out), from: (consume d).storage, of: squared)
     }
 
-    /// The unnormalised sampling weight of every (anchor, reference) pair, row-major: zero
-    /// for same-label references and those at or beyond `nonzeroLossCutoff`.
+    /// The unnormalised sampling weight of every (anchor, reference) pair, row-major, from
+    /// their squared distances `d` (they suffice: ln d = ½ ln d², and the cutoffs compare
+    /// squared): zero for same-label references and those at or beyond `nonzeroLossCutoff`.
     ///
     /// Log-weights are shifted by each row's maximum before exponentiating (PML shifts by
     /// the global maximum); draws are proportional within a row, so the distribution is
     /// the same, and no row underflows to all zeros.
-    func negativeWeights(_ inputs: BatchInputs<Scalar>) throws -> [Double] {
-        // Squared distances suffice: ln d = ½ ln d², and the cutoffs compare squared.
-        let d = try inputs.valueMatrix(EuclideanDistance<Scalar>(squared: true))
+    func negativeWeights(_ d: Tensor<Scalar>, _ inputs: BatchInputs<Scalar>) -> [Double] {
         let (labels, refs) = (inputs.labels, inputs.referenceLabels)
         let (rows, n) = (labels.count, refs.count)
         let dimension = Scalar(inputs.embeddings.shape[1])
         let (lower, upper) = (cutoff * cutoff, nonzeroLossCutoff * nonzeroLossCutoff)
-        var weights = [Double](repeating: 0, count: rows * n)
+        var weights = [Double](zeroedCount: rows * n)  // the last step's buffer when ScratchMemory kept one
         var candidates: [Int] = [], logWeights: [Scalar] = []
         d.storage.withUnsafeBufferPointer { matrix in
             for i in 0..<rows {

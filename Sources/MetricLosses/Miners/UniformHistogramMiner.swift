@@ -36,9 +36,14 @@ public struct UniformHistogramMiner<Scalar: TensorScalar>: SeededMiner, Sendable
 
     /// Mines with draws from `generator`, which advances.
     /// - Throws: `MetricLearningError` for fewer than one bin, a negative count per bin or a bad batch.
+    public func mine(_ inputs: BatchInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+        try mineSharingMatrix(inputs, using: &generator).releasingMatrix()
+    }
+
+    /// Mines with draws from `generator`, handing on the matrix it binned.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func mine(_ inputs: BatchInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MinedTuples {
+    public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>, using generator: inout SeededRandomGenerator) throws -> MiningResult<Scalar> {
         try BatchValidation.require(binCount >= 1, "binCount", binCount, "must be at least 1")
         try BatchValidation.require(positivesPerBin >= 0, "positivesPerBin", positivesPerBin, "must not be negative")
         try BatchValidation.require(negativesPerBin >= 0, "negativesPerBin", negativesPerBin, "must not be negative")
@@ -63,7 +68,7 @@ public struct UniformHistogramMiner<Scalar: TensorScalar>: SeededMiner, Sendable
             return out
         }
         let drawnPositives = draw(positive, perBin: positivesPerBin)
-        return .pairs(positive: drawnPositives, negative: draw(negative, perBin: negativesPerBin))
+        return inputs.mined(.pairs(positive: drawnPositives, negative: draw(negative, perBin: negativesPerBin)), from: d, of: distance)
     }
 
     /// The bin of each value among `count` equal-width bins from the smallest value to the

@@ -70,6 +70,24 @@ struct MatrixSharingTests {
         #expect(MinedMatrix(try Tensor<Double>.zeros(shape: [6, 5]), of: EuclideanDistance<Double>(), inputs: inputs) == nil)
     }
 
+    @Test func seededMinersHandOnTheirsWithTheSameDraws() throws {
+        let x: Tensor<Double> = randomMatrix(12, 4, seed: 73)
+        let labels = (0..<12).map { $0 % 3 }
+        let inputs = BatchInputs(embeddings: x, labels: labels)
+        let miners: [(any SeededMiner<Double>, DistanceKernel)] = [
+            (DistanceWeightedMiner<Double>(cutoff: 0.1, nonzeroLossCutoff: 2, seed: 5), .euclidean(squared: true)),
+            (UniformHistogramMiner<Double>(binCount: 4, positivesPerBin: 2, negativesPerBin: 2, seed: 5), .euclidean(squared: false)),
+        ]
+        for (miner, kernel) in miners {
+            let shared = try miner.mineSharingMatrix(inputs)
+            #expect(shared.tuples == (try miner.mine(inputs)) && !shared.tuples.isEmpty, "\(miner)")
+            #expect(shared.matrix?.kernel == kernel, "\(miner)")
+            // A generator the caller advances draws the same as the seed's own.
+            var generator = SeededRandomGenerator(seed: 5)
+            #expect(try miner.mineSharingMatrix(inputs, using: &generator).tuples == shared.tuples, "\(miner)")
+        }
+    }
+
     @Test func aCrossBatchMemoryLossReadsItToo() throws {
         // Anchors against separate references: the matrix is [N, M] and both gradients flow.
         let references: Tensor<Double> = randomMatrix(9, 4, seed: 72)
