@@ -4,10 +4,10 @@ extension MultiSimilarityLoss {
     /// The loss over the tuples `miner` would mine, selected from the same similarity matrix
     /// without listing them when possible.
     ///
-    /// Equal to `self(inputs, tuples: miner.mine(inputs))` (up to the last bits). When the miner's rule is the
-    /// multi-similarity rule (`MiningRule.multiSimilarity`) with the loss's distance, the
-    /// matrix is computed once and each anchor's pairs are chosen and reduced row by row
-    /// (`MinedMultiSimilarityTerms`); otherwise it mines and then reduces.
+    /// Equal to `self(inputs, tuples: miner.mine(inputs))` (up to the last bits). When the
+    /// miner's rule is the multi-similarity rule (`MiningRule.multiSimilarity`) with the loss's
+    /// distance, the matrix is computed once and each anchor's pairs are chosen and reduced row
+    /// by row (`MinedMultiSimilarityTerms`); otherwise it mines and then reduces.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, minedBy miner: any Miner<Scalar>) throws -> Variable<Scalar> {

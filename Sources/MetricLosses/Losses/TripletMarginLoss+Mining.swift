@@ -4,11 +4,11 @@ extension TripletMarginLoss {
     /// The loss over the tuples `miner` would mine, reduced without materialising them when
     /// possible.
     ///
-    /// Equal to `self(inputs, tuples: miner.mine(inputs))` (up to the last bits). When the miner's rule is a
-    /// triplet-margin rule (`MiningRule.tripletMargin`) with the loss's distance, the loss has
-    /// no `swap` or `smooth` and its reducer has a `termReduction`, the triplets are never
-    /// built: O(N² log N) time and O(N²) memory (see `FusedTripletReduction`). Otherwise it
-    /// mines and then reduces.
+    /// Equal to `self(inputs, tuples: miner.mine(inputs))` (up to the last bits). When the
+    /// miner's rule is a triplet-margin rule (`MiningRule.tripletMargin`) with the loss's
+    /// distance, the loss has no `swap` or `smooth` and its reducer has a `termReduction`, the
+    /// triplets are never built: O(N² log N) time and O(N²) memory (see
+    /// `FusedTripletReduction`). Otherwise it mines and then reduces.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, minedBy miner: any Miner<Scalar>) throws -> Variable<Scalar> {
