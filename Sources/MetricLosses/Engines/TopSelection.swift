@@ -10,8 +10,9 @@ import TensorCore
 /// there has a twin and ties at the cut are the rule. This is a transcription of both
 /// algorithms, so that a miner that keeps the top k (`HDCMiner`) keeps PML's pairs.
 struct TopSelection<Scalar: TensorScalar> {
-    /// (value, position) pairs, permuted in place as the algorithms go.
-    private var items: [(value: Scalar, position: Int)]
+    /// (value, position) pairs, permuted in place as the algorithms go (the caller's buffer:
+    /// no bounds or uniqueness checks in the inner loops).
+    private let items: UnsafeMutableBufferPointer<(value: Scalar, position: Int)>
     /// Larger values first (or smaller, when false).
     private let largest: Bool
 
@@ -26,15 +27,18 @@ struct TopSelection<Scalar: TensorScalar> {
         let n = values.count
         if k <= 0 { return [] }
         if k >= n { return Array(0..<n) }
-        var selection = TopSelection(items: values.enumerated().map { ($1, $0) }, largest: largest)
-        if k * 64 <= n {
-            selection.heapSelect(0, k, n)
-        } else {
-            selection.introselect(0, k - 1, n, depth: 2 * (Int.bitWidth - 1 - n.leadingZeroBitCount))
-        }
-        // The chosen positions in increasing order: marked, then read in one pass (no sort).
+        var items = values.enumerated().map { (value: $1, position: $0) }
         var chosen = [Bool](repeating: false, count: n)
-        for item in selection.items[..<k] { chosen[item.position] = true }
+        items.withUnsafeMutableBufferPointer { buffer in
+            var selection = TopSelection(items: buffer, largest: largest)
+            if k * 64 <= n {
+                selection.heapSelect(0, k, n)
+            } else {
+                selection.introselect(0, k - 1, n, depth: 2 * (Int.bitWidth - 1 - n.leadingZeroBitCount))
+            }
+            // The chosen positions in increasing order: marked, then read in one pass (no sort).
+            for item in buffer[..<k] { chosen[item.position] = true }
+        }
         return chosen.indices.filter { chosen[$0] }
     }
 

@@ -24,15 +24,32 @@ public struct ReferencePairing: Sendable {
     @inlinable public func selfReference(of i: Int) -> Int? { selfOffset.map { $0 + i } }
 
     /// Every positive pair (same label) and negative pair, anchor by anchor, references in order.
+    ///
+    /// - Complexity: O(N·M); each list is counted, then written in place (no growth).
     public func allPairs() -> MinedTuples {
-        var positive: [IndexPair] = [], negative: [IndexPair] = []
+        var labelCounts: [Int: Int] = [:]
+        for label in referenceLabels { labelCounts[label, default: 0] += 1 }
+        var positiveCount = 0, total = 0
         for i in labels.indices {
-            let own = selfReference(of: i)
-            for j in referenceLabels.indices where j != own {
-                let pair = IndexPair(anchor: Int32(i), other: Int32(j))
-                if labels[i] == referenceLabels[j] { positive.append(pair) } else { negative.append(pair) }
+            // The anchor's own row is skipped only where it lies among the references.
+            let own = selfReference(of: i).flatMap { referenceLabels.indices.contains($0) ? $0 : nil }
+            positiveCount += (labelCounts[labels[i]] ?? 0) - (own.map { referenceLabels[$0] == labels[i] ? 1 : 0 } ?? 0)
+            total += referenceLabels.count - (own == nil ? 0 : 1)
+        }
+        // The pairs (i, j), j ≠ i's own row, whose labels agree (or differ), in order.
+        func pairs(_ count: Int, sameLabel: Bool) -> [IndexPair] {
+            [IndexPair](uninitializedCount: count) { out in
+                var k = 0
+                for i in labels.indices {
+                    let (own, label) = (selfReference(of: i), labels[i])
+                    for j in referenceLabels.indices where j != own && (label == referenceLabels[j]) == sameLabel {
+                        out.initializeElement(at: k, to: IndexPair(anchor: Int32(i), other: Int32(j)))
+                        k += 1
+                    }
+                }
             }
         }
+        let (positive, negative) = (pairs(positiveCount, sameLabel: true), pairs(total - positiveCount, sameLabel: false))
         return .pairs(positive: positive, negative: negative)
     }
 
