@@ -89,7 +89,7 @@ struct LossBenchmarkCase {
         }
     }
 
-    /// The median step over `repeats` timed runs after one warm-up, on standard-normal
+    /// The median step over `repeats` timed runs after two warm-ups, on standard-normal
     /// embeddings with labels uniform over N/8 classes, or over `classes` (as the peer): its
     /// seconds, the seconds of that step spent in matrix products, and the mean minor page
     /// faults of a timed (steady-state) step.
@@ -99,8 +99,11 @@ struct LossBenchmarkCase {
         let classes = fixedClasses ?? max(2, n / 8)
         let labels = (0..<n).map { _ in generator.nextIndex(below: classes) }
         let step = try makeStep(d, classes)
-        let first = try step(embeddings, labels)
-        precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)
+        // Two warm-ups: the first step fills the scratch pool, the second settles the heap.
+        for _ in 0..<2 {
+            let first = try step(embeddings, labels)
+            precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)
+        }
         var times: [(seconds: Double, products: Double)] = []
         let faultsBefore = minorPageFaults()
         for _ in 0..<repeats {

@@ -177,6 +177,7 @@
         }
         let mr = Tile.rows, w = Tile.aLanes
         let rowBlocks = (m + blockRows - 1) / blockRows
+        let blockAByteCount = (Swift.min(blockRows, m) + mr - 1) / mr * mr * Swift.min(depthBlock, k) * w * MemoryLayout<Scalar>.stride
         nonisolated(unsafe) let cShared = c
         let aView = a
         /// Row block rb of C over depth block db, for B's panels in `panelRange` (those a Gram
@@ -190,7 +191,9 @@
             if panelRange.isEmpty { return }
             let rowPanels = (mc + mr - 1) / mr
             let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
-            let blockA = ScratchMemory.block(byteCount: rowPanels * mr * kc * w * MemoryLayout<Scalar>.stride)
+            // Sized for a whole row block at full depth, so that the last, shorter block takes
+            // the same kept block as the others instead of a fresh one.
+            let blockA = ScratchMemory.block(byteCount: blockAByteCount)
             defer { ScratchMemory.recycle(blockA) }
             let packedA = blockA.pointer.bindMemory(to: Scalar.self, capacity: rowPanels * mr * kc * w)
             let col = UnsafeMutablePointer<Scalar>.allocate(capacity: mr)

@@ -12,8 +12,9 @@ import Glibc
 /// mining matrix, a gradient after its product) and hands them to the next allocation of
 /// the same scalar type and element count. In steady state a step then touches no new pages.
 ///
-/// Only buffers of at least ``minimumBytes`` are kept, at most ``buffersPerSize`` of each
-/// size, and at most ``limit`` bytes in all (the oldest are freed first). Results never
+/// Only buffers of at least ``minimumBytes`` (a kernel's packed blocks: ``minimumBlockBytes``)
+/// are kept, at most ``buffersPerSize`` of each size, at most ``maximumBuffers`` in all, and
+/// at most ``limit`` bytes in all (the oldest are freed first). Results never
 /// depend on the pool: a reused buffer is entirely overwritten, or zeroed, before it is read.
 /// It is shared by every thread of the process behind a lock.
 ///
@@ -25,6 +26,15 @@ public enum ScratchMemory {
     /// The smallest buffer kept, in bytes (128 KiB: smaller ones come from the allocator's
     /// heap, which does not fault them in again).
     public static let minimumBytes = 128 << 10
+
+    /// The smallest kernel block kept, in bytes (a page). A kernel's packed blocks are
+    /// often below ``minimumBytes``, and a block allocated on a worker thread comes from
+    /// that thread's heap, which gives its top back to the system when the block is freed:
+    /// allocated anew every step, it would fault its pages in every step.
+    public static let minimumBlockBytes = 4 << 10
+
+    /// The most buffers kept in all (the oldest are freed first).
+    public static let maximumBuffers = 64
 
     /// The most buffers kept of one scalar type and count: 4, or one per processor when
     /// there are more (each thread of a kernel packs its own block).
@@ -60,6 +70,7 @@ public enum ScratchMemory {
     /// stale: the caller overwrites every element before reading any.
     @usableFromInline package static func take<Scalar: TensorScalar>(_: Scalar.Type, count: Int) -> [Scalar]? {
         guard count >= minimumBytes / MemoryLayout<Scalar>.stride else { return nil }
+        _ = allocatorThresholdsRaised
         let key = Key(type: ObjectIdentifier(Scalar.self), count: count)
         guard let entry = pool.sync({ pool.remove(key) }) else { return nil }
         let box = entry as! Box<Scalar>
@@ -81,10 +92,11 @@ public enum ScratchMemory {
     }
 
     /// A block of at least `byteCount` bytes aligned on 64 (a cache line) for a kernel's
-    /// packed operands: kept if it is large enough, else newly allocated. Give it back with
-    /// `recycle(_:)` when the kernel is done with it.
+    /// packed operands: a kept one of that size (at least ``minimumBlockBytes``), else
+    /// newly allocated. Give it back with `recycle(_:)` when the kernel is done with it.
     package static func block(byteCount: Int) -> Block {
-        guard byteCount >= minimumBytes,
+        _ = allocatorThresholdsRaised
+        guard byteCount >= minimumBlockBytes,
               let entry = pool.sync({ pool.remove(Key(type: ObjectIdentifier(Block.self), count: byteCount)) }) else {
             return Block(byteCount: byteCount)
         }
@@ -93,7 +105,7 @@ public enum ScratchMemory {
 
     /// Keeps a kernel's block for a later `block(byteCount:)` of the same size (or frees it).
     package static func recycle(_ block: Block) {
-        guard block.byteCount >= minimumBytes else { return }
+        guard block.byteCount >= minimumBlockBytes else { return }
         _ = allocatorThresholdsRaised
         let freed = pool.sync { pool.insert(Entry(key: Key(type: ObjectIdentifier(Block.self), count: block.byteCount), bytes: block.byteCount, box: block)) }
         _ = freed  // freed outside the lock
@@ -161,10 +173,11 @@ public enum ScratchMemory {
             return entries
         }
 
-        /// Drops the oldest buffers until at most `limit` bytes are held; returns them.
+        /// Drops the oldest buffers until at most `limit` bytes and `maximumBuffers` buffers
+        /// are held; returns them.
         func evict() -> [Entry] {
             var dropped: [Entry] = []
-            while bytes > limit, !entries.isEmpty {
+            while bytes > limit || entries.count > ScratchMemory.maximumBuffers, !entries.isEmpty {
                 bytes -= entries[0].bytes
                 dropped.append(entries.removeFirst())
             }
@@ -174,7 +187,8 @@ public enum ScratchMemory {
 
     static let pool = Pool()
 
-    /// Done once, when the pool first keeps a buffer. glibc serves a block above its mmap
+    /// Done once, when the pool is first asked for or given a buffer (early in the first
+    /// step, so that its large blocks already come from the heap the later steps reuse). glibc serves a block above its mmap
     /// threshold (128 KiB at first) with fresh pages and unmaps it when freed, and raises the
     /// threshold (and the heap's trim threshold, twice it) only when such a block is freed. A
     /// pool that keeps the large buffers stops those frees, so the buffers it cannot keep

@@ -93,6 +93,14 @@ struct ScratchMemoryTests {
         pool.limit = 0
         #expect(pool.evict().count > 0 && pool.entries.isEmpty && pool.bytes == 0)
 
+        // Many small blocks of distinct sizes: at most `maximumBuffers` are held, the newest.
+        pool.limit = 1 << 30
+        for size in 1...(ScratchMemory.maximumBuffers + 5) { _ = pool.insert(entry(size << 10, ScratchMemory.Block.self)) }
+        #expect(pool.entries.count == ScratchMemory.maximumBuffers)
+        #expect(pool.entries.first?.key.count == 6 << 10 && pool.entries.last?.key.count == (ScratchMemory.maximumBuffers + 5) << 10)
+        pool.limit = 0
+        _ = pool.evict()
+
         // The global pool under a limit of 0 keeps nothing, even while other suites recycle.
         let saved = ScratchMemory.limit
         ScratchMemory.limit = 0
@@ -101,6 +109,21 @@ struct ScratchMemoryTests {
         ScratchMemory.limit = saved
         #expect(ScratchMemory.limit == saved)
         #expect(ScratchMemory.retainedBytes <= ScratchMemory.limit)
+    }
+
+    /// A kernel's packed block is kept from one page up (below the buffers' minimum: a block
+    /// packed on a worker thread would otherwise come from that thread's heap, fresh each
+    /// step); a smaller one is not.
+    @Test func kernelBlocksAreKeptFromOnePage() {
+        // Sizes no other test or kernel uses.
+        let (kept, small) = (ScratchMemory.minimumBlockBytes + 4_093, ScratchMemory.minimumBlockBytes - 3)
+        #expect(kept < ScratchMemory.minimumBytes)
+        let block = ScratchMemory.block(byteCount: kept)
+        ScratchMemory.recycle(block)
+        #expect(ScratchMemory.block(byteCount: kept) === block)
+        let tiny = ScratchMemory.block(byteCount: small)
+        ScratchMemory.recycle(tiny)
+        #expect(ScratchMemory.block(byteCount: small) !== tiny)
     }
 
     @Test func releaseEmptiesThePool() {
