@@ -86,6 +86,7 @@ extension Variable {
     ) -> Variable<Scalar> {
         let (xv, yv) = (x.value, y.value)
         let (needX, needY) = (x.isTracked, y.isTracked)
+        let sameVariable = needX && x.isSameVariable(as: y)
         return Variable.record([x, y]) {
             let what = kind.name
             let (r, d) = try xv.matrixExtents(what)
@@ -116,7 +117,9 @@ extension Variable {
             }
             return (Tensor(uncheckedShape: [rows.count], scalars: values), { g in
                 // Each gradient row sums its pairs in increasing order, one row per task.
-                let weights = g.storage
+                let weights = g.storage, count = rows.count
+                /// The gradient of `own` from the pairs u whose own row is ownRows[u] and whose
+                /// other is otherRows[u] in `other`, pair u standing for pair u mod T.
                 func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
                     let groups = RowGroups(rows: ownRows, count: own.shape[0])
                     return PairValues.filled(own.count, reading: own, other) { po, pt, pg in
@@ -125,8 +128,10 @@ extension Variable {
                             for r in range {
                                 let row = out + r * d
                                 let own = mine + r * d
-                                for t in groups.pairs(of: r) where weights[t] != 0 {
-                                    let other = theirs + otherRows[t] * d
+                                for u in groups.pairs(of: r) {
+                                    let t = u < count ? u : u - count
+                                    guard weights[t] != 0 else { continue }
+                                    let other = theirs + otherRows[u] * d
                                     switch kind {
                                     case .dot:
                                         Reductions.addScaled(row, other, weights[t], d)
@@ -149,6 +154,12 @@ extension Variable {
                             }
                         }
                     }
+                }
+                if needX && sameVariable {
+                    // x is y: each row's pairs as a row and as a column, in one pass and one
+                    // array (every pair's term has the form f(own, other) either way).
+                    let gx = gradient(of: xv, rows + columns, against: xv, columns + rows)
+                    return [Tensor(uncheckedShape: xv.shape, scalars: gx), nil]
                 }
                 let gx = needX ? gradient(of: xv, rows, against: yv, columns) : []
                 let gy = needY ? gradient(of: yv, columns, against: xv, rows) : []
