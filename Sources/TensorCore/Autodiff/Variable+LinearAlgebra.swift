@@ -80,21 +80,25 @@ extension Variable {
     @_specialize(where Scalar == Double)
     public func normalizedRows() -> Variable {
         recordWithRowNorms { x, norms in
-            let y = try x.normalizedRows()
+            let y = x.normalizedRows(norms: norms)
             return (y, { g in
                 let (r, c) = (x.shape[0], x.shape[1])
-                var grad = g.storage
                 let floor = Tensor<Scalar>.normalizationFloor
-                grad.withUnsafeMutableBufferPointer { gp in
-                    y.storage.withUnsafeBufferPointer { yp in
-                        for i in 0..<r {
-                            let n = norms.storage[i]
-                            let row = i * c
-                            if n > floor {
-                                let dot = Reductions.dot(yp.baseAddress! + row, UnsafePointer(gp.baseAddress! + row), c)
-                                for j in 0..<c { gp[row + j] = (gp[row + j] - yp[row + j] * dot) / n }
-                            } else {
-                                for j in 0..<c { gp[row + j] /= floor }
+                let grad = [Scalar](uninitializedCount: r * c) { out in
+                    guard c > 0 else { return }
+                    g.storage.withUnsafeBufferPointer { gp in
+                        y.storage.withUnsafeBufferPointer { yp in
+                            norms.storage.withUnsafeBufferPointer { np in
+                                for i in 0..<r {
+                                    let (n, row) = (np[i], i * c)
+                                    let (gRow, yRow, outRow) = (gp.baseAddress! + row, yp.baseAddress! + row, out.baseAddress! + row)
+                                    if n > floor {
+                                        let dot = Reductions.dot(yRow, gRow, c)
+                                        for j in 0..<c { (outRow + j).initialize(to: (gRow[j] - yRow[j] * dot) / n) }
+                                    } else {
+                                        for j in 0..<c { (outRow + j).initialize(to: gRow[j] / floor) }
+                                    }
+                                }
                             }
                         }
                     }

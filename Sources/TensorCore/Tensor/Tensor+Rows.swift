@@ -26,7 +26,13 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func normalizedRows() throws -> Tensor {
-        let norms = try rowNorms()
+        try normalizedRows(norms: rowNorms())
+    }
+
+    /// `normalizedRows()` of a matrix whose `rowNorms()` the caller already holds.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func normalizedRows(norms: Tensor) -> Tensor {
         let (r, c) = (shape[0], shape[1])
         let out = [Scalar](uninitializedCount: r * c) { ob in
             storage.withUnsafeBufferPointer { xb in
