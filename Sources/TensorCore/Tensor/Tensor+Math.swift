@@ -64,6 +64,11 @@ extension Tensor {
         return e / (1 + e)
     }
 
-    /// True when every scalar is finite.
-    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+    /// True when every scalar is finite (one vectorised pass for `Float`).
+    public var isFinite: Bool {
+        storage.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            return Reductions.firstNonFinite(base, buffer.count) == nil
+        }
+    }
 }
