@@ -4,6 +4,19 @@
 /// eight independent lanes do, and keep the order fixed for reproducible results.
 /// Products are accumulated with `multiplyAdd` (fused on arm64).
 @usableFromInline package enum Reductions {
+    #if FUSED_MULTIPLY_ADD && arch(x86_64)
+    /// The vector of the loops whose result does not depend on how elements are grouped
+    /// (elementwise updates, extrema, first index): 16 lanes, one AVX-512 register, in the
+    /// `FusedMultiplyAdd` build; 8 elsewhere. Sums and dot products keep eight lanes, so
+    /// their order, and their results, are the same in every build of one kind.
+    @usableFromInline typealias Wide<Scalar: SIMDScalar> = SIMD16<Scalar>
+    #else
+    /// The vector of the loops whose result does not depend on how elements are grouped
+    /// (elementwise updates, extrema, first index): 8 lanes here, 16 in the
+    /// `FusedMultiplyAdd` build. Sums and dot products keep eight lanes in every build.
+    @usableFromInline typealias Wide<Scalar: SIMDScalar> = SIMD8<Scalar>
+    #endif
+
     /// max(floor, p[0], …, p[n − 1]), ignoring NaN.
     ///
     /// `Float` takes a concrete path: lane comparisons of a generic `SIMD8<Scalar>` are
@@ -20,15 +33,15 @@
         return p.withMemoryRebound(to: Float.self, capacity: n) { Scalar(maximum($0, n, atLeast: Float(floor))) }
     }
 
-    /// max(floor, p[0], …, p[n − 1]) for `Float`, eight lanes at a time.
+    /// max(floor, p[0], …, p[n − 1]) for `Float`, a vector of lanes at a time.
     @usableFromInline
     static func maximum(_ p: UnsafePointer<Float>, _ n: Int, atLeast floor: Float) -> Float {
         let raw = UnsafeRawPointer(p)
-        var top = SIMD8<Float>(repeating: floor), i = 0
-        while i + 8 <= n {
-            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        var top = Wide<Float>(repeating: floor), i = 0
+        while i + Wide<Float>.scalarCount <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
             top.replace(with: x, where: x .> top)
-            i += 8
+            i += Wide<Float>.scalarCount
         }
         var result = top.max()
         while i < n {
@@ -82,16 +95,16 @@
         }
     }
 
-    /// (min, max) for `Float`, eight lanes at a time, skipping NaN entries.
+    /// (min, max) for `Float`, a vector of lanes at a time, skipping NaN entries.
     @usableFromInline
     static func bounds(_ p: UnsafePointer<Float>, _ n: Int) -> (lower: Float, upper: Float) {
         let raw = UnsafeRawPointer(p)
-        var low = SIMD8<Float>(repeating: .infinity), high = SIMD8<Float>(repeating: -.infinity), i = 0
-        while i + 8 <= n {
-            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        var low = Wide<Float>(repeating: .infinity), high = Wide<Float>(repeating: -.infinity), i = 0
+        while i + Wide<Float>.scalarCount <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
             low.replace(with: x, where: x .< low)
             high.replace(with: x, where: x .> high)
-            i += 8
+            i += Wide<Float>.scalarCount
         }
         var lower = low.min(), upper = high.max()
         while i < n {
@@ -109,11 +122,11 @@
     package static func addScaled<Scalar: TensorScalar>(_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ alpha: Scalar, _ n: Int) {
         let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x), stride = MemoryLayout<Scalar>.stride
         var i = 0
-        while i + 8 <= n {
-            let xs = rx.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            let ys = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            ry.storeBytes(of: multiplyAdd(xs, alpha, ys), toByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            i += 8
+        while i + Wide<Scalar>.scalarCount <= n {
+            let xs = rx.loadUnaligned(fromByteOffset: i * stride, as: Wide<Scalar>.self)
+            let ys = ry.loadUnaligned(fromByteOffset: i * stride, as: Wide<Scalar>.self)
+            ry.storeBytes(of: multiplyAdd(xs, alpha, ys), toByteOffset: i * stride, as: Wide<Scalar>.self)
+            i += Wide<Scalar>.scalarCount
         }
         while i < n { y[i] = multiplyAdd(x[i], alpha, y[i]); i += 1 }
     }
@@ -130,12 +143,12 @@
         let ry = UnsafeMutableRawPointer(y), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         let stride = MemoryLayout<Scalar>.stride
         var i = 0
-        while i + 8 <= n {
-            let difference = ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-                - rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            let sum = multiplyAdd(difference * s, alpha, ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self))
-            ry.storeBytes(of: sum, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            i += 8
+        while i + Wide<Scalar>.scalarCount <= n {
+            let difference = ra.loadUnaligned(fromByteOffset: i * stride, as: Wide<Scalar>.self)
+                - rb.loadUnaligned(fromByteOffset: i * stride, as: Wide<Scalar>.self)
+            let sum = multiplyAdd(difference * s, alpha, ry.loadUnaligned(fromByteOffset: i * stride, as: Wide<Scalar>.self))
+            ry.storeBytes(of: sum, toByteOffset: i * stride, as: Wide<Scalar>.self)
+            i += Wide<Scalar>.scalarCount
         }
         while i < n { y[i] = multiplyAdd((a[i] - b[i]) * s, alpha, y[i]); i += 1 }
     }
@@ -147,11 +160,11 @@
     package static func multiply<Scalar: TensorScalar>(_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ n: Int) {
         let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x), stride = MemoryLayout<Scalar>.stride
         var i = 0
-        while i + 8 <= n {
-            let product = ry.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-                * rx.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            ry.storeBytes(of: product, toByteOffset: i * stride, as: SIMD8<Scalar>.self)
-            i += 8
+        while i + Wide<Scalar>.scalarCount <= n {
+            let product = ry.loadUnaligned(fromByteOffset: i * stride, as: Wide<Scalar>.self)
+                * rx.loadUnaligned(fromByteOffset: i * stride, as: Wide<Scalar>.self)
+            ry.storeBytes(of: product, toByteOffset: i * stride, as: Wide<Scalar>.self)
+            i += Wide<Scalar>.scalarCount
         }
         while i < n { y[i] *= x[i]; i += 1 }
     }
@@ -165,15 +178,15 @@
         return p.withMemoryRebound(to: Float.self, capacity: n) { firstIndex($0, n, below: Float(bound)) }
     }
 
-    /// `firstIndex(_:_:below:)` for `Float`: eight lanes are tested at a time.
+    /// `firstIndex(_:_:below:)` for `Float`: a vector of lanes is tested at a time.
     @usableFromInline
     static func firstIndex(_ p: UnsafePointer<Float>, _ n: Int, below bound: Float) -> Int? {
         let raw = UnsafeRawPointer(p)
         var i = 0
-        while i + 8 <= n {
-            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        while i + Wide<Float>.scalarCount <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
             if any(x .< bound) { break }
-            i += 8
+            i += Wide<Float>.scalarCount
         }
         while i < n {
             if p[i] < bound { return i }
