@@ -66,6 +66,14 @@ extension Variable {
         /// ‖x − y‖ₚ for a finite p ≥ 1 (`LpKernel`)
         case lpDistance(p: Double)
 
+        /// Whether the pair's gradient is a multiple of x − y (squared and plain distances).
+        var isDistance: Bool {
+            switch self {
+            case .squaredDistance, .distance: true
+            case .dot, .lpDistance: false
+            }
+        }
+
         var name: String {
             switch self {
             case .dot: "pairDotProducts"
@@ -125,9 +133,44 @@ extension Variable {
                     return PairValues.filled(own.count, reading: own, other) { po, pt, pg in
                         nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
                         _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
+                            // A row's distance terms (other row, coefficient), summed in one
+                            // pass with the row in registers (`addScaledDifferences`), in order.
+                            var others: [UnsafePointer<Scalar>] = [], coefficients: [Scalar] = []
+                            func flush(_ row: UnsafeMutablePointer<Scalar>, _ own: UnsafePointer<Scalar>) {
+                                others.withUnsafeBufferPointer { o in
+                                    coefficients.withUnsafeBufferPointer { Reductions.addScaledDifferences(row, own, o, $0, d) }
+                                }
+                                others.removeAll(keepingCapacity: true)
+                                coefficients.removeAll(keepingCapacity: true)
+                            }
                             for r in range {
                                 let row = out + r * d
                                 let own = mine + r * d
+                                if kind.isDistance {
+                                    for u in groups.pairs(of: r) {
+                                        let t = u < count ? u : u - count
+                                        guard weights[t] != 0 else { continue }
+                                        let other = theirs + otherRows[u] * d
+                                        if case .squaredDistance = kind {
+                                            others.append(other)
+                                            coefficients.append(2 * weights[t])
+                                            continue
+                                        }
+                                        // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
+                                        let distance = values[t]
+                                        guard distance > 0 else { continue }
+                                        let quotient = weights[t] / distance
+                                        if quotient.isFinite {
+                                            others.append(other)
+                                            coefficients.append(quotient)
+                                        } else {
+                                            flush(row, own)
+                                            Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
+                                        }
+                                    }
+                                    flush(row, own)
+                                    continue
+                                }
                                 for u in groups.pairs(of: r) {
                                     let t = u < count ? u : u - count
                                     guard weights[t] != 0 else { continue }
@@ -135,18 +178,8 @@ extension Variable {
                                     switch kind {
                                     case .dot:
                                         Reductions.addScaled(row, other, weights[t], d)
-                                    case .squaredDistance:
-                                        Reductions.addScaledDifference(row, own, other, 2 * weights[t], d)
-                                    case .distance:
-                                        // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
-                                        let distance = values[t]
-                                        guard distance > 0 else { continue }
-                                        let quotient = weights[t] / distance
-                                        if quotient.isFinite {
-                                            Reductions.addScaledDifference(row, own, other, quotient, d)
-                                        } else {
-                                            Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
-                                        }
+                                    case .squaredDistance, .distance:
+                                        break  // above
                                     case .lpDistance:
                                         lp!.addGradient(row, own, other, d, value: values[t], weight: weights[t])
                                     }

@@ -153,6 +153,42 @@
         while i < n { y[i] = multiplyAdd((a[i] - b[i]) * s, alpha, y[i]); i += 1 }
     }
 
+    /// y[i] += Σₖ αₖ·(a[i] − bₖ[i]) for i in 0..<n, term by term in the order of k: bitwise
+    /// `addScaledDifference(y, a, bₖ, αₖ, n)` for each k in turn, but a block of y and of a
+    /// stays in registers across every k instead of being loaded and stored for each.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @inlinable
+    static func addScaledDifferences<Scalar: TensorScalar>(
+        _ y: UnsafeMutablePointer<Scalar>, _ a: UnsafePointer<Scalar>,
+        _ others: UnsafeBufferPointer<UnsafePointer<Scalar>>, _ alphas: UnsafeBufferPointer<Scalar>, _ n: Int
+    ) {
+        typealias V = Wide<Scalar>
+        let ry = UnsafeMutableRawPointer(y), ra = UnsafeRawPointer(a)
+        let (stride, w) = (MemoryLayout<Scalar>.stride, V.scalarCount)
+        var i = 0
+        while i + 2 * w <= n {
+            let (own0, own1) = (ra.loadUnaligned(fromByteOffset: i * stride, as: V.self),
+                                ra.loadUnaligned(fromByteOffset: (i + w) * stride, as: V.self))
+            var y0 = ry.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+            var y1 = ry.loadUnaligned(fromByteOffset: (i + w) * stride, as: V.self)
+            for k in others.indices {
+                let rb = UnsafeRawPointer(others[k]), alpha = alphas[k]
+                y0 = multiplyAdd(own0 - rb.loadUnaligned(fromByteOffset: i * stride, as: V.self), alpha, y0)
+                y1 = multiplyAdd(own1 - rb.loadUnaligned(fromByteOffset: (i + w) * stride, as: V.self), alpha, y1)
+            }
+            ry.storeBytes(of: y0, toByteOffset: i * stride, as: V.self)
+            ry.storeBytes(of: y1, toByteOffset: (i + w) * stride, as: V.self)
+            i += 2 * w
+        }
+        while i < n {
+            var sum = y[i]
+            for k in others.indices { sum = multiplyAdd(a[i] - others[k][i], alphas[k], sum) }
+            y[i] = sum
+            i += 1
+        }
+    }
+
     /// y[i] *= x[i] for i in 0..<n.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
