@@ -166,20 +166,29 @@
         typealias V = Wide<Scalar>
         let ry = UnsafeMutableRawPointer(y), ra = UnsafeRawPointer(a)
         let (stride, w) = (MemoryLayout<Scalar>.stride, V.scalarCount)
+        @inline(__always) func load(_ p: UnsafeRawPointer, _ i: Int) -> V { p.loadUnaligned(fromByteOffset: i * stride, as: V.self) }
         var i = 0
-        while i + 2 * w <= n {
-            let (own0, own1) = (ra.loadUnaligned(fromByteOffset: i * stride, as: V.self),
-                                ra.loadUnaligned(fromByteOffset: (i + w) * stride, as: V.self))
-            var y0 = ry.loadUnaligned(fromByteOffset: i * stride, as: V.self)
-            var y1 = ry.loadUnaligned(fromByteOffset: (i + w) * stride, as: V.self)
+        // Four vectors of y at a time: four independent chains of multiply-adds across the k.
+        while i + 4 * w <= n {
+            var (y0, y1, y2, y3) = (load(ry, i), load(ry, i + w), load(ry, i + 2 * w), load(ry, i + 3 * w))
             for k in others.indices {
                 let rb = UnsafeRawPointer(others[k]), alpha = alphas[k]
-                y0 = multiplyAdd(own0 - rb.loadUnaligned(fromByteOffset: i * stride, as: V.self), alpha, y0)
-                y1 = multiplyAdd(own1 - rb.loadUnaligned(fromByteOffset: (i + w) * stride, as: V.self), alpha, y1)
+                y0 = multiplyAdd(load(ra, i) - load(rb, i), alpha, y0)
+                y1 = multiplyAdd(load(ra, i + w) - load(rb, i + w), alpha, y1)
+                y2 = multiplyAdd(load(ra, i + 2 * w) - load(rb, i + 2 * w), alpha, y2)
+                y3 = multiplyAdd(load(ra, i + 3 * w) - load(rb, i + 3 * w), alpha, y3)
             }
             ry.storeBytes(of: y0, toByteOffset: i * stride, as: V.self)
             ry.storeBytes(of: y1, toByteOffset: (i + w) * stride, as: V.self)
-            i += 2 * w
+            ry.storeBytes(of: y2, toByteOffset: (i + 2 * w) * stride, as: V.self)
+            ry.storeBytes(of: y3, toByteOffset: (i + 3 * w) * stride, as: V.self)
+            i += 4 * w
+        }
+        while i + w <= n {
+            var y0 = load(ry, i)
+            for k in others.indices { y0 = multiplyAdd(load(ra, i) - load(UnsafeRawPointer(others[k]), i), alphas[k], y0) }
+            ry.storeBytes(of: y0, toByteOffset: i * stride, as: V.self)
+            i += w
         }
         while i < n {
             var sum = y[i]
