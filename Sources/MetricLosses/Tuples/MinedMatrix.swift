@@ -7,8 +7,9 @@ import TensorCore
 /// batch's embeddings against its references, and the two variables they came from. A loss
 /// reads it through `BatchInputs.minedMatrix` (`matrix(_:)` and `values(_:rows:columns:)`
 /// use it) only for those same variables and a distance that computes the same matrix — or,
-/// from squared Euclidean distances, their square roots. It changes no value beyond the last
-/// bits: pairs a loss would otherwise compute one by one are read from the matrix.
+/// from squared Euclidean distances, their square roots — where the loss would compute that
+/// matrix itself, so that every value is bitwise the one it would compute. Pairs few enough
+/// for the loss to compute one by one it still computes.
 public struct MinedMatrix<Scalar: TensorScalar>: Sendable {
     /// The values, `[N, M]`, without a gradient.
     public let values: Tensor<Scalar>
@@ -53,29 +54,16 @@ public struct MinedMatrix<Scalar: TensorScalar>: Sendable {
     }
 
     /// The differentiable values of `distance` at (rows[t], columns[t]) of `x` against `y`
-    /// (`distance.values(x, against: y, rows:columns:)`) read from these values; nil when they
-    /// are not its values or an index lies outside them (the distance then says so).
+    /// (`distance.values(x, against: y, rows:columns:)`) gathered from these values when the
+    /// distance would gather them from its matrix; nil when they are not its values, or when
+    /// the pairs are few enough to be computed one by one. Those the loss computes itself:
+    /// read from the matrix they would differ from its own in the last bits, and a loss with
+    /// a hinge or a count of active terms (as `MarginLoss`) can turn such bits into a
+    /// different value, so that mining then reducing would no longer give what this gives.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func values(_ distance: any Distance<Scalar>, _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar>? {
-        guard let (wanted, roots) = reading(for: distance, x, y), rows.count == columns.count else { return nil }
-        guard distance.prefersPairs(count: rows.count, x, y) else {
-            return matrix(distance, x, y)?.gatheringElements(rows: rows, columns: columns)
-        }
-        let (n, m) = (values.shape[0], values.shape[1])
-        guard !rows.contains(where: { $0 < 0 || $0 >= n }), !columns.contains(where: { $0 < 0 || $0 >= m }) else { return nil }
-        let (px, py) = distance.preparedPairs(x, y)
-        let kind: PairValues.Kind
-        switch wanted {
-        case .dotProduct:
-            kind = .dot
-        case .euclidean(let squared):
-            guard squared || EuclideanRescale.exponent(px.value, py.value) == nil else { return nil }
-            kind = squared ? .squaredDistance : .distance
-        }
-        let known = values.storage.withUnsafeBufferPointer { v in
-            (0..<rows.count).map { t in roots ? v[rows[t] * m + columns[t]].squareRoot() : v[rows[t] * m + columns[t]] }
-        }
-        return PairValues.record(px, py, rows: rows, columns: columns, kind: kind, known: known)
+        guard rows.count == columns.count, !distance.prefersPairs(count: rows.count, x, y) else { return nil }
+        return matrix(distance, x, y)?.gatheringElements(rows: rows, columns: columns)
     }
 }

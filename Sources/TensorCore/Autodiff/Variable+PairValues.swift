@@ -84,13 +84,11 @@ extension Variable {
         }
     }
 
-    /// Records the values of `kind` for the pairs (rows[t], columns[t]) of `x` against `y`;
-    /// `known`, when a caller already holds them (gathered from a matrix of the same values),
-    /// stands in for computing them.
+    /// Records the values of `kind` for the pairs (rows[t], columns[t]) of `x` against `y`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @usableFromInline package static func record<Scalar: TensorScalar>(
-        _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int], kind: Kind, known: [Scalar]? = nil
+        _ x: Variable<Scalar>, _ y: Variable<Scalar>, rows: [Int], columns: [Int], kind: Kind
     ) -> Variable<Scalar> {
         let (xv, yv) = (x.value, y.value)
         let (needX, needY) = (x.isTracked, y.isTracked)
@@ -107,18 +105,16 @@ extension Variable {
             }
             var lp: LpKernel<Scalar>?
             if case .lpDistance(let p) = kind { lp = try LpKernel(validating: Scalar(p)) }
-            let values = if let known, known.count == rows.count { known } else {
-                filled(rows.count, reading: xv, yv) { px, py, po in
-                    nonisolated(unsafe) let (x, y, o) = (px, py, po)
-                    _ = parallelRanges(rows.count, work: rows.count * d * (lp?.cost ?? 2)) { pairs in
-                        for t in pairs {
-                            let (a, b) = (x + rows[t] * d, y + columns[t] * d)
-                            switch kind {
-                            case .dot: o[t] = Reductions.dot(a, b, d)
-                            case .squaredDistance: o[t] = Reductions.squaredDistance(a, b, d)
-                            case .distance: o[t] = Reductions.squaredDistance(a, b, d).squareRoot()
-                            case .lpDistance: o[t] = lp!.distance(a, b, d)
-                            }
+            let values = filled(rows.count, reading: xv, yv) { px, py, po in
+                nonisolated(unsafe) let (x, y, o) = (px, py, po)
+                _ = parallelRanges(rows.count, work: rows.count * d * (lp?.cost ?? 2)) { pairs in
+                    for t in pairs {
+                        let (a, b) = (x + rows[t] * d, y + columns[t] * d)
+                        switch kind {
+                        case .dot: o[t] = Reductions.dot(a, b, d)
+                        case .squaredDistance: o[t] = Reductions.squaredDistance(a, b, d)
+                        case .distance: o[t] = Reductions.squaredDistance(a, b, d).squareRoot()
+                        case .lpDistance: o[t] = lp!.distance(a, b, d)
                         }
                     }
                 }

@@ -22,21 +22,49 @@ struct MatrixSharingTests {
     /// Contrastive terms d − 0 over the positive pairs only (negative margin 0), averaged.
     static let loss = ContrastiveLoss<Double>(positiveMargin: 0, negativeMargin: 0, reducer: MeanReducer())
 
+    /// Pairs many enough for the loss to take the whole matrix.
+    static let manyPairs = [(0, 1), (1, 0), (2, 3), (3, 2), (4, 5), (5, 4), (0, 0), (1, 1), (2, 2), (3, 3)]
+        .map { IndexPair(anchor: Int32($0.0), other: Int32($0.1)) }
+
     @Test(arguments: [
-        // Many pairs: read as a matrix; few: read pair by pair (the sparse path).
-        [(0, 1), (1, 0), (2, 3), (3, 2), (4, 5), (5, 4), (0, 0), (1, 1), (2, 2), (3, 3)],
-        [(0, 1), (2, 3)],
+        // Many pairs: the loss reads the miner's matrix (off by the one the miner added).
+        (manyPairs, 1.0),
+        // Few: it computes them one by one, as it would without the matrix (read from it, they
+        // would differ from its own in the last bits, which a hinge can turn into more).
+        ([IndexPair(anchor: 0, other: 1), IndexPair(anchor: 2, other: 3)], 0.0),
     ])
-    func theLossReadsTheMinersValues(pairs: [(Int, Int)]) throws {
-        let pairs = pairs.map { IndexPair(anchor: Int32($0.0), other: Int32($0.1)) }
+    func theLossReadsTheMinersMatrixNotItsPairs(pairs: [IndexPair], offset: Double) throws {
         let miner = MarkedMatrixMiner(pairs: pairs)
         let read = try Self.loss.valueWithGradient(embeddings: Self.x, labels: Self.labels, minedBy: miner).value
         let computed = try Self.loss.value(embeddings: Self.x, labels: Self.labels, tuples: try miner.mine(Self.x, labels: Self.labels))
-        #expect(abs(read - (computed + 1)) < 1e-12, "read \(read), computed \(computed)")
+        #expect(abs(read - (computed + offset)) < 1e-12, "read \(read), computed \(computed)")
+    }
+
+    /// At a hinge the shared matrix changes nothing either. References 10⁻²⁰ in size normalise to
+    /// near-zero rows, so every distance is 1 within an ulp, which is `MarginLoss`'s hinge
+    /// β − margin: a value read from the matrix instead of computed pair by pair, one ulp off,
+    /// would switch a term on and change the count the loss divides by (found by `metric-fuzz`).
+    @Test(arguments: [true, false])
+    func miningThenReducingGivesBitwiseTheSameAtAHinge(batchHard: Bool) throws {
+        let loss = MarginLoss<Float>()
+        let miner: any Miner<Float> = batchHard ? BatchHardMiner<Float>() : PairMarginMiner<Float>(positiveMargin: 0.5, negativeMargin: 1.2)
+        for seed in 0..<8 {
+            let x: Tensor<Float> = randomMatrix(32, 20, seed: UInt64(100 + seed))
+            let references: Tensor<Float> = randomMatrix(2, 20, seed: UInt64(200 + seed)) * 1e-20
+            let labels = Array(0..<32), referenceLabels = [8, 31]
+            func inputs(_ v: [Variable<Float>]) -> BatchInputs<Float> {
+                BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: referenceLabels)
+            }
+            let mined = try valueWithGradient(at: [x, references]) { try loss(inputs($0), minedBy: miner) }
+            let listed = try valueWithGradient(at: [x, references]) { try loss(inputs($0), tuples: try miner.mine(inputs($0))) }
+            #expect(mined.value.bitPattern == listed.value.bitPattern, "seed \(seed): minedBy \(mined.value), listed \(listed.value)")
+            let sameGradients = mined.gradient.map { $0.scalars.map(\.bitPattern) } == listed.gradient.map { $0.scalars.map(\.bitPattern) }
+            #expect(sameGradients, "seed \(seed): the gradients differ")
+        }
     }
 
     @Test func otherRowsOrAnotherMatrixIgnoreIt() throws {
-        let pairs = [IndexPair(anchor: 0, other: 1), IndexPair(anchor: 2, other: 3)]
+        let pairs = Self.manyPairs
         let inputs = BatchInputs(embeddings: Self.x, labels: Self.labels)
         let plain = try Self.loss(inputs, tuples: .pairs(positive: pairs, negative: [])).value.scalars[0]
         let marked = try MarkedMatrixMiner(pairs: pairs).mineSharingMatrix(inputs).matrix
