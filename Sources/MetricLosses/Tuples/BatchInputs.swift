@@ -113,8 +113,9 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
                                                          of: distance, inputs: self))
     }
 
-    /// Values (anchor rows[t], reference columns[t]) under `distance`: read from
-    /// `minedMatrix` when it holds them, else computed.
+    /// Values (anchor rows[t], reference columns[t]) under `distance`: gathered from
+    /// `minedMatrix` when it holds the matrix `distance` would gather them from, else
+    /// computed (few pairs are always computed one by one, as without the matrix).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func values(_ distance: any Distance<Scalar>, rows: [Int], columns: [Int]) -> Variable<Scalar> {
