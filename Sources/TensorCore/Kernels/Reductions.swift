@@ -154,8 +154,8 @@
     }
 
     /// y[i] += Σₖ αₖ·(a[i] − bₖ[i]) for i in 0..<n, term by term in the order of k: bitwise
-    /// `addScaledDifference(y, a, bₖ, αₖ, n)` for each k in turn, but a block of y and of a
-    /// stays in registers across every k instead of being loaded and stored for each.
+    /// `addScaledDifference(y, a, bₖ, αₖ, n)` for each k in turn, but four vectors of y stay
+    /// in registers across every k instead of being loaded and stored for each.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @inlinable
