@@ -89,22 +89,25 @@ struct LossBenchmarkCase {
         }
     }
 
-    /// The median step over `repeats` timed runs after two warm-ups, on standard-normal
+    /// The median step over `repeats` timed runs after `warmups` (at least two), on standard-normal
     /// embeddings with labels uniform over N/8 classes, or over `classes` (as the peer): its
     /// seconds, the seconds of that step spent in matrix products, and the mean minor page
     /// faults of a timed (steady-state) step.
-    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int) throws -> (seconds: Double, products: Double, faultsPerStep: Double) {
+    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int, warmups: Int = 2) throws -> (seconds: Double, products: Double, faultsPerStep: Double) {
         let embeddings = try Tensor<Float>.randomNormal(shape: [n, d], seed: 0)
         var generator = SeededRandomGenerator(seed: 1)
         let classes = fixedClasses ?? max(2, n / 8)
         let labels = (0..<n).map { _ in generator.nextIndex(below: classes) }
         let step = try makeStep(d, classes)
-        // Two warm-ups: the first step fills the scratch pool, the second settles the heap.
-        for _ in 0..<2 {
+        // The first warm-up fills the scratch pool, the second raises the heap to its working size.
+        for _ in 0..<Swift.max(2, warmups) {
             let first = try step(embeddings, labels)
             precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)
         }
+        // Reserved up front: a list that grew during the timed steps would take heap blocks
+        // the steps free and reuse, and move their next blocks to fresh pages.
         var times: [(seconds: Double, products: Double)] = []
+        times.reserveCapacity(repeats)
         let faultsBefore = minorPageFaults()
         for _ in 0..<repeats {
             let clock = ProductClock()

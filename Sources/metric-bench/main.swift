@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// metric-bench [--json] [--suite core|catalogue|miners|all] [--cases A,B,…] [--classes C] [--repeats R] [gemm | NxD ...]
+/// metric-bench [--json] [--suite core|catalogue|miners|all] [--cases A,B,…] [--classes C] [--repeats R] [--warmups W] [gemm | NxD ...]
 ///
 /// `gemm` prints Float matrix-product GFLOP/s at 256…2048, at the shapes of an N×128 pair-loss
 /// step and at those of a classifier step with 10,000 classes at 512×512. Otherwise each NxD size
@@ -15,7 +15,9 @@ import Darwin
 /// the first time: fresh allocations). `--cases` (or `--case=NAME`) runs only the named cases; `--classes C`
 /// draws labels from C classes instead of N/8 and appends `cC` to the keys. The peak resident
 /// memory of the run is printed at the end. `--repeats R` times R steps per case instead of 15
-/// (5 from N = 2048), for a profiler to sample a case long enough. Beside each median step stands the time that step
+/// (5 from N = 2048), for a profiler to sample a case long enough; `--warmups W` runs W untimed
+/// steps first instead of 2 (the allocator's heap can take a few dozen steps to settle, so a
+/// longer warm-up shows whether steady-state steps still fault). Beside each median step stands the time that step
 /// spent in matrix products and the rest. With `--json` the last line is one JSON object of
 /// the figures. The first line names the kernels of this build (fused multiply-add or not, the
 /// matrix product's tile); a build with the `FusedMultiplyAdd` trait but no FMA in its target CPU
@@ -34,6 +36,7 @@ var arguments = Array(CommandLine.arguments.dropFirst())
 let suiteName = option("--suite") ?? "core"
 let classes = option("--classes").map { Int($0) ?? 0 }
 let repeats = option("--repeats").map { Int($0) ?? 0 }
+let warmups = option("--warmups").map { Int($0) ?? -1 }
 let only = option("--cases").map { $0.split(separator: ",").map(String.init) }
     ?? arguments.first { $0.hasPrefix("--case=") }.map { [String($0.dropFirst(7))] }
 let json = arguments.contains("--json")
@@ -80,6 +83,10 @@ if positional.first == "gemm" {
         print("metric-bench: --repeats needs a whole number ≥ 1")
         exit(2)
     }
+    if let warmups, warmups < 2 {
+        print("metric-bench: --warmups needs a whole number ≥ 2")
+        exit(2)
+    }
     if let classes, classes < 1 {
         print("metric-bench: --classes needs a whole number ≥ 1")
         exit(2)
@@ -88,7 +95,7 @@ if positional.first == "gemm" {
     if !unknown.isEmpty { print("metric-bench: not in suite \(suiteName) (or not implemented yet): \(unknown.joined(separator: ", "))") }
     for (n, d) in sizes {
         for benchmark in suite where only == nil || only!.contains(benchmark.name) {
-            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: repeats ?? (n >= 2048 ? 5 : 15))
+            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: repeats ?? (n >= 2048 ? 5 : 15), warmups: warmups ?? 2)
             let key = "\(benchmark.name)@\(n)x\(d)" + (classes.map { "c\($0)" } ?? "")
             print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms",
                   "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2)))",
