@@ -93,13 +93,14 @@ struct LossBenchmarkCase {
     /// embeddings with labels uniform over N/8 classes, or over `classes` (as the peer): its
     /// seconds, the seconds of that step spent in matrix products, and the mean minor page
     /// faults of a timed (steady-state) step.
-    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int, warmups: Int = 2) throws -> (seconds: Double, products: Double, faultsPerStep: Double) {
+    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int, warmups: Int = 10) throws -> (seconds: Double, products: Double, faultsPerStep: Double) {
         let embeddings = try Tensor<Float>.randomNormal(shape: [n, d], seed: 0)
         var generator = SeededRandomGenerator(seed: 1)
         let classes = fixedClasses ?? max(2, n / 8)
         let labels = (0..<n).map { _ in generator.nextIndex(below: classes) }
         let step = try makeStep(d, classes)
-        // The first warm-up fills the scratch pool, the second raises the heap to its working size.
+        // The first warm-up fills the scratch pool; the heap reaches its working size within
+        // a few more (which blocks the steps get depends on which thread ran which part).
         for _ in 0..<Swift.max(2, warmups) {
             let first = try step(embeddings, labels)
             precondition(first.gradient.shape == embeddings.shape && first.value.isFinite)

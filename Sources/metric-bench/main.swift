@@ -16,8 +16,8 @@ import Darwin
 /// draws labels from C classes instead of N/8 and appends `cC` to the keys. The peak resident
 /// memory of the run is printed at the end. `--repeats R` times R steps per case instead of 15
 /// (5 from N = 2048), for a profiler to sample a case long enough; `--warmups W` runs W untimed
-/// steps first instead of 2 (the allocator's heap can take a few dozen steps to settle, so a
-/// longer warm-up shows whether steady-state steps still fault). Beside each median step stands the time that step
+/// steps first instead of 10 (at least 2: the first fills the scratch pool; the allocator's
+/// heap takes a few more steps to reach its working size). Beside each median step stands the time that step
 /// spent in matrix products and the rest. With `--json` the last line is one JSON object of
 /// the figures. The first line names the kernels of this build (fused multiply-add or not, the
 /// matrix product's tile); a build with the `FusedMultiplyAdd` trait but no FMA in its target CPU
@@ -95,7 +95,7 @@ if positional.first == "gemm" {
     if !unknown.isEmpty { print("metric-bench: not in suite \(suiteName) (or not implemented yet): \(unknown.joined(separator: ", "))") }
     for (n, d) in sizes {
         for benchmark in suite where only == nil || only!.contains(benchmark.name) {
-            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: repeats ?? (n >= 2048 ? 5 : 15), warmups: warmups ?? 2)
+            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: repeats ?? (n >= 2048 ? 5 : 15), warmups: warmups ?? 10)
             let key = "\(benchmark.name)@\(n)x\(d)" + (classes.map { "c\($0)" } ?? "")
             print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms",
                   "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2)))",

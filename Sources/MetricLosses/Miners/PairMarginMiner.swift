@@ -44,6 +44,8 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
             nonisolated(unsafe) let matrix = matrix.baseAddress
             return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> ([IndexPair], [IndexPair]) in
                 var positive: [IndexPair] = [], negative: [IndexPair] = []
+                // At most every same-label column of each anchor: one allocation, no regrowth.
+                positive.reserveCapacity(anchors.reduce(0) { $0 + groups.columns(of: $1).count })
                 let farness = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
                 defer { farness.deallocate() }
                 for i in anchors {
