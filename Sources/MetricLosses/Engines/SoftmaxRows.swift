@@ -100,12 +100,13 @@ extension SoftmaxRowKernel {
 
     /// The prepared rows X of a batch against itself whose Gram matrix G = X·Xᵀ gives the
     /// squared Euclidean distances of `distance` as ‖x − y‖² = 2 − 2G, if they do: the
-    /// distance normalises, and every row is long enough to normalise to unit length (a row
-    /// shorter than `normalizationFloor` is only divided by it). Nil otherwise.
+    /// distance normalises, and every row normalises to unit length (a row shorter than
+    /// `normalizationFloor` is only divided by it; a row whose norm overflows becomes zeros).
+    /// Nil otherwise.
     static func unitRows<Scalar: TensorScalar>(_ inputs: BatchInputs<Scalar>, squaredDistance distance: any Distance<Scalar>) -> Variable<Scalar>? {
         guard inputs.referencesAreEmbeddings && distance.normalizesEmbeddings && distance.kernel == .euclidean(squared: true),
               let norms = try? inputs.embeddings.value.rowNorms(),
-              norms.storage.allSatisfy({ $0 >= Tensor<Scalar>.normalizationFloor }) else { return nil }
+              norms.storage.allSatisfy({ $0 >= Tensor<Scalar>.normalizationFloor && $0.isFinite }) else { return nil }
         return distance.prepare(inputs.embeddings)
     }
 

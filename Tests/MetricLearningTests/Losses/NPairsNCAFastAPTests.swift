@@ -53,21 +53,21 @@ struct NPairsNCAFastAPTests {
     }
 
     /// The Gram path (a batch against itself) equals the matrix path (a copy as references),
-    /// also with a row too short to normalise to unit length, which must leave the Gram path.
-    @Test func gramPathEqualsMatrixPath() throws {
+    /// also with a row too short to normalise to unit length, and with a row whose norm
+    /// overflows (normalised to zeros, not to unit length), both of which must leave the Gram path.
+    @Test(arguments: ["none", "short", "overflowing"]) func gramPathEqualsMatrixPath(_ oddRow: String) throws {
         var x: Tensor<Double> = randomMatrix(12, 5, seed: 9)
         let labels = (0..<12).map { $0 % 4 }
-        for short in [false, true] {
-            if short { for j in 0..<5 { x[3, j] *= 1e-14 } }
-            for loss in [NCALoss<Double>(softmaxScale: 3), FastAPLoss<Double>(binCount: 13)] as [any MetricLoss<Double>] {
-                let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
-                let copy = Tensor(uncheckedShape: x.shape, scalars: x.scalars.map { $0 + 0 })
-                let (split, gradients) = try valueWithGradient(at: [x, copy]) { v in
-                    try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
-                }
-                expectClose([split], [value], atol: 1e-12, rtol: 1e-10, "\(type(of: loss)) short row \(short)")
-                expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-9, rtol: 1e-7, "\(type(of: loss)) short row \(short)")
+        if oddRow == "short" { for j in 0..<5 { x[3, j] *= 1e-14 } }
+        if oddRow == "overflowing" { for j in 0..<5 { x[3, j] = (j % 2 == 0 ? 1 : -1) * 1e308 } }
+        for loss in [NCALoss<Double>(softmaxScale: 3), FastAPLoss<Double>(binCount: 13)] as [any MetricLoss<Double>] {
+            let (value, gradient) = try loss.valueWithGradient(embeddings: x, labels: labels)
+            let copy = Tensor(uncheckedShape: x.shape, scalars: x.scalars.map { $0 + 0 })
+            let (split, gradients) = try valueWithGradient(at: [x, copy]) { v in
+                try loss(BatchInputs(embeddings: v[0], labels: labels, references: v[1], referenceLabels: labels, selfOffset: 0), tuples: nil)
             }
+            expectClose([split], [value], atol: 1e-12, rtol: 1e-10, "\(type(of: loss)) odd row: \(oddRow)")
+            expectClose(try (gradients[0] + gradients[1]).scalars, gradient.scalars, atol: 1e-9, rtol: 1e-7, "\(type(of: loss)) odd row: \(oddRow)")
         }
     }
 }
