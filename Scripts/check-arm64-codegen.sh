@@ -55,14 +55,15 @@ fi
 
 # Copies of the kernel files. Their only change: embedded Swift has no `any Error`, so
 # a function's `throws` becomes `throws(MetricLearningError)`, the one error TensorCore throws.
-# MultiplyAdd.swift holds the fused multiply-add helper; a tree from before it compiles without.
+# MultiplyAdd.swift holds the fused multiply-add helper and Reductions+Lanes.swift the lane
+# extrema; a tree from before either compiles without it.
 sources=()
 mkdir "$work/Kernels"
-for file in MultiplyAdd.swift Array+Uninitialized.swift MatrixMultiply.swift MicroTile.swift BroadcastingTile.swift SixAccumulatorRows.swift PreBroadcastTile.swift BroadcastTile.swift TallBroadcastTile.swift Reductions.swift VectorExponential.swift DistanceMatrix.swift; do
+for file in MultiplyAdd.swift Array+Uninitialized.swift MatrixMultiply.swift MicroTile.swift BroadcastingTile.swift SixAccumulatorRows.swift PreBroadcastTile.swift BroadcastTile.swift TallBroadcastTile.swift Reductions.swift Reductions+Lanes.swift VectorExponential.swift DistanceMatrix.swift; do
     if [ -f "$kernels/$file" ]; then
         sed -E '/func /s/\) throws -> /) throws(MetricLearningError) -> /' "$kernels/$file" > "$work/Kernels/$file"
         sources+=("$work/Kernels/$file")
-    elif [ "$file" != MultiplyAdd.swift ]; then
+    elif [ "$file" != MultiplyAdd.swift ] && [ "$file" != Reductions+Lanes.swift ]; then
         echo "error: $kernels/$file is missing (update the list in $0)" >&2
         exit 2
     fi

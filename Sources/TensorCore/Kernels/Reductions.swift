@@ -36,14 +36,23 @@
     /// max(floor, p[0], …, p[n − 1]) for `Float`, a vector of lanes at a time.
     @usableFromInline
     static func maximum(_ p: UnsafePointer<Float>, _ n: Int, atLeast floor: Float) -> Float {
-        let raw = UnsafeRawPointer(p)
-        var top = Wide<Float>(repeating: floor), i = 0
-        while i + Wide<Float>.scalarCount <= n {
+        let raw = UnsafeRawPointer(p), w = Wide<Float>.scalarCount
+        // Two independent chains of compare-and-select (one would wait on the other's latency).
+        var top = Wide<Float>(repeating: floor), top1 = top, i = 0
+        while i + 2 * w <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
+            let x1 = raw.loadUnaligned(fromByteOffset: (i + w) * 4, as: Wide<Float>.self)
+            top.replace(with: x, where: x .> top)
+            top1.replace(with: x1, where: x1 .> top1)
+            i += 2 * w
+        }
+        top.replace(with: top1, where: top1 .> top)
+        while i + w <= n {
             let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
             top.replace(with: x, where: x .> top)
-            i += Wide<Float>.scalarCount
+            i += w
         }
-        var result = top.max()
+        var result = greatestLane(top)
         while i < n {
             if p[i] > result { result = p[i] }
             i += 1
@@ -98,15 +107,28 @@
     /// (min, max) for `Float`, a vector of lanes at a time, skipping NaN entries.
     @usableFromInline
     static func bounds(_ p: UnsafePointer<Float>, _ n: Int) -> (lower: Float, upper: Float) {
-        let raw = UnsafeRawPointer(p)
+        let raw = UnsafeRawPointer(p), w = Wide<Float>.scalarCount
         var low = Wide<Float>(repeating: .infinity), high = Wide<Float>(repeating: -.infinity), i = 0
-        while i + Wide<Float>.scalarCount <= n {
+        // Two vectors a step, four independent chains of compare-and-select.
+        var low1 = low, high1 = high
+        while i + 2 * w <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
+            let x1 = raw.loadUnaligned(fromByteOffset: (i + w) * 4, as: Wide<Float>.self)
+            low.replace(with: x, where: x .< low)
+            high.replace(with: x, where: x .> high)
+            low1.replace(with: x1, where: x1 .< low1)
+            high1.replace(with: x1, where: x1 .> high1)
+            i += 2 * w
+        }
+        low.replace(with: low1, where: low1 .< low)
+        high.replace(with: high1, where: high1 .> high)
+        while i + w <= n {
             let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
             low.replace(with: x, where: x .< low)
             high.replace(with: x, where: x .> high)
-            i += Wide<Float>.scalarCount
+            i += w
         }
-        var lower = low.min(), upper = high.max()
+        var lower = leastLane(low), upper = greatestLane(high)
         while i < n {
             if p[i] < lower { lower = p[i] }
             if p[i] > upper { upper = p[i] }
