@@ -88,20 +88,22 @@
         }
     }
 
-    /// `convert` for `Float`, eight lanes at a time.
+    /// `convert` for `Float`, a vector of lanes at a time (each entry is converted alone, so
+    /// the vector's width does not change the results).
     @usableFromInline
     static func convert(_ row: UnsafeMutablePointer<Float>, _ xi: Float, _ ys: UnsafePointer<Float>, _ count: Int, _ cancellation: Float) -> Bool {
+        typealias V = Reductions.Wide<Float>
         let raw = UnsafeMutableRawPointer(row), rys = UnsafeRawPointer(ys)
-        var suspect = SIMD8<Int32>(), j = 0
-        while j + 8 <= count {
-            let y = rys.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-            let g = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+        var suspect = SIMDMask<V.MaskStorage>(repeating: false), j = 0
+        while j + V.scalarCount <= count {
+            let y = rys.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            let g = raw.loadUnaligned(fromByteOffset: j * 4, as: V.self)
             let d = multiplyAdd(g, -2, xi + y)
-            raw.storeBytes(of: d, toByteOffset: j * 4, as: SIMD8<Float>.self)
-            suspect.replace(with: -1, where: d .<= cancellation * (xi + y))
-            j += 8
+            raw.storeBytes(of: d, toByteOffset: j * 4, as: V.self)
+            suspect .|= d .<= cancellation * (xi + y)
+            j += V.scalarCount
         }
-        var result = suspect != SIMD8()
+        var result = any(suspect)
         while j < count {
             row[j] = multiplyAdd(row[j], -2, xi + ys[j])
             if row[j] <= cancellation * (xi + ys[j]) { result = true }
