@@ -130,14 +130,21 @@ extension Variable {
                         nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
                         _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
                             // A row's distance terms (other row, coefficient), summed in one
-                            // pass with the row in registers (`addScaledDifferences`), in order.
-                            var others: [UnsafePointer<Scalar>] = [], coefficients: [Scalar] = []
+                            // pass with the row in registers (`addScaledDifferences`), in order;
+                            // room for the most pairs a row of the range has.
+                            let capacity = range.reduce(1) { Swift.max($0, groups.pairs(of: $1).count) }
+                            let others = UnsafeMutablePointer<UnsafePointer<Scalar>>.allocate(capacity: capacity)
+                            let coefficients = UnsafeMutablePointer<Scalar>.allocate(capacity: capacity)
+                            defer { others.deallocate(); coefficients.deallocate() }
+                            var pending = 0
+                            func add(_ other: UnsafePointer<Scalar>, _ coefficient: Scalar) {
+                                (others[pending], coefficients[pending]) = (other, coefficient)
+                                pending += 1
+                            }
                             func flush(_ row: UnsafeMutablePointer<Scalar>, _ own: UnsafePointer<Scalar>) {
-                                others.withUnsafeBufferPointer { o in
-                                    coefficients.withUnsafeBufferPointer { Reductions.addScaledDifferences(row, own, o, $0, d) }
-                                }
-                                others.removeAll(keepingCapacity: true)
-                                coefficients.removeAll(keepingCapacity: true)
+                                Reductions.addScaledDifferences(row, own, UnsafeBufferPointer(start: others, count: pending),
+                                                                UnsafeBufferPointer(start: coefficients, count: pending), d)
+                                pending = 0
                             }
                             for r in range {
                                 let row = out + r * d
@@ -148,8 +155,7 @@ extension Variable {
                                         guard weights[t] != 0 else { continue }
                                         let other = theirs + otherRows[u] * d
                                         if case .squaredDistance = kind {
-                                            others.append(other)
-                                            coefficients.append(2 * weights[t])
+                                            add(other, 2 * weights[t])
                                             continue
                                         }
                                         // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
@@ -157,8 +163,7 @@ extension Variable {
                                         guard distance > 0 else { continue }
                                         let quotient = weights[t] / distance
                                         if quotient.isFinite {
-                                            others.append(other)
-                                            coefficients.append(quotient)
+                                            add(other, quotient)
                                         } else {
                                             flush(row, own)
                                             Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
