@@ -84,6 +84,7 @@ extension Variable {
             return (y, { g in
                 let (r, c) = (x.shape[0], x.shape[1])
                 let floor = Tensor<Scalar>.normalizationFloor
+                let dots = Reductions.rowDots(y.storage, g.storage, rows: r, width: c)
                 let grad = [Scalar](uninitializedCount: r * c) { out in
                     guard c > 0 else { return }
                     g.storage.withUnsafeBufferPointer { gp in
@@ -93,7 +94,7 @@ extension Variable {
                                     let (n, row) = (np[i], i * c)
                                     let (gRow, yRow, outRow) = (gp.baseAddress! + row, yp.baseAddress! + row, out.baseAddress! + row)
                                     if n > floor {
-                                        let dot = Reductions.dot(yRow, gRow, c)
+                                        let dot = dots[i]
                                         for j in 0..<c { (outRow + j).initialize(to: (gRow[j] - yRow[j] * dot) / n) }
                                     } else {
                                         for j in 0..<c { (outRow + j).initialize(to: gRow[j] / floor) }

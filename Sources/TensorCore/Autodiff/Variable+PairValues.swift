@@ -108,7 +108,23 @@ extension Variable {
             let values = filled(rows.count, reading: xv, yv) { px, py, po in
                 nonisolated(unsafe) let (x, y, o) = (px, py, po)
                 _ = parallelRanges(rows.count, work: rows.count * d * (lp?.cost ?? 2)) { pairs in
-                    for t in pairs {
+                    var next = pairs.lowerBound
+                    let differences = kind.isDistance
+                    if lp == nil {
+                        // Four pairs at a time (`pairSums`: the same values, four independent chains).
+                        while next + 4 <= pairs.upperBound {
+                            let t = next
+                            let s = Reductions.pairSums((x + rows[t] * d, x + rows[t + 1] * d, x + rows[t + 2] * d, x + rows[t + 3] * d),
+                                                        (y + columns[t] * d, y + columns[t + 1] * d, y + columns[t + 2] * d, y + columns[t + 3] * d),
+                                                        d, differences: differences)
+                            (o[t], o[t + 1], o[t + 2], o[t + 3]) = (s.0, s.1, s.2, s.3)
+                            if case .distance = kind {
+                                for u in t..<(t + 4) { o[u] = o[u].squareRoot() }
+                            }
+                            next += 4
+                        }
+                    }
+                    for t in next..<pairs.upperBound {
                         let (a, b) = (x + rows[t] * d, y + columns[t] * d)
                         switch kind {
                         case .dot: o[t] = Reductions.dot(a, b, d)

@@ -314,4 +314,67 @@
         while i < n { let diff = a[i] - b[i]; s = multiplyAdd(diff, diff, s); i += 1 }
         return s
     }
+
+    /// `dot` of row i of a with row i of b, for the `rows` rows (of `width` scalars) of two
+    /// matrices of the same shape: four rows at a time (`pairSums`), the same values.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @usableFromInline
+    package static func rowDots<Scalar: TensorScalar>(_ a: [Scalar], _ b: [Scalar], rows: Int, width: Int) -> [Scalar] {
+        var out = [Scalar](repeating: 0, count: rows)
+        a.withUnsafeBufferPointer { ab in
+            b.withUnsafeBufferPointer { bb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    guard width > 0, let x = ab.baseAddress, let y = bb.baseAddress else { return }
+                    var i = 0
+                    while i + 4 <= rows {
+                        let s = pairSums((x + i * width, x + (i + 1) * width, x + (i + 2) * width, x + (i + 3) * width),
+                                         (y + i * width, y + (i + 1) * width, y + (i + 2) * width, y + (i + 3) * width),
+                                         width, differences: false)
+                        (ob[i], ob[i + 1], ob[i + 2], ob[i + 3]) = (s.0, s.1, s.2, s.3)
+                        i += 4
+                    }
+                    while i < rows { ob[i] = dot(x + i * width, y + i * width, width); i += 1 }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Four pairs at once: Σ (aₖ[i] − bₖ[i])² with `differences`, else Σ aₖ[i]·bₖ[i], for
+    /// k = 0…3. Each pair is summed in exactly the order of `squaredDistance` (or `dot`), so the
+    /// values are the same; the four chains of multiply-adds are independent, where one pair
+    /// alone waits on its chain's latency.
+    @inlinable @inline(__always)
+    static func pairSums<Scalar: TensorScalar>(
+        _ a: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>),
+        _ b: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>),
+        _ n: Int, differences: Bool
+    ) -> (Scalar, Scalar, Scalar, Scalar) {
+        typealias V = SIMD8<Scalar>
+        let stride = MemoryLayout<Scalar>.stride
+        @inline(__always) func term(_ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, _ i: Int, _ acc: V) -> V {
+            let u = UnsafeRawPointer(x).loadUnaligned(fromByteOffset: i * stride, as: V.self)
+            let v = UnsafeRawPointer(y).loadUnaligned(fromByteOffset: i * stride, as: V.self)
+            if differences { let diff = u - v; return multiplyAdd(diff, diff, acc) }
+            return multiplyAdd(u, v, acc)
+        }
+        var (acc0, acc1, acc2, acc3) = (V(), V(), V(), V())
+        var i = 0
+        while i + 8 <= n {
+            acc0 = term(a.0, b.0, i, acc0)
+            acc1 = term(a.1, b.1, i, acc1)
+            acc2 = term(a.2, b.2, i, acc2)
+            acc3 = term(a.3, b.3, i, acc3)
+            i += 8
+        }
+        @inline(__always) func finished(_ acc: V, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>) -> Scalar {
+            var s = acc.sum()
+            for j in i..<n {
+                if differences { let diff = x[j] - y[j]; s = multiplyAdd(diff, diff, s) } else { s = multiplyAdd(x[j], y[j], s) }
+            }
+            return s
+        }
+        return (finished(acc0, a.0, b.0), finished(acc1, a.1, b.1), finished(acc2, a.2, b.2), finished(acc3, a.3, b.3))
+    }
 }

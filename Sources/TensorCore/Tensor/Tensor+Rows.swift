@@ -5,11 +5,11 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func rowNorms() throws -> Tensor {
         let (r, c) = try matrixExtents("rowNorms")
+        let squares = Reductions.rowDots(storage, storage, rows: r, width: c)
         let out = storage.withUnsafeBufferPointer { p in
             (0..<r).map { i -> Scalar in
+                guard squares[i] == .infinity else { return squares[i].squareRoot() }
                 let row = p.baseAddress! + i * c
-                let squares = Reductions.dot(row, row, c)
-                guard squares == .infinity else { return squares.squareRoot() }
                 // Entries near the root of the largest scalar square to ∞: the norm of the row
                 // scaled by 2^−k (exact), scaled back.
                 let (lower, upper) = Reductions.bounds(row, c)
