@@ -1,4 +1,4 @@
-/// The least and greatest lane of a vector, by halves in registers.
+/// The least or greatest lane of a vector, by halves in registers.
 ///
 /// The standard library's `min()` and `max()` of a floating-point vector go lane by lane,
 /// with the vector stored to the stack for each lane and NaN checks around each comparison:
@@ -6,54 +6,40 @@
 /// The accumulators these read never hold NaN (the loops skip it), so comparing halves
 /// gives the same value.
 extension Reductions {
-    /// The least lane of v, which holds no NaN.
+    /// The greatest lane of v with `greatest`, else the least; v holds no NaN.
     @inlinable @inline(__always)
-    static func leastLane(_ v: SIMD16<Float>) -> Float { leastLane(lesser(v.lowHalf, v.highHalf)) }
-
-    /// The least lane of v, which holds no NaN.
-    @inlinable @inline(__always)
-    static func leastLane(_ v: SIMD8<Float>) -> Float { leastLane(lesser(v.lowHalf, v.highHalf)) }
-
-    /// The least lane of v, which holds no NaN.
-    @inlinable @inline(__always)
-    static func leastLane(_ v: SIMD4<Float>) -> Float {
-        let pair = lesser(v.lowHalf, v.highHalf)
-        return pair[1] < pair[0] ? pair[1] : pair[0]
+    static func extremeLane(_ v: SIMD16<Float>, greatest: Bool) -> Float {
+        extremeLane(pick(v.lowHalf, v.highHalf, greatest: greatest), greatest: greatest)
     }
 
-    /// The greatest lane of v, which holds no NaN.
+    /// The greatest lane of v with `greatest`, else the least; v holds no NaN.
     @inlinable @inline(__always)
-    static func greatestLane(_ v: SIMD16<Float>) -> Float { greatestLane(greater(v.lowHalf, v.highHalf)) }
-
-    /// The greatest lane of v, which holds no NaN.
-    @inlinable @inline(__always)
-    static func greatestLane(_ v: SIMD8<Float>) -> Float { greatestLane(greater(v.lowHalf, v.highHalf)) }
-
-    /// The greatest lane of v, which holds no NaN.
-    @inlinable @inline(__always)
-    static func greatestLane(_ v: SIMD4<Float>) -> Float {
-        let pair = greater(v.lowHalf, v.highHalf)
-        return pair[1] > pair[0] ? pair[1] : pair[0]
+    static func extremeLane(_ v: SIMD8<Float>, greatest: Bool) -> Float {
+        extremeLane(pick(v.lowHalf, v.highHalf, greatest: greatest), greatest: greatest)
     }
 
-    // Lane by lane, the lesser or greater of a and b. One overload per width: a comparison
-    // generic over the vector type is built lane by lane, even when specialised.
+    /// The greatest lane of v with `greatest`, else the least; v holds no NaN.
+    @inlinable @inline(__always)
+    static func extremeLane(_ v: SIMD4<Float>, greatest: Bool) -> Float {
+        let pair = pick(v.lowHalf, v.highHalf, greatest: greatest)
+        return pick(SIMD2(repeating: pair[0]), SIMD2(repeating: pair[1]), greatest: greatest)[0]
+    }
+
+    // Lane by lane, the greater of a and b with `greatest`, else the lesser. One overload per
+    // width: a comparison generic over the vector type is built lane by lane, even when specialised.
 
     @inlinable @inline(__always)
-    static func lesser(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .< a) }
+    static func pick(_ a: SIMD8<Float>, _ b: SIMD8<Float>, greatest: Bool) -> SIMD8<Float> {
+        a.replacing(with: b, where: greatest ? b .> a : b .< a)
+    }
 
     @inlinable @inline(__always)
-    static func lesser(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { a.replacing(with: b, where: b .< a) }
+    static func pick(_ a: SIMD4<Float>, _ b: SIMD4<Float>, greatest: Bool) -> SIMD4<Float> {
+        a.replacing(with: b, where: greatest ? b .> a : b .< a)
+    }
 
     @inlinable @inline(__always)
-    static func lesser(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> { a.replacing(with: b, where: b .< a) }
-
-    @inlinable @inline(__always)
-    static func greater(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
-
-    @inlinable @inline(__always)
-    static func greater(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { a.replacing(with: b, where: b .> a) }
-
-    @inlinable @inline(__always)
-    static func greater(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> { a.replacing(with: b, where: b .> a) }
+    static func pick(_ a: SIMD2<Float>, _ b: SIMD2<Float>, greatest: Bool) -> SIMD2<Float> {
+        a.replacing(with: b, where: greatest ? b .> a : b .< a)
+    }
 }

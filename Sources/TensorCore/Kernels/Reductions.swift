@@ -52,7 +52,7 @@
             top.replace(with: x, where: x .> top)
             i += w
         }
-        var result = greatestLane(top)
+        var result = extremeLane(top, greatest: true)
         while i < n {
             if p[i] > result { result = p[i] }
             i += 1
@@ -128,7 +128,7 @@
             high.replace(with: x, where: x .> high)
             i += w
         }
-        var lower = leastLane(low), upper = greatestLane(high)
+        var lower = extremeLane(low, greatest: false), upper = extremeLane(high, greatest: true)
         while i < n {
             if p[i] < lower { lower = p[i] }
             if p[i] > upper { upper = p[i] }

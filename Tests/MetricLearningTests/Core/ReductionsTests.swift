@@ -62,7 +62,7 @@ import MetricLearning
                 #expect(Reductions.maximum(p.baseAddress!, n, atLeast: 5000) == 5000)
             }
         }
-        #expect(Reductions.leastLane(SIMD16<Float>((0..<16).map { Float(($0 * 7) % 16) })) == 0)
-        #expect(Reductions.greatestLane(SIMD8<Float>((0..<8).map { Float(($0 * 3) % 8) })) == 7)
+        #expect(Reductions.extremeLane(SIMD16<Float>((0..<16).map { Float(($0 * 7) % 16) }), greatest: false) == 0)
+        #expect(Reductions.extremeLane(SIMD8<Float>((0..<8).map { Float(($0 * 3) % 8) }), greatest: true) == 7)
     }
 }
