@@ -31,8 +31,10 @@ import TensorCore
     /// `out` may be `row` itself (with sign 1 nothing is copied).
     @inlinable func negativesRow<Scalar: TensorScalar>(_ out: UnsafeMutablePointer<Scalar>, from row: UnsafePointer<Scalar>, count m: Int,
                                                        sign: Scalar, anchor: Int, own: Int?, excluded: Scalar) {
-        if sign != 1 || UnsafePointer(out) != row {
+        if sign != 1 {
             for j in 0..<m { out[j] = sign * row[j] }
+        } else if UnsafePointer(out) != row {
+            out.update(from: row, count: m)
         }
         for j in columns(of: anchor) { out[j] = excluded }
         if let own, own < m { out[own] = excluded }
