@@ -37,7 +37,7 @@
     @usableFromInline
     static func maximum(_ p: UnsafePointer<Float>, _ n: Int, atLeast floor: Float) -> Float {
         let raw = UnsafeRawPointer(p), w = Wide<Float>.scalarCount
-        // Two independent chains of compare-and-select (one would wait on the other's latency).
+        // Two independent chains of compare-and-select (a single chain waits on each select).
         var top = Wide<Float>(repeating: floor), top1 = top, i = 0
         while i + 2 * w <= n {
             let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
