@@ -123,11 +123,7 @@
                 for j0 in stride(from: 0, to: i1, by: tile) {
                     if Scalar.self == Float.self && j0 + tile <= i0 && i1 - i0 == tile {
                         // A whole tile below the diagonal: 8 × 8 blocks transposed in registers.
-                        c.withMemoryRebound(to: Float.self, capacity: n * n) { f in
-                            for bi in stride(from: i0, to: i1, by: 8) {
-                                for bj in stride(from: j0, to: j0 + tile, by: 8) { MatrixMultiply.transposeBlock(f, n, row: bi, column: bj) }
-                            }
-                        }
+                        MatrixMultiply.transposed(c + j0 * n + i0, stride: n, rows: tile, depth: tile, into: c + i0 * n + j0, stride: n)
                         continue
                     }
                     for i in i0..<i1 {

@@ -93,11 +93,7 @@
             for j0 in stride(from: 0, to: i0 + tile, by: tile) {
                 // A whole tile inside the skipped part (whose end grows with the row): 8 × 8 blocks in registers.
                 if Scalar.self == Float.self && i0 + tile <= n && j0 + tile <= Swift.min(((i0 / blockRows) * blockRows / nr) * nr, i0) {
-                    c.withMemoryRebound(to: Float.self, capacity: n * n) { f in
-                        for bi in stride(from: i0, to: i0 + tile, by: 8) {
-                            for bj in stride(from: j0, to: j0 + tile, by: 8) { transposeBlock(f, n, row: bi, column: bj) }
-                        }
-                    }
+                    transposed(c + j0 * n + i0, stride: n, rows: tile, depth: tile, into: c + i0 * n + j0, stride: n)
                     continue
                 }
                 for i in i0..<Swift.min(i0 + tile, n) {
@@ -111,18 +107,38 @@
         }
     }
 
-    /// c[row + m, column + k] = c[column + k, row + m] for m, k in 0..<8: one 8 × 8 block
-    /// copied transposed through registers.
+    /// to[m * toStride + r] = from[r * fromStride + m] for r, m in 0..<8: one 8 × 8 block
+    /// copied transposed through registers (eight vector loads, eight vector stores).
     @inline(__always)
-    static func transposeBlock(_ c: UnsafeMutablePointer<Float>, _ n: Int, row: Int, column: Int) {
-        let raw = UnsafeMutableRawPointer(c)
-        @inline(__always) func load(_ k: Int) -> SIMD8<Float> {
-            raw.loadUnaligned(fromByteOffset: ((column + k) * n + row) * 4, as: SIMD8<Float>.self)
+    static func transposeBlock<Scalar: TensorScalar>(from: UnsafePointer<Scalar>, stride fromStride: Int,
+                                                     to: UnsafeMutablePointer<Scalar>, stride toStride: Int) {
+        let (source, target) = (UnsafeRawPointer(from), UnsafeMutableRawPointer(to))
+        let size = MemoryLayout<Scalar>.stride
+        @inline(__always) func load(_ r: Int) -> SIMD8<Scalar> {
+            source.loadUnaligned(fromByteOffset: r * fromStride * size, as: SIMD8<Scalar>.self)
         }
         let (r0, r1, r2, r3, r4, r5, r6, r7) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7))
         for m in 0..<8 {
-            let t = SIMD8<Float>(r0[m], r1[m], r2[m], r3[m], r4[m], r5[m], r6[m], r7[m])
-            raw.storeBytes(of: t, toByteOffset: ((row + m) * n + column) * 4, as: SIMD8<Float>.self)
+            let t = SIMD8<Scalar>(r0[m], r1[m], r2[m], r3[m], r4[m], r5[m], r6[m], r7[m])
+            target.storeBytes(of: t, toByteOffset: m * toStride * size, as: SIMD8<Scalar>.self)
+        }
+    }
+
+    /// to[kk * toStride + j] = from[j * fromStride + kk] for j in 0..<rows, kk in 0..<depth:
+    /// `rows` runs of `depth` scalars written as `depth` runs of `rows`, in 8 × 8 blocks
+    /// through registers where both counts allow (a scalar loop that writes with a stride
+    /// becomes AVX-512 scatters, several times slower).
+    @inline(__always)
+    static func transposed<Scalar: TensorScalar>(_ from: UnsafePointer<Scalar>, stride fromStride: Int, rows: Int, depth: Int,
+                                                 into to: UnsafeMutablePointer<Scalar>, stride toStride: Int) {
+        let blockedRows = rows % 8 == 0 ? rows : 0, blockedDepth = depth / 8 * 8
+        for kk in Swift.stride(from: 0, to: blockedDepth, by: 8) {
+            for j in Swift.stride(from: 0, to: blockedRows, by: 8) {
+                transposeBlock(from: from + j * fromStride + kk, stride: fromStride, to: to + kk * toStride + j, stride: toStride)
+            }
+        }
+        for kk in 0..<depth {
+            for j in (kk < blockedDepth ? blockedRows : 0)..<rows { to[kk * toStride + j] = from[j * fromStride + kk] }
         }
     }
 
@@ -150,14 +166,7 @@
             if bView.rowStride == 1 && width == nr {
                 // Bᵀ stored by rows (a Gram matrix's X): each column of the panel is a contiguous
                 // run of a row, written with a stride of nr.
-                for j in 0..<nr {
-                    let src = bView.base + k0 + (j0 + j) * bView.columnStride
-                    var out = dst + j
-                    for kk in 0..<kc {
-                        out.pointee = src[kk]
-                        out += nr
-                    }
-                }
+                transposed(bView.base + k0 + j0 * bView.columnStride, stride: bView.columnStride, rows: nr, depth: kc, into: dst, stride: nr)
                 return
             }
             for kk in 0..<kc {

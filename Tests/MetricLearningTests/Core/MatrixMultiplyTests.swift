@@ -37,6 +37,27 @@ struct MatrixMultiplyTests {
         expectClose(gf.scalars, general.scalars, atol: 1e-4, rtol: 1e-4)
     }
 
+    /// `transposed` (the Gram path's packing of B and its mirrors) copies through 8 × 8 register
+    /// blocks where both counts allow and one by one elsewhere: the plain loop's copy, for
+    /// ragged shapes, padded strides and both types, leaving the padding alone.
+    @Test(arguments: [(8, 8), (16, 13), (32, 128), (12, 9), (3, 20), (24, 7)])
+    func blockTransposeEqualsThePlainCopy(rows: Int, depth: Int) {
+        func check<S: TensorScalar>(_: S.Type) {
+            let fromStride = depth + 3, toStride = rows + 5
+            let source = (0..<(rows * fromStride)).map { S($0) }
+            var result = [S](repeating: -1, count: depth * toStride), expected = result
+            source.withUnsafeBufferPointer { s in
+                result.withUnsafeMutableBufferPointer { r in
+                    MatrixMultiply.transposed(s.baseAddress!, stride: fromStride, rows: rows, depth: depth, into: r.baseAddress!, stride: toStride)
+                }
+            }
+            for kk in 0..<depth { for j in 0..<rows { expected[kk * toStride + j] = source[j * fromStride + kk] } }
+            #expect(result == expected, "\(S.self) \(rows) × \(depth)")
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     /// (g + gᵀ)·x with the sum taken while packing equals symmetrising first, bitwise.
     @Test(arguments: [(1, 3), (7, 5), (97, 33), (301, 20), (520, 9)])
     func symmetrizedProductEqualsSymmetrisingFirst(n: Int, d: Int) throws {
