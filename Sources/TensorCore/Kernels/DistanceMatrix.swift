@@ -32,18 +32,21 @@
                     guard let c = ob.baseAddress else { return }
                     let dummy = UnsafePointer<Scalar>(bitPattern: MemoryLayout<Scalar>.alignment)!
                     let (px, py) = (xb.baseAddress ?? dummy, yb.baseAddress ?? dummy)
+                    nonisolated(unsafe) let (cp, xp, yp, xsp, ysp) = (c, px, py, xsb.baseAddress!, ysb.baseAddress!)
+                    // Each part of the product becomes distances on the thread that computed it,
+                    // while it is in cache; for a Gram matrix, each part's strict upper triangle,
+                    // then its mirror image below the diagonal.
                     MatrixMultiply.multiply(m: n, n: m, k: width, a: MatrixView(base: px, rowStride: width, columnStride: 1),
                                             b: MatrixView(base: py, rowStride: 1, columnStride: width), c: c,
-                                            symmetric: same, mirrors: false)
-                    nonisolated(unsafe) let (cp, xp, yp, xsp, ysp) = (c, px, py, xsb.baseAddress!, ysb.baseAddress!)
-                    _ = parallelRanges(n, chunks: 32, work: n * m * 8) { rows in
+                                            symmetric: same, mirrors: false) { rows, columns in
                         for i in rows {
                             // A row against itself is exactly 0 (the direct sum of zeros); starting
                             // past it keeps rows without near-duplicates off the slow path.
-                            if same { cp[i * m + i] = 0 }
-                            let first = same ? i + 1 : 0
+                            if same && columns.contains(i) { cp[i * m + i] = 0 }
+                            let first = same ? Swift.max(columns.lowerBound, i + 1) : columns.lowerBound
+                            guard first < columns.upperBound else { continue }
                             let row = cp + i * m + first
-                            let count = m - first
+                            let count = columns.upperBound - first
                             // Rarely needed: recompute the entries that lost their digits.
                             if convert(row, xsp[i], ysp + first, count, cancellation) {
                                 for j in 0..<count where row[j] <= cancellation * (xsp[i] + ysp[first + j]) {
@@ -57,8 +60,8 @@
                             }
                             if root { for j in 0..<count { row[j] = row[j].squareRoot() } }
                         }
+                        if same { mirrorUpper(cp, n, rows: rows, columns: columns) }
                     }
-                    if same { mirrorLower(cp, n) }
                 }
               }
             }
@@ -112,23 +115,21 @@
         return result
     }
 
-    /// Copies the strict upper triangle of the square matrix c ([n, n]) onto the lower one;
-    /// row tiles are independent (each writes its own rows).
-    static func mirrorLower<Scalar: TensorScalar>(_ c: UnsafeMutablePointer<Scalar>, _ n: Int) {
+    /// Copies the strict upper triangle of the part `rows` × `columns` of the square matrix
+    /// c ([n, n]) to its mirror image below the diagonal, c[j, i] = c[i, j] for j > i, in
+    /// 32 × 32 tiles (8 × 8 blocks through registers where a tile lies wholly above the diagonal).
+    static func mirrorUpper<Scalar: TensorScalar>(_ c: UnsafeMutablePointer<Scalar>, _ n: Int, rows: Range<Int>, columns: Range<Int>) {
         let tile = 32
-        nonisolated(unsafe) let c = c
-        _ = parallelRanges((n + tile - 1) / tile, work: n * n) { tiles in
-            for rowTile in tiles {
-                let i0 = rowTile * tile, i1 = Swift.min(i0 + tile, n)
-                for j0 in stride(from: 0, to: i1, by: tile) {
-                    if Scalar.self == Float.self && j0 + tile <= i0 && i1 - i0 == tile {
-                        // A whole tile below the diagonal: 8 × 8 blocks transposed in registers.
-                        MatrixMultiply.transposed(c + j0 * n + i0, stride: n, rows: tile, depth: tile, into: c + i0 * n + j0, stride: n)
-                        continue
-                    }
-                    for i in i0..<i1 {
-                        for j in j0..<Swift.min(j0 + tile, i) { c[i * n + j] = c[j * n + i] }
-                    }
+        for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: tile) {
+            let i1 = Swift.min(i0 + tile, rows.upperBound)
+            for j0 in stride(from: Swift.max(columns.lowerBound, i0 / tile * tile), to: columns.upperBound, by: tile) {
+                let j1 = Swift.min(j0 + tile, columns.upperBound)
+                if j0 >= i1 {
+                    MatrixMultiply.transposed(c + i0 * n + j0, stride: n, rows: i1 - i0, depth: j1 - j0, into: c + j0 * n + i0, stride: n)
+                    continue
+                }
+                for i in i0..<i1 {
+                    for j in Swift.max(j0, i + 1)..<Swift.max(j1, i + 1) { c[j * n + i] = c[i * n + j] }
                 }
             }
         }

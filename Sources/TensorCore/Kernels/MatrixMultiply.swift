@@ -27,6 +27,9 @@
 /// - Complexity: O(M·N·K) time, O(K·N + threads·blockRows·depthBlock·V.scalarCount) extra memory.
 @usableFromInline package enum MatrixMultiply {
     @usableFromInline package static let depthBlock = 256
+    /// A multiple of every tile's panel width (8, 16 or 32 columns), so that a Gram matrix's
+    /// row block computes the columns from its own first row on, no earlier ones: the parts
+    /// that `finish` mirrors below the diagonal are never computed by another row block.
     @usableFromInline package static let blockRows = 96
     /// The columns of B a tile that streams B goes through while one panel of A stays in L1
     /// (their packed depth block, 1 MB of `Float`, stays in L2 while a core goes through its
@@ -39,45 +42,56 @@
     /// diagonal are skipped and mirrored from above, about half the work. Mirrored and
     /// computed entries are bitwise equal, since each is the same sum in the same order.
     /// Without `mirrors`, only the upper triangle (diagonal included) is guaranteed filled.
+    ///
+    /// `finish(rows, columns)`, when given, runs once for each part of C that is complete:
+    /// on the thread that computed it, right after it (while it is in cache), over rows of one
+    /// row block and the columns computed for them (from the row block's first panel on, for
+    /// a Gram matrix). Parts never overlap, and every computed entry lies in one part; a part
+    /// may write entries of C outside every part (a Gram matrix's skipped lower triangle)
+    /// but not entries of other parts. Its time is not counted as the product's.
     @usableFromInline
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func multiply<Scalar: TensorScalar>(
         m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>,
-        symmetric: Bool = false, mirrors: Bool = true
+        symmetric: Bool = false, mirrors: Bool = true, finish: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil
     ) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             c.update(repeating: 0, count: m * n)
+            finish?(0..<m, 0..<n)
             return
         }
         let symmetric = symmetric && m == n
-        ProductClock.timing { product(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors) }
+        ProductClock.timing { excluded in
+            let finish = finish.map { finish in { (rows: Range<Int>, columns: Range<Int>) in excluded.measuring { finish(rows, columns) } } }
+            product(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, finish: finish)
+        }
     }
 
     /// `multiply` with M, N, K > 0, on the tile of this build.
     @inline(__always)
     static func product<Scalar: TensorScalar>(
         m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>, c: UnsafeMutablePointer<Scalar>,
-        symmetric: Bool, mirrors: Bool
+        symmetric: Bool, mirrors: Bool, finish: ((Range<Int>, Range<Int>) -> Void)?
     ) {
         #if FUSED_MULTIPLY_ADD && arch(x86_64)
         // The tile that runs faster on this build's target (see `KernelBuild`); results are the same.
         switch (MemoryLayout<Scalar>.size == 4, KernelBuild.prefersTallTile) {
         case (true, true):
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: TallBroadcastTile<SIMD16<Scalar>>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, finish: finish, tile: TallBroadcastTile<SIMD16<Scalar>>.self)
         case (true, false):
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: BroadcastTile<SIMD8<Scalar>>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, finish: finish, tile: BroadcastTile<SIMD8<Scalar>>.self)
         case (false, true):
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: TallBroadcastTile<SIMD8<Scalar>>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, finish: finish, tile: TallBroadcastTile<SIMD8<Scalar>>.self)
         case (false, false):
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: BroadcastTile<SIMD4<Scalar>>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, finish: finish, tile: BroadcastTile<SIMD4<Scalar>>.self)
         }
         #else
         if MemoryLayout<Scalar>.size == 4 {
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD4<Scalar>>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, finish: finish, tile: PreBroadcastTile<SIMD4<Scalar>>.self)
         } else {
-            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, tile: PreBroadcastTile<SIMD2<Scalar>>.self)
+            run(m: m, n: n, k: k, a: a, b: b, c: c, symmetric: symmetric, mirrors: mirrors, finish: finish, tile: PreBroadcastTile<SIMD2<Scalar>>.self)
         }
         #endif
     }
@@ -145,7 +159,7 @@
     @inline(__always)
     static func run<Scalar: TensorScalar, Tile: MicroTile>(
         m: Int, n: Int, k: Int, a: MatrixView<Scalar>, b: MatrixView<Scalar>,
-        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, mirrors: Bool, tile: Tile.Type
+        c: UnsafeMutablePointer<Scalar>, symmetric: Bool, mirrors: Bool, finish: ((Range<Int>, Range<Int>) -> Void)? = nil, tile: Tile.Type
     ) where Tile.Vector.Scalar == Scalar {
         typealias V = Tile.Vector
         let nr = 2 * V.scalarCount
@@ -278,6 +292,14 @@
                 }
             }
         }
+        /// `finish` over row block rb and the columns it computed among B's panels `panelRange`.
+        func finishBlock(_ rb: Int, panels panelRange: Range<Int>) {
+            guard let finish else { return }
+            let i0 = rb * blockRows
+            let panelRange = panelRange.clamped(to: (symmetric ? i0 / nr : 0)..<panels)
+            if panelRange.isEmpty { return }
+            finish(i0..<min(i0 + blockRows, m), (panelRange.lowerBound * nr)..<min(panelRange.upperBound * nr, n))
+        }
         if Tile.streamsB {
             // A block of B's columns (their depth block: 1 MB of Float) stays in each core's L2
             // while the core goes through its row blocks: B comes from memory once per block
@@ -286,12 +308,16 @@
             for db in 0..<depthBlocks {
                 for p0 in stride(from: 0, to: panels, by: blockPanels) {
                     let range = p0..<Swift.min(p0 + blockPanels, panels)
-                    parallelFor(rowBlocks, work: m * range.count * nr * depthBlock) { rb in rowBlock(rb, depthBlock: db, panels: range) }
+                    parallelFor(rowBlocks, work: m * range.count * nr * depthBlock) { rb in
+                        rowBlock(rb, depthBlock: db, panels: range)
+                        if db == depthBlocks - 1 { finishBlock(rb, panels: range) }
+                    }
                 }
             }
         } else {
             parallelFor(rowBlocks, work: m * n * k) { rb in
                 for db in 0..<depthBlocks { rowBlock(rb, depthBlock: db, panels: 0..<panels) }
+                finishBlock(rb, panels: 0..<panels)
             }
         }
         if symmetric && mirrors { mirrorSkippedTiles(c, n: n, panelWidth: nr) }

@@ -20,13 +20,34 @@ package final class ProductClock: @unchecked Sendable {
     /// The nanoseconds the products added so far.
     package var nanoseconds: UInt64 { queue.sync { total } }
 
-    /// Runs `body`, adding its wall time to the bound clock, if any.
+    /// Adds `nanoseconds` to the total.
+    private func add(_ nanoseconds: UInt64) { queue.sync { total += nanoseconds } }
+
+    /// Runs `body`, adding its wall time to the bound clock, if any, less the time `body`
+    /// spends in `Exclusion.measuring` (summed over threads: work run beside the product,
+    /// such as a distance matrix's conversion, counts as the rest of the step, never less).
     @inline(__always)
-    static func timing(_ body: () -> Void) {
-        guard let clock = current else { return body() }
+    static func timing(_ body: (_ excluded: Exclusion) -> Void) {
+        guard let clock = current else { return body(Exclusion(clock: nil)) }
+        let excluded = ProductClock()
         let start = DispatchTime.now().uptimeNanoseconds
-        body()
+        body(Exclusion(clock: excluded))
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
-        clock.queue.sync { clock.total += elapsed }
+        clock.add(elapsed - Swift.min(elapsed, excluded.nanoseconds))
+    }
+
+    /// Where work inside a timed product reports the time that is not the product's.
+    struct Exclusion: Sendable {
+        /// The clock that collects the excluded time; nil when no clock is bound.
+        let clock: ProductClock?
+
+        /// Runs `body`, keeping its wall time out of the product's.
+        @inline(__always)
+        func measuring(_ body: () -> Void) {
+            guard let clock else { return body() }
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            clock.add(DispatchTime.now().uptimeNanoseconds - start)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import Synchronization
 import MetricLearning
 @testable import TensorCore
 @testable import MetricLosses
@@ -121,6 +122,54 @@ struct MatrixMultiplyTests {
         }
         check(Float.self)
         check(Double.self)
+    }
+
+    /// `finish` runs once per part, after the part's last depth block: with it negating its
+    /// part, every computed entry is the plain product negated once. Parts are disjoint, cover
+    /// all of C (a Gram matrix: its upper triangle), and a Gram matrix's parts never reach left
+    /// of their first row (what the distance matrix's mirror relies on). Sizes cross B's column
+    /// block (1,024 columns, for the tiles that stream B) and A's depth block (256).
+    @Test(arguments: [(13, 5, 1100, false), (1100, 5, 1100, true), (200, 300, 200, true), (97, 300, 130, false)])
+    func finishRunsOncePerDisjointPart(m: Int, k: Int, n: Int, gram: Bool) {
+        let a: Tensor<Float> = randomMatrix(m, k, seed: 6), b: Tensor<Float> = randomMatrix(k, n, seed: 7)
+        func run<Tile: MicroTile>(_ tile: Tile.Type) where Tile.Vector.Scalar == Float {
+            var (plain, finished) = ([Float](repeating: 0, count: m * n), [Float](repeating: .nan, count: m * n))
+            let parts = Mutex<[(rows: Range<Int>, columns: Range<Int>)]>([])
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    let av = MatrixView(base: pa.baseAddress!, rowStride: k, columnStride: 1)
+                    let bv = gram ? MatrixView(base: pa.baseAddress!, rowStride: 1, columnStride: k) : MatrixView(base: pb.baseAddress!, rowStride: n, columnStride: 1)
+                    plain.withUnsafeMutableBufferPointer {
+                        MatrixMultiply.run(m: m, n: n, k: k, a: av, b: bv, c: $0.baseAddress!, symmetric: gram, mirrors: true, tile: tile)
+                    }
+                    finished.withUnsafeMutableBufferPointer { pc in
+                        nonisolated(unsafe) let c = pc.baseAddress!
+                        MatrixMultiply.run(m: m, n: n, k: k, a: av, b: bv, c: c, symmetric: gram, mirrors: false, finish: { rows, columns in
+                            parts.withLock { $0.append((rows, columns)) }
+                            for i in rows { for j in columns { c[i * n + j] = -c[i * n + j] } }
+                        }, tile: tile)
+                    }
+                }
+            }
+            var cover = [Int](repeating: 0, count: m * n)
+            let list = parts.withLock { $0 }
+            for (rows, columns) in list {
+                if gram { #expect(columns.lowerBound >= rows.lowerBound, "\(Tile.self): a Gram part starts left of its rows") }
+                for i in rows { for j in columns { cover[i * n + j] += 1 } }
+            }
+            var (uncovered, overlapping, wrong) = (0, 0, 0)
+            for i in 0..<m {
+                for j in (gram ? i : 0)..<n {
+                    if cover[i * n + j] == 0 { uncovered += 1 }
+                    if finished[i * n + j].bitPattern != (-plain[i * n + j]).bitPattern { wrong += 1 }
+                }
+            }
+            for count in cover where count > 1 { overlapping += count - 1 }
+            #expect(uncovered == 0 && overlapping == 0 && wrong == 0, "\(Tile.self): \(list.count) parts")
+        }
+        run(PreBroadcastTile<SIMD4<Float>>.self)
+        run(BroadcastTile<SIMD8<Float>>.self)
+        run(TallBroadcastTile<SIMD16<Float>>.self)
     }
 
     /// `KernelBuild.fusesMultiplyAdd` says what `multiplyAdd` does: (1 + 2⁻¹²)² − (1 + 2⁻¹¹) is
