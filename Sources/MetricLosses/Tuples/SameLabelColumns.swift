@@ -8,17 +8,36 @@ import TensorCore
     /// The reference columns of each label present among the anchors, in increasing order.
     @usableFromInline let groups: [[Int]]
 
+    /// Groups are numbered in the order their labels first occur among the anchors. Labels
+    /// within a span of a few times the batch (class indices, as usual) are looked up in an
+    /// array, any others in a dictionary: the same groups either way.
     @usableFromInline init(labels: [Int], referenceLabels: [Int]) {
-        var index: [Int: Int] = [:]
         var groups: [[Int]] = []
-        groupOfAnchor = labels.map { label in
-            if let known = index[label] { return known }
-            index[label] = groups.count
-            groups.append([])
-            return groups.count - 1
-        }
-        for (column, label) in referenceLabels.enumerated() {
-            if let group = index[label] { groups[group].append(column) }
+        let low = labels.min() ?? 0, span = (labels.max() ?? 0).subtractingReportingOverflow(low)
+        if !span.overflow && span.partialValue < 4 * labels.count + 64 {
+            var slots = [Int](repeating: -1, count: span.partialValue + 1)
+            groupOfAnchor = labels.map { label in
+                if slots[label - low] < 0 {
+                    slots[label - low] = groups.count
+                    groups.append([])
+                }
+                return slots[label - low]
+            }
+            for (column, label) in referenceLabels.enumerated() {
+                let (offset, overflow) = label.subtractingReportingOverflow(low)
+                if !overflow, slots.indices.contains(offset), slots[offset] >= 0 { groups[slots[offset]].append(column) }
+            }
+        } else {
+            var index: [Int: Int] = [:]
+            groupOfAnchor = labels.map { label in
+                if let known = index[label] { return known }
+                index[label] = groups.count
+                groups.append([])
+                return groups.count - 1
+            }
+            for (column, label) in referenceLabels.enumerated() {
+                if let group = index[label] { groups[group].append(column) }
+            }
         }
         self.groups = groups
     }
