@@ -57,11 +57,21 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
                     for j in members where j != own && sign * row[j] > positiveBound {
                         positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
                     }
-                    groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: i, own: own, excluded: .infinity)
+                    // A distance row is searched as it is, and a hit of the anchor's own label or
+                    // column skipped (hits are few below a margin); a similarity row is negated
+                    // first, with those columns set beyond every bound.
+                    let searched: UnsafePointer<Scalar>
+                    if sign == 1 {
+                        searched = row
+                    } else {
+                        groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: i, own: own, excluded: .infinity)
+                        searched = UnsafePointer(farness)
+                    }
                     var start = 0
-                    while start < m, let k = Reductions.firstIndex(farness + start, m - start, below: negativeBound) {
-                        negative.append(IndexPair(anchor: Int32(i), other: Int32(start + k)))
-                        start += k + 1
+                    while start < m, let k = Reductions.firstIndex(searched + start, m - start, below: negativeBound) {
+                        let j = start + k
+                        if j != own && refs[j] != labels[i] { negative.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                        start = j + 1
                     }
                 }
                 return (positive, negative)
