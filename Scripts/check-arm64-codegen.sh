@@ -89,7 +89,10 @@ package func parallelRanges<Result>(_ count: Int, chunks: Int = 16, work: Int, _
 
 // The product clock and the scratch pool are off here: products untimed, nothing kept.
 enum ProductClock {
-    @inline(__always) static func timing(_ body: () -> Void) { body() }
+    struct Exclusion {
+        @inline(__always) func measuring(_ body: () -> Void) { body() }
+    }
+    @inline(__always) static func timing(_ body: (Exclusion) -> Void) { body(Exclusion()) }
 }
 @usableFromInline package enum ScratchMemory {
     package final class Block {
