@@ -14,30 +14,22 @@ import TensorCore
     @usableFromInline init(labels: [Int], referenceLabels: [Int]) {
         var groups: [[Int]] = []
         let low = labels.min() ?? 0, span = (labels.max() ?? 0).subtractingReportingOverflow(low)
-        if !span.overflow && span.partialValue < 4 * labels.count + 64 {
-            var slots = [Int](repeating: -1, count: span.partialValue + 1)
-            groupOfAnchor = labels.map { label in
-                if slots[label - low] < 0 {
-                    slots[label - low] = groups.count
-                    groups.append([])
-                }
-                return slots[label - low]
-            }
-            for (column, label) in referenceLabels.enumerated() {
-                let (offset, overflow) = label.subtractingReportingOverflow(low)
-                if !overflow, slots.indices.contains(offset), slots[offset] >= 0 { groups[slots[offset]].append(column) }
-            }
-        } else {
-            var index: [Int: Int] = [:]
-            groupOfAnchor = labels.map { label in
-                if let known = index[label] { return known }
-                index[label] = groups.count
-                groups.append([])
-                return groups.count - 1
-            }
-            for (column, label) in referenceLabels.enumerated() {
-                if let group = index[label] { groups[group].append(column) }
-            }
+        let dense = !span.overflow && span.partialValue < 4 * labels.count + 64
+        var slots = [Int](repeating: -1, count: dense ? span.partialValue + 1 : 0), index: [Int: Int] = [:]
+        /// The group of `label`, if an anchor carries it.
+        func group(of label: Int) -> Int? {
+            guard dense else { return index[label] }
+            let (offset, overflow) = label.subtractingReportingOverflow(low)
+            return !overflow && slots.indices.contains(offset) && slots[offset] >= 0 ? slots[offset] : nil
+        }
+        groupOfAnchor = labels.map { label in
+            if let known = group(of: label) { return known }
+            if dense { slots[label - low] = groups.count } else { index[label] = groups.count }
+            groups.append([])
+            return groups.count - 1
+        }
+        for (column, label) in referenceLabels.enumerated() {
+            if let known = group(of: label) { groups[known].append(column) }
         }
         self.groups = groups
     }
