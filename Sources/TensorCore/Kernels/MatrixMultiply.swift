@@ -203,14 +203,18 @@
         let blockAByteCount = (Swift.min(blockRows, m) + mr - 1) / mr * mr * Swift.min(depthBlock, k) * w * MemoryLayout<Scalar>.stride
         nonisolated(unsafe) let cShared = c
         let aView = a
+        /// The panels among `panelRange` that row block rb computes: for a Gram matrix, panels
+        /// wholly left of the row block are skipped (mirrored later, or by `finish`).
+        func computedPanels(_ rb: Int, _ panelRange: Range<Int>) -> Range<Int> {
+            panelRange.clamped(to: (symmetric ? rb * blockRows / nr : 0)..<panels)
+        }
         /// Row block rb of C over depth block db, for B's panels in `panelRange` (those a Gram
         /// matrix does not mirror): packs the block of A, then runs the tiles in the order the
         /// tile asks for. A pre-broadcast tile's A holds each scalar repeated across a vector (a
         /// load instead of a shuffle in the micro-kernel); a broadcasting tile's holds scalars.
         func rowBlock(_ rb: Int, depthBlock db: Int, panels panelRange: Range<Int>) {
             let i0 = rb * blockRows, mc = min(blockRows, m - i0)
-            // For a Gram matrix, panels wholly left of this row block are mirrored later.
-            let panelRange = panelRange.clamped(to: (symmetric ? i0 / nr : 0)..<panels)
+            let panelRange = computedPanels(rb, panelRange)
             if panelRange.isEmpty { return }
             let rowPanels = (mc + mr - 1) / mr
             let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
@@ -295,8 +299,7 @@
         /// `finish` over row block rb and the columns it computed among B's panels `panelRange`.
         func finishBlock(_ rb: Int, panels panelRange: Range<Int>) {
             guard let finish else { return }
-            let i0 = rb * blockRows
-            let panelRange = panelRange.clamped(to: (symmetric ? i0 / nr : 0)..<panels)
+            let i0 = rb * blockRows, panelRange = computedPanels(rb, panelRange)
             if panelRange.isEmpty { return }
             finish(i0..<min(i0 + blockRows, m), (panelRange.lowerBound * nr)..<min(panelRange.upperBound * nr, n))
         }

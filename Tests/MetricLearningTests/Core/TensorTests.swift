@@ -99,9 +99,10 @@ struct TensorTests {
         #expect(try pairwiseDotProducts(x, y).scalars == [0, 0, 0, 0, 9, 50])
     }
 
-    /// A matrix against itself converts only its upper triangle (in parallel at 1,100 rows) and
-    /// mirrors it: it must equal the full computation against a copy, be exactly symmetric with
-    /// a zero diagonal, and match direct sums, near-duplicate rows included, in both types.
+    /// A matrix against itself converts only its upper triangle (inside the product, per row
+    /// block) and mirrors it: it must equal the full computation against a copy, be exactly
+    /// symmetric with a zero diagonal, and match direct sums, near-duplicate rows included, in
+    /// both types.
     @Test(arguments: [5, 70, 300, 1100])
     func selfDistanceMatrixUsesItsSymmetry(n: Int) throws {
         func check<S: TensorScalar>(_: S.Type) throws {
