@@ -7,14 +7,38 @@
     @usableFromInline package let starts: [Int]
     @usableFromInline package let order: [Int]
 
+    /// Groups the pairs by `rows[t]`, each in `0..<count` (a counting sort: two passes over
+    /// `rows`, one over the rows). Both passes go by runs of one row, which mined pairs come
+    /// in: an increment per pair of a count in memory waits on the one before it.
     @usableFromInline package init(rows: [Int], count: Int) {
         var starts = [Int](repeating: 0, count: count + 1)
-        for r in rows { starts[r + 1] += 1 }
-        for r in 0..<count { starts[r + 1] += starts[r] }
-        var next = Array(starts.dropLast()), order = [Int](repeating: 0, count: rows.count)
-        for (t, r) in rows.enumerated() {
-            order[next[r]] = t
-            next[r] += 1
+        let order = [Int](unsafeUninitializedCapacity: rows.count) { order, initialized in
+            starts.withUnsafeMutableBufferPointer { starts in
+                rows.withUnsafeBufferPointer { rows in
+                    /// Calls `body(row, first, end)` for each run rows[first..<end] of one row.
+                    func forEachRun(_ body: (Int, Int, Int) -> Void) {
+                        var first = 0
+                        while first < rows.count {
+                            let r = rows[first]
+                            var end = first &+ 1
+                            while end < rows.count && rows[end] == r { end &+= 1 }
+                            body(r, first, end)
+                            first = end
+                        }
+                    }
+                    forEachRun { r, first, end in starts[r &+ 1] &+= end &- first }
+                    for r in 0..<count { starts[r &+ 1] &+= starts[r] }
+                    // starts[r] serves as row r's next slot, then is moved back one row.
+                    forEachRun { r, first, end in
+                        let slot = starts[r]
+                        for t in first..<end { order.initializeElement(at: slot &+ (t &- first), to: t) }
+                        starts[r] = slot &+ (end &- first)
+                    }
+                    for r in stride(from: count, to: 0, by: -1) { starts[r] = starts[r &- 1] }
+                    starts[0] = 0
+                }
+            }
+            initialized = rows.count
         }
         (self.rowCount, self.starts, self.order) = (count, starts, order)
     }
