@@ -6,8 +6,15 @@ import TensorCore
     @usableFromInline var others: [Int] = []
 
     @usableFromInline init(_ pairs: [IndexPair]) {
-        anchors = pairs.map { Int($0.anchor) }
-        others = pairs.map { Int($0.other) }
+        (anchors, others) = pairs.withUnsafeBufferPointer { pairs in
+            ([Int](unsafeUninitializedCapacity: pairs.count) { out, count in
+                for (t, pair) in pairs.enumerated() { out.initializeElement(at: t, to: Int(pair.anchor)) }
+                count = pairs.count
+            }, [Int](unsafeUninitializedCapacity: pairs.count) { out, count in
+                for (t, pair) in pairs.enumerated() { out.initializeElement(at: t, to: Int(pair.other)) }
+                count = pairs.count
+            })
+        }
     }
 
     /// Adds one pair.

@@ -6,11 +6,14 @@
 /// change, and finite for widths up to 2^22.
 @usableFromInline package enum EuclideanRescale {
     /// k for rows this large, or nil when they need no scaling.
-    /// - Complexity: O(x.count + y.count), one vectorised pass over each.
+    /// - Complexity: O(x.count + y.count), one vectorised pass over each (one in all when
+    ///   they share their storage).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @usableFromInline package static func exponent<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) -> Int? {
-        let largest = Swift.max(largestMagnitude(x.storage), largestMagnitude(y.storage))
+        // One pass when both are one tensor (a batch against itself).
+        let shared = x.storage.withUnsafeBufferPointer { a in y.storage.withUnsafeBufferPointer { a.baseAddress == $0.baseAddress && a.count == $0.count } }
+        let largest = shared ? largestMagnitude(x.storage) : Swift.max(largestMagnitude(x.storage), largestMagnitude(y.storage))
         let limit = Int(Scalar.greatestFiniteMagnitude.exponent) / 2 - 12
         guard largest.isFinite, largest > 0, Int(largest.exponent) > limit else { return nil }
         return Int(largest.exponent)
