@@ -40,6 +40,11 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
         let pairing = inputs.pairing
         let groups = SameLabelColumns(labels: labels, referenceLabels: refs)
         let (positiveBound, negativeBound) = (farPositive, farNegative)
+        // A Euclidean matrix of the batch against itself is exactly symmetric (`DistanceMatrix`
+        // mirrors it): each row is searched right of its diagonal only, half the matrix read,
+        // and a negative (i, j) found there is also the negative (j, i).
+        var symmetric = false
+        if case .euclidean? = computed.kernel { symmetric = sign == 1 && inputs.referencesAreEmbeddings }
         let parts = d.storage.withUnsafeBufferPointer { matrix in
             nonisolated(unsafe) let matrix = matrix.baseAddress
             return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> ([IndexPair], [IndexPair]) in
@@ -52,14 +57,10 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
                     guard let matrix else { break }
                     let row = matrix + i * m
                     let own = pairing.selfReference(of: i)
-                    let members = groups.columns(of: i)
-                    // Positives from the label group; negatives by vectorised search for f < bound.
-                    for j in members where j != own && sign * row[j] > positiveBound {
-                        positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
-                    }
-                    // A distance row is searched as it is, and a hit of the anchor's own label or
-                    // column skipped (hits are few below a margin); a similarity row is negated
-                    // first, with those columns set beyond every bound.
+                    // Negatives by vectorised search for f < bound. A distance row is searched
+                    // as it is, and a hit of the anchor's own label or column skipped (hits are
+                    // few below a margin); a similarity row is negated first, with those
+                    // columns set beyond every bound.
                     let searched: UnsafePointer<Scalar>
                     if sign == 1 {
                         searched = row
@@ -67,17 +68,51 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
                         groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: i, own: own, excluded: .infinity)
                         searched = UnsafePointer(farness)
                     }
-                    var start = 0
+                    var start = symmetric ? i + 1 : 0
                     while start < m, let k = Reductions.firstIndex(searched + start, m - start, below: negativeBound) {
                         let j = start + k
                         if j != own && refs[j] != labels[i] { negative.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
                         start = j + 1
                     }
+                    // Positives from the label group, after the search: the row is in cache by
+                    // now, where reading its scattered columns first waits on a miss for each.
+                    // Left of a symmetric diagonal, the mirror entry: in a row searched before.
+                    for j in groups.columns(of: i) where j != own {
+                        let value = symmetric && j < i ? matrix[j * m + i] : row[j]
+                        if sign * value > positiveBound { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                    }
                 }
                 return (positive, negative)
             }
         }
-        let (positive, negative) = (parts.flatMap(\.0), parts.flatMap(\.1))
+        let positive = parts.flatMap(\.0), found = parts.flatMap(\.1)
+        let negative = symmetric ? Self.withMirrors(found, count: labels.count) : found
         return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed)
+    }
+
+    /// The pairs (i, j), i < j, in order of anchor and then column, with their mirrors (j, i)
+    /// among them: each anchor's columns left of it first, then those right of it, in order.
+    static func withMirrors(_ upper: [IndexPair], count n: Int) -> [IndexPair] {
+        guard !upper.isEmpty else { return [] }
+        // start[a]: anchor a's first slot.
+        var start = [Int](repeating: 0, count: n + 1)
+        for pair in upper {
+            start[Int(pair.anchor) + 1] += 1
+            start[Int(pair.other) + 1] += 1
+        }
+        for a in 0..<n { start[a + 1] += start[a] }
+        var out = [IndexPair](repeating: IndexPair(anchor: 0, other: 0), count: 2 * upper.count)
+        // Mirrors first: (j, i) in order of i, as `upper` is ordered by anchor; then each
+        // anchor's own pairs, after all of its mirrors.
+        var next = start
+        for pair in upper {
+            out[next[Int(pair.other)]] = IndexPair(anchor: pair.other, other: pair.anchor)
+            next[Int(pair.other)] += 1
+        }
+        for pair in upper {
+            out[next[Int(pair.anchor)]] = pair
+            next[Int(pair.anchor)] += 1
+        }
+        return out
     }
 }
