@@ -9,8 +9,9 @@ import TensorCore
     /// the one the distances themselves would give, ties included: an earlier index whose
     /// square root equals the chosen one's wins (decided with exact thresholds, no roots).
     ///
-    /// Positives come from the anchor's label group; negatives from one vectorised pass over
-    /// the row (a minimum, then the first index that attains it).
+    /// Positives come from the anchor's label group; negatives from vectorised passes over a
+    /// copy of the row with the group left out (a minimum, then the first index that attains
+    /// it).
     ///
     /// - Complexity: O(N·M) over an `[N, M]` matrix, O(M) scratch per thread.
     @_specialize(where Scalar == Float)
@@ -34,20 +35,20 @@ import TensorCore
                     let row = d + a * m
                     let own = pairing.selfReference(of: a)
                     let members = groups.columns(of: a)
+                    // The nearest negative: the least farness outside the label group. First,
+                    // as its copy of the row brings the row into cache for the positives.
+                    groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: a, own: own, excluded: .infinity)
+                    let nearest = Reductions.minimum(farness, m, atMost: .infinity)
                     // The farthest positive, first index on ties.
                     var positive = -1, farthest = -Scalar.infinity
                     for j in members where j != own && (positive < 0 || sign * row[j] > farthest) {
                         (positive, farthest) = (j, sign * row[j])
                     }
-                    guard positive >= 0 else { continue }
+                    guard positive >= 0, nearest < .infinity else { continue }
                     if squaredDistances {
                         let bound = SquaredDistanceThreshold.atLeast(farthest.squareRoot())
                         positive = members.first { $0 != own && row[$0] >= bound } ?? positive
                     }
-                    // The nearest negative: the least farness outside the label group.
-                    groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: a, own: own, excluded: .infinity)
-                    let nearest = Reductions.bounds(farness, m).lower
-                    guard nearest < .infinity else { continue }
                     let bound = squaredDistances ? SquaredDistanceThreshold.above(nearest.squareRoot()) : nearest.nextUp
                     guard let negative = Reductions.firstIndex(farness, m, below: bound) else { continue }
                     out.append(IndexTriplet(anchor: Int32(a), positive: Int32(positive), negative: Int32(negative)))

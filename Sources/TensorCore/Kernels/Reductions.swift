@@ -25,36 +25,56 @@
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     package static func maximum<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int, atLeast floor: Scalar) -> Scalar {
-        guard Scalar.self == Float.self else {
-            var result = floor
-            for i in 0..<n where p[i] > result { result = p[i] }
-            return result
-        }
-        return p.withMemoryRebound(to: Float.self, capacity: n) { Scalar(maximum($0, n, atLeast: Float(floor))) }
+        extremum(p, n, from: floor, greatest: true)
     }
 
-    /// max(floor, p[0], …, p[n − 1]) for `Float`, a vector of lanes at a time.
+    /// min(ceiling, p[0], …, p[n − 1]), ignoring NaN: one comparison a lane, where `bounds`
+    /// takes two.
     @usableFromInline
-    static func maximum(_ p: UnsafePointer<Float>, _ n: Int, atLeast floor: Float) -> Float {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func minimum<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int, atMost ceiling: Scalar) -> Scalar {
+        extremum(p, n, from: ceiling, greatest: false)
+    }
+
+    /// The greatest (or least) of `start` and p[0], …, p[n − 1], ignoring NaN.
+    @inlinable @inline(__always)
+    static func extremum<Scalar: TensorScalar>(_ p: UnsafePointer<Scalar>, _ n: Int, from start: Scalar, greatest: Bool) -> Scalar {
+        guard Scalar.self == Float.self else {
+            var result = start
+            for i in 0..<n where greatest ? p[i] > result : p[i] < result { result = p[i] }
+            return result
+        }
+        return p.withMemoryRebound(to: Float.self, capacity: n) {
+            Scalar(greatest ? extremum($0, n, from: Float(start), greatest: true) : extremum($0, n, from: Float(start), greatest: false))
+        }
+    }
+
+    /// `extremum` for `Float`, a vector of lanes at a time.
+    @usableFromInline
+    static func extremum(_ p: UnsafePointer<Float>, _ n: Int, from start: Float, greatest: Bool) -> Float {
         let raw = UnsafeRawPointer(p), w = Wide<Float>.scalarCount
+        @inline(__always) func beyond(_ x: Wide<Float>, _ y: Wide<Float>) -> SIMDMask<Wide<Float>.MaskStorage> {
+            greatest ? x .> y : y .> x
+        }
         // Two independent chains of compare-and-select (a single chain waits on each select).
-        var top = Wide<Float>(repeating: floor), top1 = top, i = 0
+        var top = Wide<Float>(repeating: start), top1 = top, i = 0
         while i + 2 * w <= n {
             let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
             let x1 = raw.loadUnaligned(fromByteOffset: (i + w) * 4, as: Wide<Float>.self)
-            top.replace(with: x, where: x .> top)
-            top1.replace(with: x1, where: x1 .> top1)
+            top.replace(with: x, where: beyond(x, top))
+            top1.replace(with: x1, where: beyond(x1, top1))
             i += 2 * w
         }
-        top.replace(with: top1, where: top1 .> top)
+        top.replace(with: top1, where: beyond(top1, top))
         while i + w <= n {
             let x = raw.loadUnaligned(fromByteOffset: i * 4, as: Wide<Float>.self)
-            top.replace(with: x, where: x .> top)
+            top.replace(with: x, where: beyond(x, top))
             i += w
         }
-        var result = extremeLane(top, greatest: true)
+        var result = extremeLane(top, greatest: greatest)
         while i < n {
-            if p[i] > result { result = p[i] }
+            if greatest ? p[i] > result : p[i] < result { result = p[i] }
             i += 1
         }
         return result

@@ -60,6 +60,13 @@ import MetricLearning
                 #expect(lower == finite.min()! && upper == finite.max()!, "n \(n), least at \(position)")
                 #expect(Reductions.maximum(p.baseAddress!, n, atLeast: -.infinity) == finite.max()!, "n \(n)")
                 #expect(Reductions.maximum(p.baseAddress!, n, atLeast: 5000) == 5000)
+                #expect(Reductions.minimum(p.baseAddress!, n, atMost: .infinity) == finite.min()!, "n \(n), least at \(position)")
+                #expect(Reductions.minimum(p.baseAddress!, n, atMost: -5000) == -5000)
+                let doubles = values.map(Double.init)
+                doubles.withUnsafeBufferPointer { q in
+                    #expect(Reductions.minimum(q.baseAddress!, n, atMost: .infinity) == Double(finite.min()!))
+                    #expect(Reductions.maximum(q.baseAddress!, n, atLeast: -.infinity) == Double(finite.max()!))
+                }
             }
         }
         #expect(Reductions.extremeLane(SIMD16<Float>((0..<16).map { Float(($0 * 7) % 16) }), greatest: false) == 0)
