@@ -49,15 +49,18 @@ extension MetricLoss {
     /// computing it again: `self(inputs, tuples: miner.mine(inputs))` up to the last bits.
     /// The default mine-and-reduce path, and the fallback of a fused one.
     public func minedThenReduced(_ inputs: BatchInputs<Scalar>, by miner: any Miner<Scalar>) throws -> Variable<Scalar> {
-        // The miner and the loss each validate the inputs.
-        let mined = try miner.mineSharingMatrix(inputs)
-        var shared = inputs
-        shared.minedMatrix = mined.matrix
-        let loss = try self(shared, tuples: mined.tuples)
-        // The next step's miner takes the matrix back once this step's tape lets go of it.
-        shared.minedMatrix = nil
-        _ = mined.releasingMatrix()
-        return loss
+        // The miner and the loss each validate the inputs, and may each normalise them: the
+        // second time is looked up (`StepMemo`).
+        try StepMemo.remembering {
+            let mined = try miner.mineSharingMatrix(inputs)
+            var shared = inputs
+            shared.minedMatrix = mined.matrix
+            let loss = try self(shared, tuples: mined.tuples)
+            // The next step's miner takes the matrix back once this step's tape lets go of it.
+            shared.minedMatrix = nil
+            _ = mined.releasingMatrix()
+            return loss
+        }
     }
 
     /// The loss over all pairs or triplets of the batch.

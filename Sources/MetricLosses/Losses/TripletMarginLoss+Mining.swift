@@ -12,18 +12,20 @@ extension TripletMarginLoss {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ inputs: BatchInputs<Scalar>, minedBy miner: any Miner<Scalar>) throws -> Variable<Scalar> {
-        try inputs.validate()
-        guard case .tripletMargin(let minerMargin, let type, let minerDistance)? = miner.rule,
-              !swap, !smooth, let reduction = reducer.termReduction, distance.computesSameMatrix(as: minerDistance) else {
-            return try minedThenReduced(inputs, by: miner)
+        try StepMemo.remembering {
+            try inputs.validate()
+            guard case .tripletMargin(let minerMargin, let type, let minerDistance)? = miner.rule,
+                  !swap, !smooth, let reduction = reducer.termReduction, distance.computesSameMatrix(as: minerDistance) else {
+                return try minedThenReduced(inputs, by: miner)
+            }
+            try BatchValidation.requireFinite(["margin": margin, "miner margin": minerMargin])
+            let pairing = inputs.pairing
+            let (lossMargin, isSimilarity) = (margin, distance.isSimilarity)
+            return try Variable.fusedLoss(of: inputs.matrix(distance)) {
+                FusedTripletReduction.lossAndGradient(
+                    matrix: $0, pairing: pairing, isSimilarity: isSimilarity,
+                    type: type, minerMargin: minerMargin, lossMargin: lossMargin, reduction: reduction)
+            }.checked()
         }
-        try BatchValidation.requireFinite(["margin": margin, "miner margin": minerMargin])
-        let pairing = inputs.pairing
-        let (lossMargin, isSimilarity) = (margin, distance.isSimilarity)
-        return try Variable.fusedLoss(of: inputs.matrix(distance)) {
-            FusedTripletReduction.lossAndGradient(
-                matrix: $0, pairing: pairing, isSimilarity: isSimilarity,
-                type: type, minerMargin: minerMargin, lossMargin: lossMargin, reduction: reduction)
-        }.checked()
     }
 }

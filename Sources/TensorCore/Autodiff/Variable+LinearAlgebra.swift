@@ -79,8 +79,13 @@ extension Variable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func normalizedRows() -> Variable {
-        recordWithRowNorms { x, norms in
-            let y = x.normalizedRows(norms: norms)
+        let x = value
+        return Variable.record([self]) {
+            // A miner and the loss after it normalise the same rows (`StepMemo`).
+            let (y, norms) = try StepMemo.result(.normalizedRows, of: x.storage) {
+                let norms = try x.rowNorms()
+                return (x.normalizedRows(norms: norms), norms)
+            }
             return (y, { g in
                 let (r, c) = (x.shape[0], x.shape[1])
                 let floor = Tensor<Scalar>.normalizationFloor
@@ -110,7 +115,7 @@ extension Variable {
     }
 
     /// Records an operation on this matrix whose value and pullback `op` makes from the
-    /// matrix x and its row norms ‖xᵢ‖ (`rowNorms` and `normalizedRows`).
+    /// matrix x and its row norms ‖xᵢ‖.
     private func recordWithRowNorms(
         _ op: (_ x: Tensor<Scalar>, _ norms: Tensor<Scalar>) throws -> (Tensor<Scalar>, Pullback)
     ) -> Variable {

@@ -20,7 +20,7 @@ public enum BatchValidation {
         guard labels.count == n else {
             throw MetricLearningError(.invalidLabels, "\(labels.count) labels for a batch of \(n) embeddings")
         }
-        if let bad = embeddings.storage.withUnsafeBufferPointer({ Reductions.firstNonFinite($0.baseAddress!, $0.count) }) {
+        if let bad = Reductions.firstNonFinite(in: embeddings.storage) {
             throw MetricLearningError(.nonFiniteInput,
                 "embedding [\(bad / d), \(bad % d)] is \(embeddings.scalars[bad]); embeddings must be finite")
         }
