@@ -8,52 +8,24 @@
     @usableFromInline package let order: [Int]
 
     /// Groups the pairs by `rows[t]`, each in `0..<count`: a counting sort, two passes over
-    /// `rows` and one over the rows.
-    ///
-    /// Both passes go through the four quarters of `rows` side by side. Each increment of a
-    /// count in memory waits on the one before it to the same count, and mined pairs come in
-    /// runs of one row, so one pair at a time would wait on almost every pair; four quarters
-    /// make four independent chains. A row's slots hold its pairs of the first quarter, then
-    /// of the second, and so on, which keeps them in increasing order.
+    /// `rows` and one over the rows, through unchecked buffers.
     @usableFromInline package init(rows: [Int], count: Int) {
-        let n = rows.count
-        let bounds = (0...4).map { n * $0 / 4 }, shortest = bounds[1]
         var starts = [Int](repeating: 0, count: count + 1)
-        var next = [Int](repeating: 0, count: 4 * count)  // [quarter][row]: a count, then a slot
-        let order = [Int](unsafeUninitializedCapacity: n) { order, initialized in
+        let order = [Int](unsafeUninitializedCapacity: rows.count) { order, initialized in
             starts.withUnsafeMutableBufferPointer { starts in
-                next.withUnsafeMutableBufferPointer { next in
-                    rows.withUnsafeBufferPointer { rows in
-                        /// `body(k, t)` for every pair t of every quarter k, each quarter in order.
-                        func sideBySide(_ body: (_ k: Int, _ t: Int) -> Void) {
-                            for i in 0..<shortest {
-                                body(0, i)
-                                body(1, bounds[1] &+ i)
-                                body(2, bounds[2] &+ i)
-                                body(3, bounds[3] &+ i)
-                            }
-                            for k in 1..<4 { for t in (bounds[k] &+ shortest)..<bounds[k &+ 1] { body(k, t) } }
-                        }
-                        sideBySide { k, t in next[k &* count &+ rows[t]] &+= 1 }
-                        var running = 0
-                        for r in 0..<count {
-                            starts[r] = running
-                            for k in 0..<4 {
-                                let pairs = next[k &* count &+ r]
-                                next[k &* count &+ r] = running
-                                running &+= pairs
-                            }
-                        }
-                        starts[count] = running
-                        sideBySide { k, t in
-                            let slot = next[k &* count &+ rows[t]]
-                            order.initializeElement(at: slot, to: t)
-                            next[k &* count &+ rows[t]] = slot &+ 1
-                        }
+                rows.withUnsafeBufferPointer { rows in
+                    for r in rows { starts[r &+ 1] &+= 1 }
+                    for r in 0..<count { starts[r &+ 1] &+= starts[r] }
+                    // starts[r] serves as row r's next slot, then is moved back one row.
+                    for (t, r) in rows.enumerated() {
+                        order.initializeElement(at: starts[r], to: t)
+                        starts[r] &+= 1
                     }
+                    for r in stride(from: count, to: 0, by: -1) { starts[r] = starts[r &- 1] }
+                    starts[0] = 0
                 }
             }
-            initialized = n
+            initialized = rows.count
         }
         (self.rowCount, self.starts, self.order) = (count, starts, order)
     }
