@@ -27,24 +27,38 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
         // Work in "farness" f (distance, or negated similarity): larger is farther.
         let sign: Scalar = distance.isSimilarity ? -1 : 1
         var (farPositive, farNegative) = (sign * positiveMargin, sign * negativeMargin)
-        let d: Tensor<Scalar>, computed: any Distance<Scalar>
+        let computed: any Distance<Scalar>
         if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Compare squared distances with exact thresholds instead of taking N×M roots:
             // d > a ⟺ d² ≥ above(a) ⟺ d² > above(a).nextDown, and d < b ⟺ d² < atLeast(b).
-            (d, computed) = (try inputs.valueMatrix(squared), squared)
+            computed = squared
             (farPositive, farNegative) = (SquaredDistanceThreshold.above(positiveMargin).nextDown,
                                           SquaredDistanceThreshold.atLeast(negativeMargin))
         } else {
-            (d, computed) = (try inputs.valueMatrix(distance), distance)
+            computed = distance
         }
         let pairing = inputs.pairing
         let groups = SameLabelColumns(labels: labels, referenceLabels: refs)
         let (positiveBound, negativeBound) = (farPositive, farNegative)
         // A Euclidean matrix of the batch against itself is exactly symmetric (`DistanceMatrix`
-        // mirrors it): each row is searched right of its diagonal only, half the matrix read,
-        // and a negative (i, j) found there is also the negative (j, i).
+        // mirrors it): its pairs are selected from its upper triangle, and a pair (i, j) kept
+        // there is also the pair (j, i). While the matrix is computed, on each part as it is
+        // done (`UpperTrianglePairs`); else (another computation) by searching each row right
+        // of its diagonal afterwards: half the matrix read either way.
         var symmetric = false
         if case .euclidean? = computed.kernel { symmetric = sign == 1 && inputs.referencesAreEmbeddings }
+        let d: Tensor<Scalar>
+        if symmetric {
+            let upper = UpperTrianglePairs(labels: labels, groups: groups, positiveBound: positiveBound, negativeBound: negativeBound)
+            let visit = upper.makeVisit()
+            d = try DistanceMatrixVisit.$current.withValue(visit) { try inputs.valueMatrix(computed) }
+            if visit.covered {
+                let (positive, negative) = upper.pairs()
+                return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed)
+            }
+        } else {
+            d = try inputs.valueMatrix(computed)
+        }
         let parts = d.storage.withUnsafeBufferPointer { matrix in
             nonisolated(unsafe) let matrix = matrix.baseAddress
             return parallelRanges(labels.count, work: labels.count * m * 4) { anchors -> ([IndexPair], [IndexPair]) in
@@ -86,33 +100,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
             }
         }
         let positive = parts.flatMap(\.0), found = parts.flatMap(\.1)
-        let negative = symmetric ? Self.withMirrors(found, count: labels.count) : found
+        let negative = symmetric ? UpperTrianglePairs<Scalar>.withMirrors(found, count: labels.count) : found
         return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed)
-    }
-
-    /// The pairs (i, j), i < j, in order of anchor and then column, with their mirrors (j, i)
-    /// among them: each anchor's columns left of it first, then those right of it, in order.
-    static func withMirrors(_ upper: [IndexPair], count n: Int) -> [IndexPair] {
-        guard !upper.isEmpty else { return [] }
-        // start[a]: anchor a's first slot.
-        var start = [Int](repeating: 0, count: n + 1)
-        for pair in upper {
-            start[Int(pair.anchor) + 1] += 1
-            start[Int(pair.other) + 1] += 1
-        }
-        for a in 0..<n { start[a + 1] += start[a] }
-        var out = [IndexPair](repeating: IndexPair(anchor: 0, other: 0), count: 2 * upper.count)
-        // Mirrors first: (j, i) in order of i, as `upper` is ordered by anchor; then each
-        // anchor's own pairs, after all of its mirrors.
-        var next = start
-        for pair in upper {
-            out[next[Int(pair.other)]] = IndexPair(anchor: pair.other, other: pair.anchor)
-            next[Int(pair.other)] += 1
-        }
-        for pair in upper {
-            out[next[Int(pair.anchor)]] = pair
-            next[Int(pair.anchor)] += 1
-        }
-        return out
     }
 }

@@ -22,6 +22,8 @@
         let xs = try x.rowNorms().storage.map { $0 * $0 }
         let ys = same ? xs : try y.rowNorms().storage.map { $0 * $0 }
         let cancellation = Scalar(64) * Scalar.ulpOfOne.squareRoot()
+        // A caller's work on each part of a batch against itself (`DistanceMatrixVisit`).
+        let visit = same ? DistanceMatrixVisit.current.flatMap { $0.count == n ? $0 : nil } : nil
         // Uninitialised: the product writes every entry of the upper triangle (all of them for
         // two matrices) and the mirror the rest, each page first touched by its thread.
         let out = [Scalar](uninitializedCount: n * m) { ob in
@@ -60,6 +62,7 @@
                             }
                             if root { for j in 0..<count { row[j] = row[j].squareRoot() } }
                         }
+                        visit?.part(UnsafeRawPointer(cp), rows: rows, columns: columns)
                         if same { mirrorUpper(cp, n, rows: rows, columns: columns) }
                     }
                 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 import MetricLearning
 @testable import TensorCore
@@ -132,6 +133,33 @@ struct TensorTests {
         }
         try check(Float.self)
         try check(Double.self)
+    }
+
+    /// A visit bound to the task sees every entry right of the diagonal of a batch's matrix
+    /// against itself once, with its final value, and no other matrix: the parts a miner
+    /// selects pairs from while the matrix is computed (`DistanceMatrixVisit`).
+    @Test(arguments: [5, 70, 300, 1100])
+    func aVisitSeesTheUpperTriangleOnceWithItsFinalValues(n: Int) throws {
+        let x = try Tensor<Float>.randomNormal(shape: [n, 9], seed: UInt64(n))
+        final class Seen: @unchecked Sendable { var entries: [Int: Float] = [:]; let lock = DispatchQueue(label: "seen") }
+        let seen = Seen()
+        let visit = DistanceMatrixVisit(count: n) { matrix, rows, columns in
+            let values = matrix.assumingMemoryBound(to: Float.self)
+            var part: [Int: Float] = [:]
+            for i in rows { for j in Swift.max(columns.lowerBound, i + 1)..<Swift.max(columns.upperBound, i + 1) { part[i * n + j] = values[i * n + j] } }
+            seen.lock.sync { seen.entries.merge(part) { _, _ in .nan } }
+        }
+        let matrix = try DistanceMatrixVisit.$current.withValue(visit) {
+            // Another shape and a matrix of two batches: not visited.
+            _ = try DistanceMatrix.compute(x, Tensor<Float>.randomNormal(shape: [3, 9], seed: 1), root: false)
+            return try DistanceMatrix.compute(x, x, root: false).scalars
+        }
+        #expect(visit.covered && seen.entries.count == n * (n - 1) / 2)
+        #expect(seen.entries.allSatisfy { matrix[$0.key] == $0.value }, "n \(n)")
+        // Computed twice under one visit: no longer once, so not covered.
+        let twice = DistanceMatrixVisit(count: n) { _, _, _ in }
+        try DistanceMatrixVisit.$current.withValue(twice) { for _ in 0..<2 { _ = try DistanceMatrix.compute(x, x, root: true) } }
+        #expect(!twice.covered)
     }
 }
 

@@ -125,6 +125,51 @@ struct BruteForceMinerTests {
         }
     }
 
+    /// Batches of several of the product's row blocks (96 rows) and, where the tile streams B,
+    /// column blocks (1,024), whose pairs the miner selects from the Gram matrix's parts as they
+    /// are computed, in `Float` and `Double`, with margins that keep many positives and negatives.
+    @Test(arguments: [97, 1100]) func pairMarginMinerOnLargeBatches(n: Int) throws {
+        func check<Scalar: TensorScalar>(_: Scalar.Type) throws {
+            var g = SeededRandomGenerator(seed: UInt64(n))
+            let labels = (0..<n).map { _ in g.nextIndex(below: 7) }
+            let x: Tensor<Scalar> = randomMatrix(n, 6, seed: UInt64(n + 1))
+            let distance = EuclideanDistance<Scalar>()
+            let d = try distance.matrix(x, x)
+            let (pm, nm): (Scalar, Scalar) = (1.0, 1.1)
+            var pos: [IndexPair] = [], neg: [IndexPair] = []
+            for i in 0..<n { for j in 0..<n where i != j {
+                let v = d[i, j]
+                if labels[i] == labels[j] {
+                    if v > pm { pos.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                } else if v < nm {
+                    neg.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+                }
+            } }
+            #expect(pos.count > n && neg.count > n, "margins that keep many pairs")
+            let mined = try PairMarginMiner(positiveMargin: pm, negativeMargin: nm, distance: distance).mine(x, labels: labels)
+            #expect(mined == .pairs(positive: pos, negative: neg), "\(Scalar.self), n \(n)")
+        }
+        try check(Float.self)
+        try check(Double.self)
+    }
+
+    /// The pairs kept in parts (row blocks split into column blocks) listed by anchor, then
+    /// column, and with their mirrors: as a scan of whole rows lists them.
+    @Test func upperTrianglePartsAreListedAsWholeRows() {
+        let n = 9
+        var g = SeededRandomGenerator(seed: 5)
+        let kept = (0..<n).flatMap { i in ((i + 1)..<n).filter { _ in g.nextIndex(below: 2) == 0 }.map { (i, $0) } }
+        // Parts: rows 0..<4 and 4..<9, each split at column 6, listed in order of row, then column.
+        let parts = [(0..<4, 0..<6), (0..<4, 6..<9), (4..<9, 0..<6), (4..<9, 6..<9)].map { rows, columns in
+            kept.filter { rows.contains($0.0) && columns.contains($0.1) }.map { IndexPair(anchor: Int32($0.0), other: Int32($0.1)) }
+        }
+        let upper = UpperTrianglePairs<Float>.byAnchor(parts, count: n)
+        #expect(upper == kept.map { IndexPair(anchor: Int32($0.0), other: Int32($0.1)) })
+        let whole = (0..<n).flatMap { i in (0..<n).filter { j in kept.contains { $0 == (Swift.min(i, j), Swift.max(i, j)) } }.map { IndexPair(anchor: Int32(i), other: Int32($0)) } }
+        #expect(UpperTrianglePairs<Float>.withMirrors(upper, count: n) == whole)
+        #expect(kept.count > 4 && parts.allSatisfy { !$0.isEmpty })
+    }
+
     @Test func multiSimilarityMiner() throws {
         for (x, labels) in Self.batches() {
             for distance in Self.distances {

@@ -1,0 +1,103 @@
+import Dispatch
+import TensorCore
+
+/// The pairs a pair-margin rule keeps from an exactly symmetric distance matrix of a batch
+/// against itself (`PairMarginMiner`), selected from its strict upper triangle part by part
+/// while the matrix is computed (`makeVisit()`, a `DistanceMatrixVisit`), on the thread that
+/// computed each part, then listed as a scan of whole rows would list them.
+///
+/// Positives are same-label pairs with d > `positiveBound`, negatives other-label pairs with
+/// d < `negativeBound`; the conditions are symmetric, so a pair (i, j) kept above the
+/// diagonal is also the pair (j, i).
+final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
+    let labels: [Int], groups: SameLabelColumns, positiveBound: Scalar, negativeBound: Scalar
+    /// Guards `parts`: parts are selected on several threads.
+    private let queue = DispatchQueue(label: "MetricLosses.UpperTrianglePairs")
+    /// Each visited part's first row and column, and the pairs kept in it, by row then column.
+    private var parts: [(row: Int, column: Int, positive: [IndexPair], negative: [IndexPair])] = []
+
+    init(labels: [Int], groups: SameLabelColumns, positiveBound: Scalar, negativeBound: Scalar) {
+        (self.labels, self.groups, self.positiveBound, self.negativeBound) = (labels, groups, positiveBound, negativeBound)
+    }
+
+    /// What the matrix's computation runs on each of its parts (it holds this selection).
+    func makeVisit() -> DistanceMatrixVisit {
+        DistanceMatrixVisit(count: labels.count) { [self] matrix, rows, columns in
+            select(matrix.assumingMemoryBound(to: Scalar.self), rows: rows, columns: columns)
+        }
+    }
+
+    /// Keeps the pairs of the part `rows` × `columns` right of the diagonal.
+    private func select(_ matrix: UnsafePointer<Scalar>, rows: Range<Int>, columns: Range<Int>) {
+        let n = labels.count
+        var positive: [IndexPair] = [], negative: [IndexPair] = []
+        for i in rows {
+            let start = Swift.max(columns.lowerBound, i + 1), end = columns.upperBound
+            guard start < end else { continue }
+            let row = matrix + i * n
+            // Negatives by vectorised search (hits below a margin are few), then positives
+            // from the label group, the row in cache by then.
+            var from = start
+            while from < end, let k = Reductions.firstIndex(row + from, end - from, below: negativeBound) {
+                let j = from + k
+                if labels[j] != labels[i] { negative.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                from = j + 1
+            }
+            for j in groups.columns(of: i) where j >= start && j < end && row[j] > positiveBound {
+                positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+            }
+        }
+        queue.sync { parts.append((rows.lowerBound, columns.lowerBound, positive, negative)) }
+    }
+
+    /// Every anchor's positives and negatives, each list in order of anchor and then column
+    /// (the mirrors of the pairs kept included): what scanning whole rows lists.
+    func pairs() -> (positive: [IndexPair], negative: [IndexPair]) {
+        let ordered = queue.sync { parts }.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
+        return (Self.withMirrors(Self.byAnchor(ordered.map(\.positive), count: labels.count), count: labels.count),
+                Self.withMirrors(Self.byAnchor(ordered.map(\.negative), count: labels.count), count: labels.count))
+    }
+
+    /// The pairs of `lists` (each by row, then column; lists in order of their parts' rows and
+    /// then columns) by anchor, keeping their order within an anchor: by anchor, then column.
+    static func byAnchor(_ lists: [[IndexPair]], count n: Int) -> [IndexPair] {
+        guard lists.count > 1 else { return lists.first ?? [] }
+        var start = [Int](repeating: 0, count: n + 1)
+        for list in lists { for pair in list { start[Int(pair.anchor) + 1] += 1 } }
+        for a in 0..<n { start[a + 1] += start[a] }
+        var out = [IndexPair](repeating: IndexPair(anchor: 0, other: 0), count: start[n])
+        for list in lists {
+            for pair in list {
+                out[start[Int(pair.anchor)]] = pair
+                start[Int(pair.anchor)] += 1
+            }
+        }
+        return out
+    }
+
+    /// The pairs (i, j), i < j, in order of anchor and then column, with their mirrors (j, i)
+    /// among them: each anchor's columns left of it first, then those right of it, in order.
+    static func withMirrors(_ upper: [IndexPair], count n: Int) -> [IndexPair] {
+        guard !upper.isEmpty else { return [] }
+        // start[a]: anchor a's first slot.
+        var start = [Int](repeating: 0, count: n + 1)
+        for pair in upper {
+            start[Int(pair.anchor) + 1] += 1
+            start[Int(pair.other) + 1] += 1
+        }
+        for a in 0..<n { start[a + 1] += start[a] }
+        var out = [IndexPair](repeating: IndexPair(anchor: 0, other: 0), count: 2 * upper.count)
+        // Mirrors first: (j, i) in order of i, as `upper` is ordered by anchor; then each
+        // anchor's own pairs, after all of its mirrors.
+        var next = start
+        for pair in upper {
+            out[next[Int(pair.other)]] = IndexPair(anchor: pair.other, other: pair.anchor)
+            next[Int(pair.other)] += 1
+        }
+        for pair in upper {
+            out[next[Int(pair.anchor)]] = pair
+            next[Int(pair.anchor)] += 1
+        }
+        return out
+    }
+}
