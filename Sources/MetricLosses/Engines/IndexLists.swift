@@ -7,12 +7,10 @@ import TensorCore
 
     @usableFromInline init(_ pairs: [IndexPair]) {
         (anchors, others) = pairs.withUnsafeBufferPointer { pairs in
-            ([Int](unsafeUninitializedCapacity: pairs.count) { out, count in
+            ([Int](uninitializedCount: pairs.count) { out in
                 for (t, pair) in pairs.enumerated() { out.initializeElement(at: t, to: Int(pair.anchor)) }
-                count = pairs.count
-            }, [Int](unsafeUninitializedCapacity: pairs.count) { out, count in
+            }, [Int](uninitializedCount: pairs.count) { out in
                 for (t, pair) in pairs.enumerated() { out.initializeElement(at: t, to: Int(pair.other)) }
-                count = pairs.count
             })
         }
     }

@@ -60,44 +60,49 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// The pairs of `lists` (each by row, then column; lists in order of their parts' rows and
     /// then columns) by anchor, keeping their order within an anchor: by anchor, then column.
+    /// Parts that each hold whole rows (one column block) need no more than joining.
     static func byAnchor(_ lists: [[IndexPair]], count n: Int) -> [IndexPair] {
-        guard lists.count > 1 else { return lists.first ?? [] }
+        let joined = lists.flatMap { $0 }
+        guard zip(joined, joined.dropFirst()).contains(where: { $0.anchor > $1.anchor }) else { return joined }
         var start = [Int](repeating: 0, count: n + 1)
-        for list in lists { for pair in list { start[Int(pair.anchor) + 1] += 1 } }
+        for pair in joined { start[Int(pair.anchor) + 1] += 1 }
         for a in 0..<n { start[a + 1] += start[a] }
-        var out = [IndexPair](repeating: IndexPair(anchor: 0, other: 0), count: start[n])
-        for list in lists {
-            for pair in list {
-                out[start[Int(pair.anchor)]] = pair
-                start[Int(pair.anchor)] += 1
+        return [IndexPair](uninitializedCount: joined.count) { out in
+            start.withUnsafeMutableBufferPointer { next in
+                for pair in joined {
+                    out.initializeElement(at: next[Int(pair.anchor)], to: pair)
+                    next[Int(pair.anchor)] += 1
+                }
             }
         }
-        return out
     }
 
     /// The pairs (i, j), i < j, in order of anchor and then column, with their mirrors (j, i)
     /// among them: each anchor's columns left of it first, then those right of it, in order.
     static func withMirrors(_ upper: [IndexPair], count n: Int) -> [IndexPair] {
         guard !upper.isEmpty else { return [] }
-        // start[a]: anchor a's first slot.
-        var start = [Int](repeating: 0, count: n + 1)
-        for pair in upper {
-            start[Int(pair.anchor) + 1] += 1
-            start[Int(pair.other) + 1] += 1
+        // next[a]: anchor a's next slot, from its first.
+        var next = [Int](repeating: 0, count: n + 1)
+        return [IndexPair](uninitializedCount: 2 * upper.count) { out in
+            next.withUnsafeMutableBufferPointer { next in
+                upper.withUnsafeBufferPointer { upper in
+                    for pair in upper {
+                        next[Int(pair.anchor) + 1] += 1
+                        next[Int(pair.other) + 1] += 1
+                    }
+                    for a in 0..<n { next[a + 1] += next[a] }
+                    // Mirrors first: (j, i) in order of i, as `upper` is ordered by anchor;
+                    // then each anchor's own pairs, after all of its mirrors.
+                    for pair in upper {
+                        out.initializeElement(at: next[Int(pair.other)], to: IndexPair(anchor: pair.other, other: pair.anchor))
+                        next[Int(pair.other)] += 1
+                    }
+                    for pair in upper {
+                        out.initializeElement(at: next[Int(pair.anchor)], to: pair)
+                        next[Int(pair.anchor)] += 1
+                    }
+                }
+            }
         }
-        for a in 0..<n { start[a + 1] += start[a] }
-        var out = [IndexPair](repeating: IndexPair(anchor: 0, other: 0), count: 2 * upper.count)
-        // Mirrors first: (j, i) in order of i, as `upper` is ordered by anchor; then each
-        // anchor's own pairs, after all of its mirrors.
-        var next = start
-        for pair in upper {
-            out[next[Int(pair.other)]] = IndexPair(anchor: pair.other, other: pair.anchor)
-            next[Int(pair.other)] += 1
-        }
-        for pair in upper {
-            out[next[Int(pair.anchor)]] = pair
-            next[Int(pair.anchor)] += 1
-        }
-        return out
     }
 }

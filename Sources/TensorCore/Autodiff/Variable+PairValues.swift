@@ -142,9 +142,11 @@ extension Variable {
                 /// other is otherRows[u] in `other`, pair u standing for pair u mod T.
                 func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
                     let groups = RowGroups(rows: ownRows, count: own.shape[0])
-                    return PairValues.filled(own.count, reading: own, other) { po, pt, pg in
+                    // Each row zeroed by the thread that sums into it (not all rows first, on one).
+                    return PairValues.filled(own.count, reading: own, other, zeroed: false) { po, pt, pg in
                         nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
                         _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
+                            (out + range.lowerBound * d).initialize(repeating: 0, count: range.count * d)
                             // A row's distance terms (other row, coefficient), summed in one
                             // pass with the row in registers (`addScaledDifferences`), in order;
                             // room for the most pairs a row of the range has.
@@ -220,20 +222,28 @@ extension Variable {
     }
 
     /// `count` zeros filled by `fill` through pointers to the storage of `a` and `b` and to
-    /// the result; left zero when any of the three is empty.
+    /// the result; left zero when any of the three is empty. Unless `zeroed`, `fill` writes
+    /// every entry itself, zeros included.
     static func filled<Scalar: TensorScalar>(
-        _ count: Int, reading a: Tensor<Scalar>, _ b: Tensor<Scalar>,
+        _ count: Int, reading a: Tensor<Scalar>, _ b: Tensor<Scalar>, zeroed: Bool = true,
         _ fill: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>) -> Void
     ) -> [Scalar] {
-        var out = [Scalar](repeating: 0, count: count)
-        a.storage.withUnsafeBufferPointer { ab in
-            b.storage.withUnsafeBufferPointer { bb in
-                out.withUnsafeMutableBufferPointer { ob in
-                    guard let pa = ab.baseAddress, let pb = bb.baseAddress, let po = ob.baseAddress else { return }
-                    fill(pa, pb, po)
+        guard !zeroed, count > 0, !a.storage.isEmpty, !b.storage.isEmpty else {
+            var out = [Scalar](repeating: 0, count: count)
+            a.storage.withUnsafeBufferPointer { ab in
+                b.storage.withUnsafeBufferPointer { bb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        guard let pa = ab.baseAddress, let pb = bb.baseAddress, let po = ob.baseAddress else { return }
+                        fill(pa, pb, po)
+                    }
                 }
             }
+            return out
         }
-        return out
+        return [Scalar](uninitializedCount: count) { ob in
+            a.storage.withUnsafeBufferPointer { ab in
+                b.storage.withUnsafeBufferPointer { fill(ab.baseAddress!, $0.baseAddress!, ob.baseAddress!) }
+            }
+        }
     }
 }

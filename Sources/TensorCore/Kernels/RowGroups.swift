@@ -11,7 +11,7 @@
     /// `rows` and one over the rows, through unchecked buffers.
     @usableFromInline package init(rows: [Int], count: Int) {
         var starts = [Int](repeating: 0, count: count + 1)
-        let order = [Int](unsafeUninitializedCapacity: rows.count) { order, initialized in
+        let order = [Int](uninitializedCount: rows.count) { order in
             starts.withUnsafeMutableBufferPointer { starts in
                 rows.withUnsafeBufferPointer { rows in
                     for r in rows { starts[r &+ 1] &+= 1 }
@@ -25,7 +25,6 @@
                     starts[0] = 0
                 }
             }
-            initialized = rows.count
         }
         (self.rowCount, self.starts, self.order) = (count, starts, order)
     }
