@@ -3,8 +3,8 @@ import TensorCore
 
 /// The pairs a pair-margin rule keeps from an exactly symmetric distance matrix of a batch
 /// against itself (`PairMarginMiner`), selected from its strict upper triangle part by part
-/// while the matrix is computed (`makeVisit()`, a `DistanceMatrixVisit`), on the thread that
-/// computed each part, then listed as a scan of whole rows would list them.
+/// while the matrix is computed (`makeVisit(leavingLowerTriangle:)`, a `DistanceMatrixVisit`),
+/// on the thread that computed each part, then listed as a scan of whole rows would list them.
 ///
 /// Positives are same-label pairs with d > `positiveBound`, negatives other-label pairs with
 /// d < `negativeBound`; the conditions are symmetric, so a pair (i, j) kept above the
@@ -20,9 +20,10 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
         (self.labels, self.groups, self.positiveBound, self.negativeBound) = (labels, groups, positiveBound, negativeBound)
     }
 
-    /// What the matrix's computation runs on each of its parts (it holds this selection).
-    func makeVisit() -> DistanceMatrixVisit {
-        DistanceMatrixVisit(count: labels.count) { [self] matrix, rows, columns in
+    /// What the matrix's computation runs on each of its parts (it holds this selection),
+    /// leaving the matrix without its lower triangle when asked.
+    func makeVisit(leavingLowerTriangle: Bool) -> DistanceMatrixVisit {
+        DistanceMatrixVisit(count: labels.count, leavesLowerTriangle: leavingLowerTriangle) { [self] matrix, rows, columns in
             select(matrix.assumingMemoryBound(to: Scalar.self), rows: rows, columns: columns)
         }
     }

@@ -45,16 +45,21 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
         // there is also the pair (j, i). While the matrix is computed, on each part as it is
         // done (`UpperTrianglePairs`); else (another computation) by searching each row right
         // of its diagonal afterwards: half the matrix read either way.
+        // The library's own Euclidean distance hands over the computed matrix as it is, so its
+        // lower triangle, which the selection never reads, is filled only if the loss reads it.
         var symmetric = false
         if case .euclidean? = computed.kernel { symmetric = sign == 1 && inputs.referencesAreEmbeddings }
         let d: Tensor<Scalar>
+        var lowerTriangleLeftOut = false
         if symmetric {
             let upper = UpperTrianglePairs(labels: labels, groups: groups, positiveBound: positiveBound, negativeBound: negativeBound)
-            let visit = upper.makeVisit()
+            let visit = upper.makeVisit(leavingLowerTriangle: computed is EuclideanDistance<Scalar>)
             d = try DistanceMatrixVisit.$current.withValue(visit) { try inputs.valueMatrix(computed) }
+            lowerTriangleLeftOut = visit.leftOutLowerTriangle(of: d.storage)
             if visit.covered {
                 let (positive, negative) = upper.pairs()
-                return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed)
+                return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed,
+                                    lowerTriangleLeftOut: lowerTriangleLeftOut)
             }
         } else {
             d = try inputs.valueMatrix(computed)
@@ -101,6 +106,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
         }
         let positive = parts.flatMap(\.0), found = parts.flatMap(\.1)
         let negative = symmetric ? UpperTrianglePairs<Scalar>.withMirrors(found, count: labels.count) : found
-        return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed)
+        return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed,
+                            lowerTriangleLeftOut: lowerTriangleLeftOut)
     }
 }

@@ -108,9 +108,12 @@ public struct BatchInputs<Scalar: TensorScalar>: Sendable {
 
     /// What a library miner hands on: `tuples`, mined from `values` (`valueMatrix` or
     /// `miningMatrix` of `distance`), the matrix kept for the loss when `distance` has a kernel.
-    func mined(_ tuples: MinedTuples, from values: consuming [Scalar], of distance: any Distance<Scalar>) -> MiningResult<Scalar> {
+    /// With `lowerTriangleLeftOut`, `values` (a batch against itself) still lacks its lower
+    /// triangle (`DistanceMatrixVisit`); the matrix handed on fills it if it is ever read.
+    func mined(_ tuples: MinedTuples, from values: consuming [Scalar], of distance: any Distance<Scalar>,
+               lowerTriangleLeftOut: Bool = false) -> MiningResult<Scalar> {
         MiningResult(tuples: tuples, matrix: MinedMatrix(Tensor(uncheckedShape: [labels.count, referenceLabels.count], scalars: values),
-                                                         of: distance, inputs: self))
+                                                         of: distance, inputs: self, lowerTriangleLeftOut: lowerTriangleLeftOut))
     }
 
     /// Values (anchor rows[t], reference columns[t]) under `distance`: gathered from

@@ -1,3 +1,4 @@
+import Dispatch
 import TensorCore
 
 /// The matrix a miner mined from, handed on with its tuples so that the loss after it does
@@ -12,7 +13,10 @@ import TensorCore
 /// for the loss to compute one by one it still computes.
 public struct MinedMatrix<Scalar: TensorScalar>: Sendable {
     /// The values, `[N, M]`, without a gradient.
-    public let values: Tensor<Scalar>
+    public var values: Tensor<Scalar> { stored.values }
+    /// The values as the miner left them: a batch's matrix against itself may wait for its
+    /// lower triangle until they are first read.
+    private let stored: Values
     /// Which matrix they are.
     public let kernel: DistanceKernel
     /// True when the rows were L2-normalised before comparing.
@@ -23,9 +27,42 @@ public struct MinedMatrix<Scalar: TensorScalar>: Sendable {
     /// The matrix `values` that `distance` gave for `inputs` (`inputs.valueMatrix(distance)`);
     /// nil when `distance` reports no kernel, as then no loss can tell what it computed.
     public init?(_ values: Tensor<Scalar>, of distance: any Distance<Scalar>, inputs: BatchInputs<Scalar>) {
-        guard let kernel = distance.kernel, values.shape == [inputs.labels.count, inputs.referenceLabels.count] else { return nil }
-        (self.values, self.kernel, normalizesEmbeddings) = (values, kernel, distance.normalizesEmbeddings)
+        self.init(values, of: distance, inputs: inputs, lowerTriangleLeftOut: false)
+    }
+
+    /// `init(_:of:inputs:)` for a square `values` whose strict lower triangle, with
+    /// `lowerTriangleLeftOut`, is still to be filled with the mirror image of its upper one
+    /// (`DistanceMatrixVisit`): filled when the values are first read.
+    init?(_ values: Tensor<Scalar>, of distance: any Distance<Scalar>, inputs: BatchInputs<Scalar>, lowerTriangleLeftOut: Bool) {
+        let (n, m) = (inputs.labels.count, inputs.referenceLabels.count)
+        guard let kernel = distance.kernel, values.shape == [n, m], !lowerTriangleLeftOut || n == m else { return nil }
+        (stored, self.kernel, normalizesEmbeddings) = (Values(values, lowerTriangleLeftOut: lowerTriangleLeftOut), kernel, distance.normalizesEmbeddings)
         (embeddings, references) = (inputs.embeddings, inputs.references)
+    }
+
+    /// Gives the values' storage back to `ScratchMemory`, for the next step's miner, without
+    /// filling a lower triangle nobody read.
+    func recycle() { stored.recycle() }
+
+    /// The values, and whether their lower triangle is still to be mirrored from the upper one.
+    private final class Values: @unchecked Sendable {
+        /// Guards `tensor` and `pending`: a loss may read the values on several threads.
+        private let queue = DispatchQueue(label: "MetricLosses.MinedMatrix")
+        private var tensor: Tensor<Scalar>, pending: Bool
+
+        init(_ tensor: Tensor<Scalar>, lowerTriangleLeftOut: Bool) { (self.tensor, pending) = (tensor, lowerTriangleLeftOut) }
+
+        var values: Tensor<Scalar> {
+            queue.sync {
+                if pending {
+                    DistanceMatrix.mirrorUpperTriangle(&tensor.storage, count: tensor.shape[0])
+                    pending = false
+                }
+                return tensor
+            }
+        }
+
+        func recycle() { queue.sync { ScratchMemory.recycle(tensor.storage) } }
     }
 
     /// How `distance` reads these values for `x` against `y`: as they are, as the roots of

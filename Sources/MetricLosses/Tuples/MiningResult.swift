@@ -16,7 +16,7 @@ public struct MiningResult<Scalar: TensorScalar>: Sendable {
     /// The tuples alone, the matrix given back to `ScratchMemory` for the next step's miner
     /// (for a miner called on its own, whose matrix nobody else reads).
     consuming func releasingMatrix() -> MinedTuples {
-        if let matrix { ScratchMemory.recycle(matrix.values.storage) }
+        matrix?.recycle()
         return tuples
     }
 }

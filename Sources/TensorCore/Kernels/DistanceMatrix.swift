@@ -32,6 +32,7 @@
               xs.withUnsafeBufferPointer { xsb in
                 ys.withUnsafeBufferPointer { ysb in
                     guard let c = ob.baseAddress else { return }
+                    let mirrors = same && !(visit?.leavesOut(UnsafeRawPointer(c)) ?? false)
                     let dummy = UnsafePointer<Scalar>(bitPattern: MemoryLayout<Scalar>.alignment)!
                     let (px, py) = (xb.baseAddress ?? dummy, yb.baseAddress ?? dummy)
                     nonisolated(unsafe) let (cp, xp, yp, xsp, ysp) = (c, px, py, xsb.baseAddress!, ysb.baseAddress!)
@@ -63,7 +64,7 @@
                             if root { for j in 0..<count { row[j] = row[j].squareRoot() } }
                         }
                         visit?.part(UnsafeRawPointer(cp), rows: rows, columns: columns)
-                        if same { mirrorUpper(cp, n, rows: rows, columns: columns) }
+                        if mirrors { mirrorUpper(cp, n, rows: rows, columns: columns) }
                     }
                 }
               }
@@ -116,6 +117,12 @@
             j += 1
         }
         return result
+    }
+
+    /// Fills the lower triangle of the square matrix `storage` (`[n, n]`) with the mirror
+    /// image of its upper one: the rest of a matrix a `DistanceMatrixVisit` left without it.
+    package static func mirrorUpperTriangle<Scalar: TensorScalar>(_ storage: inout [Scalar], count n: Int) {
+        storage.withUnsafeMutableBufferPointer { if let c = $0.baseAddress { mirrorUpper(c, n, rows: 0..<n, columns: 0..<n) } }
     }
 
     /// Copies the strict upper triangle of the part `rows` × `columns` of the square matrix

@@ -11,6 +11,11 @@ import Dispatch
 /// whole matrix again afterwards on one thread; `covered` tells it whether every entry of
 /// the strict upper triangle was seen exactly once, so that it can fall back to reading the
 /// matrix when the distance computed it some other way.
+///
+/// With `leavesLowerTriangle`, the first such matrix is left without the mirror image of its
+/// upper triangle below the diagonal, for a caller that reads only the upper one and fills
+/// the rest if it is ever read (`DistanceMatrix.mirrorUpperTriangle`); `leftOutLowerTriangle(of:)`
+/// tells which matrix that was.
 package final class DistanceMatrixVisit: @unchecked Sendable {
     /// The visit the next matrix of a batch of `count` rows against itself on this task takes.
     @TaskLocal package static var current: DistanceMatrixVisit?
@@ -22,9 +27,30 @@ package final class DistanceMatrixVisit: @unchecked Sendable {
     private let queue = DispatchQueue(label: "TensorCore.DistanceMatrixVisit")
     /// Entries of the strict upper triangle visited so far.
     private var seen = 0
+    /// Whether a matrix may be left without its lower triangle.
+    package let leavesLowerTriangle: Bool
+    /// The buffer of the matrix left without its lower triangle, if any.
+    private var leftOut: UnsafeRawPointer?
 
-    package init(count: Int, _ visit: @escaping @Sendable (_ matrix: UnsafeRawPointer, _ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
-        (self.count, self.visit) = (count, visit)
+    package init(count: Int, leavesLowerTriangle: Bool = false,
+                 _ visit: @escaping @Sendable (_ matrix: UnsafeRawPointer, _ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
+        (self.count, self.leavesLowerTriangle, self.visit) = (count, leavesLowerTriangle, visit)
+    }
+
+    /// True for the first matrix (its buffer `matrix`) that may leave out its lower triangle.
+    func leavesOut(_ matrix: UnsafeRawPointer) -> Bool {
+        guard leavesLowerTriangle else { return false }
+        return queue.sync {
+            guard leftOut == nil else { return false }
+            leftOut = matrix
+            return true
+        }
+    }
+
+    /// Whether `storage` is the matrix that was left without its lower triangle.
+    package func leftOutLowerTriangle<Scalar>(of storage: [Scalar]) -> Bool {
+        let address = storage.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        return queue.sync { address != nil && address == leftOut }
     }
 
     /// Visits one part and counts its entries right of the diagonal.
