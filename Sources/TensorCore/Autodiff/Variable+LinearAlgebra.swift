@@ -84,7 +84,10 @@ extension Variable {
             // A miner and the loss after it normalise the same rows (`StepMemo`).
             let (y, norms) = try StepMemo.result(.normalizedRows, of: x.storage) {
                 let norms = try x.rowNorms()
-                return (x.normalizedRows(norms: norms), norms)
+                let y = x.normalizedRows(norms: norms)
+                // Entries of at most unit size: never rescaled for distances (no scan needed).
+                StepMemo.remember(Int?.none, as: .rescaleExponent, of: y.storage)
+                return (y, norms)
             }
             return (y, { g in
                 let (r, c) = (x.shape[0], x.shape[1])

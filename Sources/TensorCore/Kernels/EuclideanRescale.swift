@@ -7,13 +7,19 @@
 @usableFromInline package enum EuclideanRescale {
     /// k for rows this large, or nil when they need no scaling.
     /// - Complexity: O(x.count + y.count), one vectorised pass over each (one in all when
-    ///   they share their storage).
+    ///   they share their storage, none for rows a mine-and-reduce call normalised).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @usableFromInline package static func exponent<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) -> Int? {
-        // One pass when both are one tensor (a batch against itself).
+        // One pass when both are one tensor (a batch against itself), none for rows this call
+        // normalised (`StepMemo`).
         let shared = x.storage.withUnsafeBufferPointer { a in y.storage.withUnsafeBufferPointer { a.baseAddress == $0.baseAddress && a.count == $0.count } }
-        let largest = shared ? largestMagnitude(x.storage) : Swift.max(largestMagnitude(x.storage), largestMagnitude(y.storage))
+        guard shared else { return exponent(largest: Swift.max(largestMagnitude(x.storage), largestMagnitude(y.storage)), Scalar.self) }
+        return StepMemo.result(.rescaleExponent, of: x.storage) { exponent(largest: largestMagnitude(x.storage), Scalar.self) }
+    }
+
+    /// k for rows whose largest entry has magnitude `largest`, or nil when they need no scaling.
+    static func exponent<Scalar: TensorScalar>(largest: Scalar, _: Scalar.Type) -> Int? {
         let limit = Int(Scalar.greatestFiniteMagnitude.exponent) / 2 - 12
         guard largest.isFinite, largest > 0, Int(largest.exponent) > limit else { return nil }
         return Int(largest.exponent)

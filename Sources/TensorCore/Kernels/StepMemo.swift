@@ -5,7 +5,7 @@ import Dispatch
 ///
 /// While a memo is bound to the task (`remembering(_:)`), `BatchValidation.check` and
 /// `Variable.normalizedRows()` look a matrix's result up before computing it and keep it
-/// after. Results are kept by the identity of the storage they came from, and the memo holds
+/// after; normalised rows are also known to need no rescaling (`EuclideanRescale`). Results are kept by the identity of the storage they came from, and the memo holds
 /// that storage: while it is remembered, its buffer can be neither freed (its address taken
 /// by another) nor written (a write to a shared array copies it first). So a result found is
 /// bitwise the one computing it again would give. Unbound (outside such a call), a lookup
@@ -15,7 +15,7 @@ import Dispatch
     @TaskLocal static var current: StepMemo?
 
     /// What a result is of.
-    enum Kind: Sendable { case firstNonFinite, normalizedRows }
+    enum Kind: Sendable { case firstNonFinite, normalizedRows, rescaleExponent }
 
     /// Guards `entries` (work on child tasks could reach the memo from other threads).
     private let queue = DispatchQueue(label: "TensorCore.StepMemo")
@@ -39,8 +39,14 @@ import Dispatch
         // Unwrapped first: nil cast to an optional `Result` (as `Int?`) would succeed.
         if let entry = memo.lookUp(kind, storage), let found = entry as? Result { return found }
         let result = try compute()
-        memo.queue.sync { memo.entries.append((kind, storage, result)) }
+        remember(result, as: kind, of: storage)
         return result
+    }
+
+    /// Keeps `result` as the result of `kind` for `storage`, while a memo is bound.
+    static func remember<Scalar: TensorScalar, Result: Sendable>(_ result: Result, as kind: Kind, of storage: [Scalar]) {
+        guard let memo = current else { return }
+        memo.queue.sync { memo.entries.append((kind, storage, result)) }
     }
 
     /// The result of `kind` kept for the very buffer of `storage`, if any.

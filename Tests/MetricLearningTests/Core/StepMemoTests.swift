@@ -32,6 +32,18 @@ struct StepMemoTests {
         #expect(a.scalars.map(\.bitPattern) == first.scalars.map(\.bitPattern))
     }
 
+    /// Rows the call normalised are known to need no rescaling for distances; rows that do
+    /// (entries near the root of the largest `Float`) are still found to, bound or not.
+    @Test func normalisedRowsAreNotScannedForRescalingOthersAre() throws {
+        let huge = Self.x * 1e30
+        let exponents = try StepMemo.remembering {
+            let y = Variable(huge).normalizedRows().value
+            return (EuclideanRescale.exponent(y, y), EuclideanRescale.exponent(huge, huge), EuclideanRescale.exponent(huge, huge))
+        }
+        #expect(exponents.0 == nil && exponents.1 != nil && exponents.1 == exponents.2)
+        #expect(exponents.1 == EuclideanRescale.exponent(huge, huge))
+    }
+
     @Test func aRememberedCheckStillThrowsForABadBatch() throws {
         var scalars = Self.x.scalars
         scalars[7] = .nan
