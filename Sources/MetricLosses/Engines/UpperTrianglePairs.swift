@@ -10,14 +10,23 @@ import TensorCore
 /// d < `negativeBound`; the conditions are symmetric, so a pair (i, j) kept above the
 /// diagonal is also the pair (j, i).
 final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
-    let labels: [Int], groups: SameLabelColumns, positiveBound: Scalar, negativeBound: Scalar
+    let labels: [Int], positiveBound: Scalar, negativeBound: Scalar
+    /// Each anchor's same-label columns, `members[memberStarts[i]..<memberStarts[i + 1]]`: one
+    /// array, read on both threads through unchecked buffers, not an array a row.
+    let memberStarts: [Int], members: [Int]
     /// Guards `parts`: parts are selected on several threads.
     private let queue = DispatchQueue(label: "MetricLosses.UpperTrianglePairs")
     /// Each visited part's first row and column, and the pairs kept in it, by row then column.
     private var parts: [(row: Int, column: Int, positive: [IndexPair], negative: [IndexPair])] = []
 
     init(labels: [Int], groups: SameLabelColumns, positiveBound: Scalar, negativeBound: Scalar) {
-        (self.labels, self.groups, self.positiveBound, self.negativeBound) = (labels, groups, positiveBound, negativeBound)
+        (self.labels, self.positiveBound, self.negativeBound) = (labels, positiveBound, negativeBound)
+        var starts = [0], members: [Int] = []
+        for i in labels.indices {
+            members.append(contentsOf: groups.columns(of: i))
+            starts.append(members.count)
+        }
+        (memberStarts, self.members) = (starts, members)
     }
 
     /// What the matrix's computation runs on each of its parts (it holds this selection),
@@ -32,20 +41,26 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
     private func select(_ matrix: UnsafePointer<Scalar>, rows: Range<Int>, columns: Range<Int>) {
         let n = labels.count
         var positive: [IndexPair] = [], negative: [IndexPair] = []
-        for i in rows {
-            let start = Swift.max(columns.lowerBound, i + 1), end = columns.upperBound
-            guard start < end else { continue }
-            let row = matrix + i * n
-            // Negatives by vectorised search (hits below a margin are few), then positives
-            // from the label group, the row in cache by then.
-            var from = start
-            while from < end, let k = Reductions.firstIndex(row + from, end - from, below: negativeBound) {
-                let j = from + k
-                if labels[j] != labels[i] { negative.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
-                from = j + 1
-            }
-            for j in groups.columns(of: i) where j >= start && j < end && row[j] > positiveBound {
-                positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+        labels.withUnsafeBufferPointer { labels in
+            memberStarts.withUnsafeBufferPointer { memberStarts in
+                members.withUnsafeBufferPointer { members in
+                    for i in rows {
+                        let start = Swift.max(columns.lowerBound, i + 1), end = columns.upperBound
+                        guard start < end else { continue }
+                        let row = matrix + i * n
+                        // Negatives by vectorised search (hits below a margin are few), then
+                        // positives from the label group, the row in cache by then.
+                        var from = start
+                        while from < end, let k = Reductions.firstIndex(row + from, end - from, below: negativeBound) {
+                            let j = from + k
+                            if labels[j] != labels[i] { negative.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                            from = j + 1
+                        }
+                        for j in members[memberStarts[i]..<memberStarts[i + 1]] where j >= start && j < end && row[j] > positiveBound {
+                            positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
+                        }
+                    }
+                }
             }
         }
         queue.sync { parts.append((rows.lowerBound, columns.lowerBound, positive, negative)) }

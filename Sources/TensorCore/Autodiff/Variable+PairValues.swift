@@ -147,10 +147,17 @@ extension Variable {
                         nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
                         _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
                             (out + range.lowerBound * d).initialize(repeating: 0, count: range.count * d)
+                            // Through unchecked buffers, taken once a range: no reference counting
+                            // per row on arrays both threads read.
+                            groups.order.withUnsafeBufferPointer { order in
+                              groups.starts.withUnsafeBufferPointer { starts in
+                                weights.withUnsafeBufferPointer { weights in
+                                  values.withUnsafeBufferPointer { values in
+                                    otherRows.withUnsafeBufferPointer { otherRows in
                             // A row's distance terms (other row, coefficient), summed in one
                             // pass with the row in registers (`addScaledDifferences`), in order;
                             // room for the most pairs a row of the range has.
-                            let capacity = range.reduce(1) { Swift.max($0, groups.pairs(of: $1).count) }
+                            let capacity = range.reduce(1) { Swift.max($0, starts[$1 + 1] - starts[$1]) }
                             let others = UnsafeMutablePointer<UnsafePointer<Scalar>>.allocate(capacity: capacity)
                             let coefficients = UnsafeMutablePointer<Scalar>.allocate(capacity: capacity)
                             defer { others.deallocate(); coefficients.deallocate() }
@@ -167,8 +174,9 @@ extension Variable {
                             for r in range {
                                 let row = out + r * d
                                 let own = mine + r * d
+                                let pairs = order[starts[r]..<starts[r + 1]]
                                 if kind.isDistance {
-                                    for u in groups.pairs(of: r) {
+                                    for u in pairs {
                                         let t = u < count ? u : u - count
                                         guard weights[t] != 0 else { continue }
                                         let other = theirs + otherRows[u] * d
@@ -190,7 +198,7 @@ extension Variable {
                                     flush(row, own)
                                     continue
                                 }
-                                for u in groups.pairs(of: r) {
+                                for u in pairs {
                                     let t = u < count ? u : u - count
                                     guard weights[t] != 0 else { continue }
                                     let other = theirs + otherRows[u] * d
@@ -203,6 +211,11 @@ extension Variable {
                                         lp!.addGradient(row, own, other, d, value: values[t], weight: weights[t])
                                     }
                                 }
+                            }
+                                    }
+                                  }
+                                }
+                              }
                             }
                         }
                     }
