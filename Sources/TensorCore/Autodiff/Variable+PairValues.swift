@@ -107,8 +107,10 @@ extension Variable {
             if case .lpDistance(let p) = kind { lp = try LpKernel(validating: Scalar(p)) }
             // x against itself: a pair listed earlier the other way round has bitwise the same
             // value (every kind but Lp sums the same terms in the same order), so it is copied,
-            // not computed again; mined pairs come both ways.
-            let mirror = sameVariable && lp == nil ? PairValues.earlierMirrors(rows: rows, columns: columns, count: r) : nil
+            // not computed again; mined pairs come both ways. The grouping by row it takes is
+            // the one the gradient needs.
+            let grouped = sameVariable && lp == nil ? RowGroups(rows: rows + columns, count: r) : nil
+            let mirror = grouped.map { PairValues.earlierMirrors(rows: rows, columns: columns, groups: $0) }
             let computed = mirror.map { mirror in mirror.indices.filter { mirror[$0] < 0 } }
             let values = filled(rows.count, reading: xv, yv) { px, py, po in
                 nonisolated(unsafe) let (x, y, o) = (px, py, po)
@@ -151,8 +153,9 @@ extension Variable {
                 let weights = g.storage, count = rows.count
                 /// The gradient of `own` from the pairs u whose own row is ownRows[u] and whose
                 /// other is otherRows[u] in `other`, pair u standing for pair u mod T.
-                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
-                    let groups = RowGroups(rows: ownRows, count: own.shape[0])
+                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int],
+                              grouped: RowGroups? = nil) -> [Scalar] {
+                    let groups = grouped ?? RowGroups(rows: ownRows, count: own.shape[0])
                     // Each row zeroed by the thread that sums into it (not all rows first, on one).
                     return PairValues.filled(own.count, reading: own, other, zeroed: false) { po, pt, pg in
                         nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
@@ -234,7 +237,7 @@ extension Variable {
                 if needX && sameVariable {
                     // x is y: each row's pairs as a row and as a column, in one pass and one
                     // array (every pair's term has the form f(own, other) either way).
-                    let gx = gradient(of: xv, rows + columns, against: xv, columns + rows)
+                    let gx = gradient(of: xv, rows + columns, against: xv, columns + rows, grouped: grouped)
                     return [Tensor(uncheckedShape: xv.shape, scalars: gx), nil]
                 }
                 let gx = needX ? gradient(of: xv, rows, against: yv, columns) : []
@@ -245,39 +248,44 @@ extension Variable {
         }
     }
 
-    /// For each pair t of a matrix of `count` rows against itself, an earlier pair t′ < t of the
-    /// same two rows the other way round, or −1 where none is found.
-    ///
-    /// Searched within each run of pairs in order of row, then column (mined lists are one or
-    /// two such runs), in one pass: there the mirror of (a, b), b < a, lies in row b's part of
-    /// the run, listed before, and as a grows, row b's column a moves forward, so a cursor a
-    /// row finds it.
-    static func earlierMirrors(rows: [Int], columns: [Int], count: Int) -> [Int] {
-        let total = rows.count
-        var mirror = [Int](repeating: -1, count: total)
-        // Row a's part of the run that starts at pair run[a] is cursor[a]..<end[a].
-        var cursor = [Int](repeating: 0, count: count), end = cursor, run = [Int](repeating: -1, count: count)
+    /// For each pair t of a matrix against itself, an earlier pair t′ < t of the same two rows
+    /// the other way round, or −1. `groups` groups `rows + columns` by row (entry u < T is
+    /// pair u by its row, u ≥ T pair u − T by its column). In each row's group, the pairs it
+    /// is the row of and those it is the column of are matched by the other row: by merging
+    /// when both come in increasing order of it (as mined pairs do), else one by one in groups
+    /// of at most 64.
+    static func earlierMirrors(rows: [Int], columns: [Int], groups: RowGroups) -> [Int] {
+        let count = rows.count
+        var mirror = [Int](repeating: -1, count: count)
         mirror.withUnsafeMutableBufferPointer { mirror in
             rows.withUnsafeBufferPointer { rows in
                 columns.withUnsafeBufferPointer { columns in
-                    cursor.withUnsafeMutableBufferPointer { cursor in
-                        end.withUnsafeMutableBufferPointer { end in
-                            run.withUnsafeMutableBufferPointer { run in
-                                var first = 0  // the current run's first pair
-                                for t in 0..<total {
-                                    let (a, b) = (rows[t], columns[t])
-                                    if t > first {
-                                        let (p, q) = (rows[t - 1], columns[t - 1])
-                                        if p > a || (p == a && q >= b) { first = t }
+                    groups.order.withUnsafeBufferPointer { order in
+                        groups.starts.withUnsafeBufferPointer { starts in
+                            for a in 0..<groups.rowCount {
+                                // Entries by increasing u: first the pairs (a, b), then the pairs (b, a).
+                                let group = order[starts[a]..<starts[a + 1]]
+                                let split = group.firstIndex { $0 >= count } ?? group.endIndex
+                                let (asRow, asColumn) = (group[..<split], group[split...])
+                                guard !asRow.isEmpty, !asColumn.isEmpty else { continue }
+                                /// Records the mirror pair of (a, b) = pair u and (b, a) = pair t.
+                                func match(_ u: Int, _ t: Int) {
+                                    if t < u && mirror[u] < 0 { mirror[u] = t } else if u < t && mirror[t] < 0 { mirror[t] = u }
+                                }
+                                let sortedRow = zip(asRow, asRow.dropFirst()).allSatisfy { columns[$0] < columns[$1] }
+                                let sortedColumn = zip(asColumn, asColumn.dropFirst()).allSatisfy { rows[$0 - count] < rows[$1 - count] }
+                                if sortedRow && sortedColumn {
+                                    var (i, j) = (asRow.startIndex, asColumn.startIndex)
+                                    while i < asRow.endIndex && j < asColumn.endIndex {
+                                        let (b, c) = (columns[asRow[i]], rows[asColumn[j] - count])
+                                        if b == c { match(asRow[i], asColumn[j] - count) }
+                                        if b <= c { i += 1 }
+                                        if c <= b { j += 1 }
                                     }
-                                    if t == first || rows[t - 1] != a { (cursor[a], run[a]) = (t, first) }
-                                    end[a] = t + 1
-                                    guard b < a, run[b] == first else { continue }
-                                    var c = cursor[b]
-                                    let e = end[b]
-                                    while c < e && columns[c] < a { c += 1 }
-                                    cursor[b] = c
-                                    if c < e && columns[c] == a { mirror[t] = c }
+                                } else if group.count <= 64 {
+                                    for u in asRow {
+                                        if let v = asColumn.first(where: { rows[$0 - count] == columns[u] }) { match(u, v - count) }
+                                    }
                                 }
                             }
                         }
