@@ -105,37 +105,26 @@ extension Variable {
             }
             var lp: LpKernel<Scalar>?
             if case .lpDistance(let p) = kind { lp = try LpKernel(validating: Scalar(p)) }
-            // x against itself: a pair listed earlier the other way round has bitwise the same
-            // value (every kind but Lp sums the same terms in the same order), so it is copied,
-            // not computed again; mined pairs come both ways. The grouping by row it takes is
-            // the one the gradient needs.
-            let grouped = sameVariable && lp == nil ? RowGroups(rows: rows + columns, count: r) : nil
-            let mirror = grouped.map { PairValues.earlierMirrors(rows: rows, columns: columns, groups: $0) }
-            let computed = mirror.map { mirror in mirror.indices.filter { mirror[$0] < 0 } }
             let values = filled(rows.count, reading: xv, yv) { px, py, po in
                 nonisolated(unsafe) let (x, y, o) = (px, py, po)
-                let total = computed?.count ?? rows.count
-                _ = parallelRanges(total, work: total * d * (lp?.cost ?? 2)) { pairs in
-                    /// The k-th pair to compute.
-                    @inline(__always) func pair(_ k: Int) -> Int { computed?[k] ?? k }
+                _ = parallelRanges(rows.count, work: rows.count * d * (lp?.cost ?? 2)) { pairs in
                     var next = pairs.lowerBound
                     let differences = kind.isDistance
                     if lp == nil {
                         // Four pairs at a time (`pairSums`: the same values, four independent chains).
                         while next + 4 <= pairs.upperBound {
-                            let (t0, t1, t2, t3) = (pair(next), pair(next + 1), pair(next + 2), pair(next + 3))
-                            let s = Reductions.pairSums((x + rows[t0] * d, x + rows[t1] * d, x + rows[t2] * d, x + rows[t3] * d),
-                                                        (y + columns[t0] * d, y + columns[t1] * d, y + columns[t2] * d, y + columns[t3] * d),
+                            let t = next
+                            let s = Reductions.pairSums((x + rows[t] * d, x + rows[t + 1] * d, x + rows[t + 2] * d, x + rows[t + 3] * d),
+                                                        (y + columns[t] * d, y + columns[t + 1] * d, y + columns[t + 2] * d, y + columns[t + 3] * d),
                                                         d, differences: differences)
-                            (o[t0], o[t1], o[t2], o[t3]) = (s.0, s.1, s.2, s.3)
+                            (o[t], o[t + 1], o[t + 2], o[t + 3]) = (s.0, s.1, s.2, s.3)
                             if case .distance = kind {
-                                (o[t0], o[t1], o[t2], o[t3]) = (o[t0].squareRoot(), o[t1].squareRoot(), o[t2].squareRoot(), o[t3].squareRoot())
+                                for u in t..<(t + 4) { o[u] = o[u].squareRoot() }
                             }
                             next += 4
                         }
                     }
-                    for k in next..<pairs.upperBound {
-                        let t = pair(k)
+                    for t in next..<pairs.upperBound {
                         let (a, b) = (x + rows[t] * d, y + columns[t] * d)
                         switch kind {
                         case .dot: o[t] = Reductions.dot(a, b, d)
@@ -145,17 +134,14 @@ extension Variable {
                         }
                     }
                 }
-                // In increasing order: an earlier pair may itself be a copy.
-                if let mirror { for t in mirror.indices where mirror[t] >= 0 { o[t] = o[mirror[t]] } }
             }
             return (Tensor(uncheckedShape: [rows.count], scalars: values), { g in
                 // Each gradient row sums its pairs in increasing order, one row per task.
                 let weights = g.storage, count = rows.count
                 /// The gradient of `own` from the pairs u whose own row is ownRows[u] and whose
                 /// other is otherRows[u] in `other`, pair u standing for pair u mod T.
-                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int],
-                              grouped: RowGroups? = nil) -> [Scalar] {
-                    let groups = grouped ?? RowGroups(rows: ownRows, count: own.shape[0])
+                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
+                    let groups = RowGroups(rows: ownRows, count: own.shape[0])
                     // Each row zeroed by the thread that sums into it (not all rows first, on one).
                     return PairValues.filled(own.count, reading: own, other, zeroed: false) { po, pt, pg in
                         nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
@@ -237,7 +223,7 @@ extension Variable {
                 if needX && sameVariable {
                     // x is y: each row's pairs as a row and as a column, in one pass and one
                     // array (every pair's term has the form f(own, other) either way).
-                    let gx = gradient(of: xv, rows + columns, against: xv, columns + rows, grouped: grouped)
+                    let gx = gradient(of: xv, rows + columns, against: xv, columns + rows)
                     return [Tensor(uncheckedShape: xv.shape, scalars: gx), nil]
                 }
                 let gx = needX ? gradient(of: xv, rows, against: yv, columns) : []
@@ -246,54 +232,6 @@ extension Variable {
                         needY ? Tensor(uncheckedShape: yv.shape, scalars: gy) : nil]
             })
         }
-    }
-
-    /// For each pair t of a matrix against itself, an earlier pair t′ < t of the same two rows
-    /// the other way round, or −1. `groups` groups `rows + columns` by row (entry u < T is
-    /// pair u by its row, u ≥ T pair u − T by its column). In each row's group, the pairs it
-    /// is the row of and those it is the column of are matched by the other row: by merging
-    /// when both come in increasing order of it (as mined pairs do), else one by one in groups
-    /// of at most 64.
-    static func earlierMirrors(rows: [Int], columns: [Int], groups: RowGroups) -> [Int] {
-        let count = rows.count
-        var mirror = [Int](repeating: -1, count: count)
-        mirror.withUnsafeMutableBufferPointer { mirror in
-            rows.withUnsafeBufferPointer { rows in
-                columns.withUnsafeBufferPointer { columns in
-                    groups.order.withUnsafeBufferPointer { order in
-                        groups.starts.withUnsafeBufferPointer { starts in
-                            for a in 0..<groups.rowCount {
-                                // Entries by increasing u: first the pairs (a, b), then the pairs (b, a).
-                                let group = order[starts[a]..<starts[a + 1]]
-                                let split = group.firstIndex { $0 >= count } ?? group.endIndex
-                                let (asRow, asColumn) = (group[..<split], group[split...])
-                                guard !asRow.isEmpty, !asColumn.isEmpty else { continue }
-                                /// Records the mirror pair of (a, b) = pair u and (b, a) = pair t.
-                                func match(_ u: Int, _ t: Int) {
-                                    if t < u && mirror[u] < 0 { mirror[u] = t } else if u < t && mirror[t] < 0 { mirror[t] = u }
-                                }
-                                let sortedRow = zip(asRow, asRow.dropFirst()).allSatisfy { columns[$0] < columns[$1] }
-                                let sortedColumn = zip(asColumn, asColumn.dropFirst()).allSatisfy { rows[$0 - count] < rows[$1 - count] }
-                                if sortedRow && sortedColumn {
-                                    var (i, j) = (asRow.startIndex, asColumn.startIndex)
-                                    while i < asRow.endIndex && j < asColumn.endIndex {
-                                        let (b, c) = (columns[asRow[i]], rows[asColumn[j] - count])
-                                        if b == c { match(asRow[i], asColumn[j] - count) }
-                                        if b <= c { i += 1 }
-                                        if c <= b { j += 1 }
-                                    }
-                                } else if group.count <= 64 {
-                                    for u in asRow {
-                                        if let v = asColumn.first(where: { rows[$0 - count] == columns[u] }) { match(u, v - count) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return mirror
     }
 
     /// `count` zeros filled by `fill` through pointers to the storage of `a` and `b` and to
