@@ -9,7 +9,7 @@
 # Foundation, Dispatch or libc, so copies of the kernel files are compiled together with
 # small stand-ins (written below) for what they use from the rest of TensorCore: a serial
 # `parallelFor`, a `TensorScalar` with only `exp`, a `Tensor` with only what
-# `DistanceMatrix.compute` touches. Public Float and Double entry points make the compiler
+# `DistanceMatrix.compute` touches, a `DistanceMatrixVisit` that is never bound. Public Float and Double entry points make the compiler
 # emit every kernel specialisation the library runs (embedded Swift emits generic code only
 # where it is used).
 #
@@ -105,6 +105,14 @@ enum ProductClock {
     package static func recycle(_ block: Block) {}
     @usableFromInline package static func take<Scalar>(_: Scalar.Type, count: Int) -> [Scalar]? { nil }
     package static func recycle<Scalar>(_ scalars: consuming [Scalar]) {}
+}
+
+// No caller's work on the parts of a distance matrix (no task-locals here).
+package final class DistanceMatrixVisit {
+    static var current: DistanceMatrixVisit? { nil }
+    let count = 0
+    func leavesOut(_ matrix: UnsafeRawPointer) -> Bool { false }
+    func part(_ matrix: UnsafeRawPointer, rows: Range<Int>, columns: Range<Int>) {}
 }
 
 package struct MetricLearningError: Error {
