@@ -14,8 +14,8 @@ import Dispatch
 ///
 /// With `leavesLowerTriangle`, the first such matrix is left without the mirror image of its
 /// upper triangle below the diagonal, for a caller that reads only the upper one and fills
-/// the rest if it is ever read (`DistanceMatrix.mirrorUpperTriangle`); `leftOutLowerTriangle(of:)`
-/// tells which matrix that was.
+/// the rest if it is ever read (`DistanceMatrix.mirrorUpperTriangle`);
+/// `leftOutLowerTriangle(of:)` tells which matrix that was.
 package final class DistanceMatrixVisit: @unchecked Sendable {
     /// The visit the next matrix of a batch of `count` rows against itself on this task takes.
     @TaskLocal package static var current: DistanceMatrixVisit?

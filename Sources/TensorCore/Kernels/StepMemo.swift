@@ -5,9 +5,11 @@ import Dispatch
 ///
 /// While a memo is bound to the task (`remembering(_:)`), `BatchValidation.check` and
 /// `Variable.normalizedRows()` look a matrix's result up before computing it and keep it
-/// after; normalised rows are also known to need no rescaling (`EuclideanRescale`). Results are kept by the identity of the storage they came from, and the memo holds
-/// that storage: while it is remembered, its buffer can be neither freed (its address taken
-/// by another) nor written (a write to a shared array copies it first). So a result found is
+/// after; normalised rows are also known to need no rescaling (`EuclideanRescale`).
+///
+/// Results are kept by the identity of the storage they came from, and the memo holds that
+/// storage: while it is remembered, its buffer can be neither freed (its address taken by
+/// another) nor written (a write to a shared array copies it first). So a result found is
 /// bitwise the one computing it again would give. Unbound (outside such a call), a lookup
 /// costs one task-local read.
 @usableFromInline package final class StepMemo: @unchecked Sendable {
