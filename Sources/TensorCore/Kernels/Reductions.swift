@@ -46,12 +46,25 @@
             return result
         }
         return p.withMemoryRebound(to: Float.self, capacity: n) {
-            Scalar(greatest ? extremum($0, n, from: Float(start), greatest: true) : extremum($0, n, from: Float(start), greatest: false))
+            Scalar(greatest ? maximum($0, n, atLeast: Float(start)) : minimum($0, n, atMost: Float(start)))
         }
     }
 
-    /// `extremum` for `Float`, a vector of lanes at a time.
+    /// `maximum` for `Float`, a vector of lanes at a time.
     @usableFromInline
+    static func maximum(_ p: UnsafePointer<Float>, _ n: Int, atLeast floor: Float) -> Float {
+        extremum(p, n, from: floor, greatest: true)
+    }
+
+    /// `minimum` for `Float`, a vector of lanes at a time.
+    @usableFromInline
+    static func minimum(_ p: UnsafePointer<Float>, _ n: Int, atMost ceiling: Float) -> Float {
+        extremum(p, n, from: ceiling, greatest: false)
+    }
+
+    /// `extremum` for `Float`, a vector of lanes at a time; inlined into `maximum` and
+    /// `minimum`, so that `greatest` is a constant there and no loop tests it.
+    @inline(__always)
     static func extremum(_ p: UnsafePointer<Float>, _ n: Int, from start: Float, greatest: Bool) -> Float {
         let raw = UnsafeRawPointer(p), w = Wide<Float>.scalarCount
         @inline(__always) func beyond(_ x: Wide<Float>, _ y: Wide<Float>) -> SIMDMask<Wide<Float>.MaskStorage> {
