@@ -41,26 +41,25 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
         let groups = SameLabelColumns(labels: labels, referenceLabels: refs)
         let (positiveBound, negativeBound) = (farPositive, farNegative)
         // A Euclidean matrix of the batch against itself is exactly symmetric (`DistanceMatrix`
-        // mirrors it): its pairs are selected from its upper triangle, and a pair (i, j) kept
-        // there is also the pair (j, i). While the matrix is computed, on each part as it is
-        // done (`UpperTrianglePairs`); else (another computation) by searching each row right
-        // of its diagonal afterwards: half the matrix read either way.
-        // The library's own Euclidean distance hands over the computed matrix as it is, so its
-        // lower triangle, which the selection never reads, is filled only if the loss reads it.
-        var symmetric = false
-        if case .euclidean? = computed.kernel { symmetric = sign == 1 && inputs.referencesAreEmbeddings }
-        let d: Tensor<Scalar>
-        var lowerTriangleLeftOut = false
-        if symmetric {
+        // mirrors it): its pairs are selected from its upper triangle while it is computed, on
+        // each part as it is done (`UpperTrianglePairs`), and a pair (i, j) kept there is also
+        // the pair (j, i). The library's own Euclidean distance hands over the computed matrix
+        // as it is, so its lower triangle, which the selection never reads, is written only if
+        // the loss reads it.
+        var d: Tensor<Scalar>
+        if case .euclidean? = computed.kernel, sign == 1, inputs.referencesAreEmbeddings {
             let upper = UpperTrianglePairs(labels: labels, groups: groups, positiveBound: positiveBound, negativeBound: negativeBound)
             let visit = upper.makeVisit(leavingLowerTriangle: computed is EuclideanDistance<Scalar>)
             d = try DistanceMatrixVisit.$current.withValue(visit) { try inputs.valueMatrix(computed) }
-            lowerTriangleLeftOut = visit.leftOutLowerTriangle(of: d.storage)
+            let lowerTriangleLeftOut = visit.leftOutLowerTriangle(of: d.storage)
             if visit.covered {
                 let (positive, negative) = upper.pairs()
                 return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed,
                                     lowerTriangleLeftOut: lowerTriangleLeftOut)
             }
+            // Not seen whole (the distance computed it another way): whole rows are searched
+            // below, a lower triangle left out written first.
+            if lowerTriangleLeftOut { DistanceMatrix.mirrorUpperTriangle(&d.storage, count: labels.count) }
         } else {
             d = try inputs.valueMatrix(computed)
         }
@@ -87,7 +86,7 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
                         groups.negativesRow(farness, from: row, count: m, sign: sign, anchor: i, own: own, excluded: .infinity)
                         searched = UnsafePointer(farness)
                     }
-                    var start = symmetric ? i + 1 : 0
+                    var start = 0
                     while start < m, let k = Reductions.firstIndex(searched + start, m - start, below: negativeBound) {
                         let j = start + k
                         if j != own && refs[j] != labels[i] { negative.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
@@ -95,18 +94,14 @@ public struct PairMarginMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendabl
                     }
                     // Positives from the label group, after the search: the row is in cache by
                     // now, where reading its scattered columns first waits on a miss for each.
-                    // Left of a symmetric diagonal, the mirror entry: in a row searched before.
-                    for j in groups.columns(of: i) where j != own {
-                        let value = symmetric && j < i ? matrix[j * m + i] : row[j]
-                        if sign * value > positiveBound { positive.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
+                    for j in groups.columns(of: i) where j != own && sign * row[j] > positiveBound {
+                        positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
                     }
                 }
                 return (positive, negative)
             }
         }
-        let positive = parts.flatMap(\.0), found = parts.flatMap(\.1)
-        let negative = symmetric ? UpperTrianglePairs<Scalar>.withMirrors(found, count: labels.count) : found
-        return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed,
-                            lowerTriangleLeftOut: lowerTriangleLeftOut)
+        let (positive, negative) = (parts.flatMap(\.0), parts.flatMap(\.1))
+        return inputs.mined(.pairs(positive: positive, negative: negative), from: (consume d).storage, of: computed)
     }
 }

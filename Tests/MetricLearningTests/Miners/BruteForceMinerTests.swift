@@ -153,6 +153,35 @@ struct BruteForceMinerTests {
         try check(Double.self)
     }
 
+    /// A distance that reports the squared Euclidean kernel but computes its matrix another way
+    /// (against a copy of the rows): the miner's selection inside the product never sees it,
+    /// so the miner searches the whole rows afterwards, with the same result.
+    struct CopiedSquaredEuclidean: Distance {
+        var isSimilarity: Bool { false }
+        var normalizesEmbeddings: Bool { true }
+        var kernel: DistanceKernel? { .euclidean(squared: true) }
+        func pairwise(normalized x: Variable<Double>, _ y: Variable<Double>) -> Variable<Double> { pairwiseSquaredDistances(x, y * 1) }
+    }
+
+    @Test func pairMarginMinerOverAMatrixComputedAnotherWay() throws {
+        for (x, labels) in Self.batches() {
+            let distance = CopiedSquaredEuclidean()
+            let d = try distance.matrix(x, x)
+            let n = labels.count
+            var pos: [IndexPair] = [], neg: [IndexPair] = []
+            for i in 0..<n { for j in 0..<n where i != j {
+                let pair = IndexPair(anchor: Int32(i), other: Int32(j))
+                if labels[i] == labels[j] {
+                    if d[i, j] > 0.3 { pos.append(pair) }
+                } else if d[i, j] < 1.5 {
+                    neg.append(pair)
+                }
+            } }
+            let mined = try PairMarginMiner(positiveMargin: 0.3, negativeMargin: 1.5, distance: distance).mine(x, labels: labels)
+            #expect(mined == .pairs(positive: pos, negative: neg) && !neg.isEmpty)
+        }
+    }
+
     /// The pairs kept in parts (row blocks split into column blocks) listed by anchor, then
     /// column, and with their mirrors: as a scan of whole rows lists them.
     @Test func upperTrianglePartsAreListedAsWholeRows() {
