@@ -80,17 +80,9 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
     static func byAnchor(_ lists: [[IndexPair]], count n: Int) -> [IndexPair] {
         let joined = lists.flatMap { $0 }
         guard zip(joined, joined.dropFirst()).contains(where: { $0.anchor > $1.anchor }) else { return joined }
-        var start = [Int](repeating: 0, count: n + 1)
-        for pair in joined { start[Int(pair.anchor) + 1] += 1 }
-        for a in 0..<n { start[a + 1] += start[a] }
-        return [IndexPair](uninitializedCount: joined.count) { out in
-            start.withUnsafeMutableBufferPointer { next in
-                for pair in joined {
-                    out.initializeElement(at: next[Int(pair.anchor)], to: pair)
-                    next[Int(pair.anchor)] += 1
-                }
-            }
-        }
+        // Grouped by anchor as the pair gradients group pairs by row (in increasing order).
+        let groups = RowGroups(rows: joined.map { Int($0.anchor) }, count: n)
+        return groups.order.map { joined[$0] }
     }
 
     /// The pairs (i, j), i < j, in order of anchor and then column, with their mirrors (j, i)
