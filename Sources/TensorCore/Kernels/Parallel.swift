@@ -8,6 +8,11 @@ import Dispatch
 /// so results are bitwise the same for any thread count.
 @usableFromInline package func parallelFor(_ count: Int, work: Int, _ body: (Int) -> Void) {
     let threads = Swift.min(ComputeThreads.limit, count)
+    if threads > 1 && (work >= pollingParallelWork || work >= parallelWorkThreshold),
+       ComputeThreads.limit >= ComputeThreads.available, #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *),
+       let workers = PollingWorkers.shared, workers.run(count, body) {
+        return
+    }
     if threads > 1 && (work >= defaultParallelWork || work >= parallelWorkThreshold) {
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
@@ -31,6 +36,9 @@ import Dispatch
 /// costs tens of microseconds, more than such a part takes (measured: 512-row steps ran
 /// 10–25% faster with 2²² than with 2¹⁸; 2048-row steps were unchanged).
 @usableFromInline package var parallelWorkThreshold: Int { ComputeThreads.minimumParallelWork }
+
+/// The least work split over the polling workers, which take a part over in about a microsecond.
+@usableFromInline package let pollingParallelWork = 1 << 20
 
 /// The default of `ComputeThreads.minimumParallelWork`, checked first (without a task-local read).
 @usableFromInline package let defaultParallelWork = 1 << 22

@@ -1,0 +1,167 @@
+import Dispatch
+import Synchronization
+
+/// Worker threads that keep polling for the next parallel pass for a short while after each
+/// one, so that the passes of one training step reach the other cores in about a microsecond
+/// instead of the tens a sleeping thread takes to wake.
+///
+/// A pass is `count` indices handed out one at a time from a shared counter: the caller takes
+/// indices too and never waits for a worker to arrive, only for the indices already taken to
+/// finish. A worker that is late (asleep, or descheduled by a busy machine) simply finds no
+/// index left. Who runs an index never changes what it computes, so results stay bitwise the
+/// same for any thread count.
+///
+/// One caller at a time: `run` returns false when another pass holds the workers (a nested or
+/// concurrent call), and the caller falls back to Dispatch.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+final class PollingWorkers: @unchecked Sendable {
+    /// The workers beside the calling thread: one fewer than the processors, or nil on one.
+    static let shared: PollingWorkers? = ComputeThreads.available > 1 ? PollingWorkers(workers: ComputeThreads.available - 1) : nil
+
+    /// How long a worker keeps polling after its last pass before it sleeps. Longer than the
+    /// serial stretches between the passes of a step (tens to hundreds of microseconds), short
+    /// enough that an idle library gives its cores back at once.
+    static let pollNanoseconds: UInt64 = 2_000_000
+
+    /// How late a polling worker may be, in joining a pass or in finishing its last index,
+    /// before the workers are taken to be short of processors.
+    static let lateNanoseconds: UInt64 = 30_000
+
+    /// How long `run` then declines passes (leaving them to Dispatch's sleeping workers).
+    static let declineNanoseconds: UInt64 = 50_000_000
+
+    /// The pass now open: its generation (even while open, odd while closed) in the high 32
+    /// bits, the next index to hand out in the low 32.
+    private let ticket = Atomic<UInt64>(1 << 32)
+    /// Indices of the open pass that have finished.
+    private let finished = Atomic<Int>(0)
+    /// Workers inside the open pass (holding its body); the caller closes the pass and waits
+    /// for none before it returns.
+    private let inside = Atomic<Int>(0)
+    /// Taken by the caller of the pass in progress.
+    private let taken = Atomic<Bool>(false)
+    /// Until this uptime (nanoseconds) `run` declines every pass: the workers were seen not
+    /// getting a processor.
+    private let declineUntil = Atomic<UInt64>(0)
+    private let sleepers: [Sleeper]
+    nonisolated(unsafe) private var body: ((Int) -> Void)?
+    nonisolated(unsafe) private var count = 0
+
+    /// A worker's flag and semaphore for sleeping between bursts of passes.
+    private final class Sleeper: Sendable {
+        let asleep = Atomic<Bool>(false)
+        let semaphore = DispatchSemaphore(value: 0)
+    }
+
+    private init(workers: Int) {
+        sleepers = (0..<workers).map { _ in Sleeper() }
+        for (number, sleeper) in sleepers.enumerated() {
+            DispatchQueue(label: "MetricLearning.PollingWorkers.\(number)").async { [self] in
+                work(sleeper)
+            }
+        }
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count`, on the calling thread and any worker that
+    /// joins; false (nothing run) when another pass holds the workers, or while they decline
+    /// passes after one found them short of processors (unless `evenIfShort`).
+    func run(_ count: Int, evenIfShort: Bool = false, _ body: (Int) -> Void) -> Bool {
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard count <= Int(UInt32.max), evenIfShort || start >= declineUntil.load(ordering: .relaxed),
+              taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            return false
+        }
+        withoutActuallyEscaping(body) { body in
+            self.body = body
+            self.count = count
+            finished.store(0, ordering: .relaxed)
+            let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
+            ticket.store(generation << 32, ordering: .sequentiallyConsistent)
+            var woken = false
+            for sleeper in sleepers where sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
+                sleeper.semaphore.signal()
+                woken = true
+            }
+            let done = take(generation, body)
+            let own = DispatchTime.now().uptimeNanoseconds
+            if finished.add(done, ordering: .acquiringAndReleasing).newValue < count {
+                while finished.load(ordering: .acquiring) < count {}
+            }
+            // A polling worker joins within a microsecond or two, and its last index ends about
+            // when the caller's does. When it ran nothing of a pass that lasted far longer, or
+            // kept the caller waiting longer than the caller's own share took, another process
+            // holds its processor; a sleeping worker, woken, would get one sooner, so leave the
+            // passes to Dispatch for a while.
+            let end = DispatchTime.now().uptimeNanoseconds
+            let absent = done == count && count > 1 && !woken && own - start > Self.lateNanoseconds
+            let stalled = end - own > own - start + Self.lateNanoseconds
+            if absent || stalled {
+                declineUntil.store(end + Self.declineNanoseconds, ordering: .relaxed)
+            }
+            // Close the pass and wait until no worker holds the body.
+            ticket.store((generation &+ 1) << 32, ordering: .sequentiallyConsistent)
+            while inside.load(ordering: .sequentiallyConsistent) != 0 {}
+            self.body = nil
+        }
+        taken.store(false, ordering: .releasing)
+        return true
+    }
+
+    /// Takes indices of pass `generation` until none is left; returns how many it ran.
+    private func take(_ generation: UInt64, _ body: (Int) -> Void) -> Int {
+        var done = 0
+        var current = ticket.load(ordering: .acquiring)
+        while current >> 32 == generation, Int(current & 0xFFFF_FFFF) < count {
+            let (exchanged, original) = ticket.compareExchange(expected: current, desired: current &+ 1, ordering: .acquiringAndReleasing)
+            if exchanged {
+                body(Int(current & 0xFFFF_FFFF))
+                done += 1
+                current = current &+ 1
+            } else {
+                current = original
+            }
+        }
+        return done
+    }
+
+    /// A worker's loop: poll for an open pass it has not joined, join it, and sleep after
+    /// `pollNanoseconds` without one.
+    private func work(_ sleeper: Sleeper) {
+        var joined: UInt64 = 1
+        var idleSince = DispatchTime.now().uptimeNanoseconds
+        var polls = 0
+        while true {
+            let generation = ticket.load(ordering: .acquiring) >> 32
+            if generation != joined && generation & 1 == 0 {
+                inside.add(1, ordering: .sequentiallyConsistent)
+                if ticket.load(ordering: .sequentiallyConsistent) >> 32 == generation {
+                    joinPass(generation)
+                }
+                inside.subtract(1, ordering: .releasing)
+                joined = generation
+                idleSince = DispatchTime.now().uptimeNanoseconds
+                continue
+            }
+            polls += 1
+            guard polls & 255 == 0 else { continue }
+            guard DispatchTime.now().uptimeNanoseconds - idleSince > Self.pollNanoseconds else { continue }
+            // Sleep, unless a pass opened meanwhile (the caller clears `asleep` and signals).
+            sleeper.asleep.store(true, ordering: .sequentiallyConsistent)
+            let latest = ticket.load(ordering: .sequentiallyConsistent) >> 32
+            if latest != joined && latest & 1 == 0 && sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
+                continue
+            }
+            sleeper.semaphore.wait()
+            idleSince = DispatchTime.now().uptimeNanoseconds
+        }
+    }
+
+    /// Runs indices of the open pass `generation` (the worker is counted `inside`, so the
+    /// body stays valid); every copy of the body is released before it returns.
+    @inline(never)
+    private func joinPass(_ generation: UInt64) {
+        guard let body else { return }
+        let done = take(generation, body)
+        if done > 0 { finished.add(done, ordering: .releasing) }
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+import Dispatch
+@testable import TensorCore
+
+/// `PollingWorkers`: every index of a pass runs exactly once, whoever runs it; a pass started
+/// inside a pass (or beside one) is declined, not deadlocked; and sleeping workers wake.
+@Suite("Polling workers")
+struct PollingWorkersTests {
+    /// Runs one pass of `count` indices that each mark their own slot (spinning `spin` loop
+    /// turns first); returns whether the workers ran it and the marks.
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    static func pass(_ workers: PollingWorkers, count: Int, spin: Int = 0) -> (ran: Bool, marks: [Int]) {
+        var marks = [Int](repeating: 0, count: count)
+        let ran = marks.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            return workers.run(count, evenIfShort: true) { i in
+                var sink = i
+                for turn in 0..<spin { sink = sink &* 31 &+ turn }
+                slots[i] += 1 + (sink == .min ? 1 : 0)
+            }
+        }
+        return (ran, marks)
+    }
+
+    @Test func everyIndexRunsOnce() throws {
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
+        var ranAny = false
+        for count in [1, 2, 3, 7, 16, 64, 513] {
+            for spin in [0, 2_000] {
+                let (ran, marks) = Self.pass(workers, count: count, spin: spin)
+                ranAny = ranAny || ran
+                // Declined passes (another test holds the workers) run nothing.
+                #expect(marks == [Int](repeating: ran ? 1 : 0, count: count), "count \(count), spin \(spin)")
+            }
+        }
+        // Tests running beside this one hold the workers only while their passes last.
+        for _ in 0..<1_000 where !ranAny { ranAny = Self.pass(workers, count: 4).ran }
+        #expect(ranAny)
+    }
+
+    @Test func aPassInsideAPassIsDeclined() throws {
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
+        var outcome: (outer: Bool, inner: [Bool])?
+        for _ in 0..<1_000 where outcome == nil {
+            var inner = [Bool](repeating: true, count: 4)
+            let outer = inner.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                return workers.run(4, evenIfShort: true) { i in slots[i] = Self.pass(workers, count: 3).ran }
+            }
+            if outer { outcome = (outer, inner) }
+        }
+        let (outer, inner) = try #require(outcome)
+        #expect(outer)
+        #expect(inner == [false, false, false, false])
+    }
+
+    /// Passes from several threads at once: each runs whole or is declined.
+    @Test func concurrentCallersEachRunWholeOrNotAtAll() {
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
+        let callers = 4, passes = 200
+        var wrong = [Int](repeating: 0, count: callers)
+        wrong.withUnsafeMutableBufferPointer { counts in
+            nonisolated(unsafe) let counts = counts
+            DispatchQueue.concurrentPerform(iterations: callers) { caller in
+                for pass in 0..<passes {
+                    let (ran, marks) = Self.pass(workers, count: 1 + (pass * 7 + caller) % 40)
+                    if marks != [Int](repeating: ran ? 1 : 0, count: marks.count) { counts[caller] += 1 }
+                }
+            }
+        }
+        #expect(wrong == [Int](repeating: 0, count: callers))
+    }
+
+    /// After the workers have gone to sleep, a pass still completes (the caller wakes them,
+    /// and runs every index itself if they are slow to come).
+    @Test func passesAfterTheWorkersSleep() {
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
+        for _ in 0..<3 {
+            let idle = DispatchTime.now().uptimeNanoseconds + 2 * PollingWorkers.pollNanoseconds
+            while DispatchTime.now().uptimeNanoseconds < idle {}
+            let (ran, marks) = Self.pass(workers, count: 33, spin: 5_000)
+            #expect(marks == [Int](repeating: ran ? 1 : 0, count: 33))
+        }
+    }
+
+    /// `parallelFor` over the workers gives each index exactly once, at the least work that is
+    /// split over them.
+    @Test func parallelForOverTheWorkers() {
+        for count in [2, 5, 100] {
+            var marks = [Int](repeating: 0, count: count)
+            marks.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                parallelFor(count, work: pollingParallelWork) { slots[$0] += 1 }
+            }
+            #expect(marks == [Int](repeating: 1, count: count))
+        }
+    }
+}
