@@ -21,14 +21,17 @@ final class PollingWorkers: @unchecked Sendable {
     /// How long a worker keeps polling after its last pass before it sleeps. Longer than the
     /// serial stretches between the passes of a step (tens to hundreds of microseconds), short
     /// enough that an idle library gives its cores back at once.
-    static let pollNanoseconds: UInt64 = 2_000_000
+    static let pollNanoseconds: UInt64 = 500_000
 
-    /// How late a polling worker may be, in joining a pass or in finishing its last index,
-    /// before the workers are taken to be short of processors.
-    static let lateNanoseconds: UInt64 = 30_000
+    /// How late a polling worker may be, in joining a pass and in finishing its last index
+    /// (nanoseconds), before the workers are taken to be short of processors. A worker
+    /// preempted by another process is late by a scheduler slice (milliseconds); the last part
+    /// of an uneven pass, by far less.
+    static let lateJoin: UInt64 = 30_000, lateFinish: UInt64 = 150_000
 
-    /// How long `run` then declines passes (leaving them to Dispatch's sleeping workers).
-    static let declineNanoseconds: UInt64 = 50_000_000
+    /// How long `run` then declines passes (leaving them to Dispatch's sleeping workers): the
+    /// shortest and longest spell, in nanoseconds.
+    static let shortestDecline: UInt64 = 2_000_000, longestDecline: UInt64 = 128_000_000
 
     /// The pass now open: its generation (even while open, odd while closed) in the high 32
     /// bits, the next index to hand out in the low 32.
@@ -46,6 +49,9 @@ final class PollingWorkers: @unchecked Sendable {
     private let sleepers: [Sleeper]
     nonisolated(unsafe) private var body: ((Int) -> Void)?
     nonisolated(unsafe) private var count = 0
+    /// The last spell of declining and when it began (uptime nanoseconds); owned by the
+    /// caller holding `taken`.
+    nonisolated(unsafe) private var decline: UInt64 = 0, lastShort: UInt64 = 0
 
     /// A worker's flag and semaphore for sleeping between bursts of passes.
     private final class Sleeper: Sendable {
@@ -87,16 +93,20 @@ final class PollingWorkers: @unchecked Sendable {
             if finished.add(done, ordering: .acquiringAndReleasing).newValue < count {
                 while finished.load(ordering: .acquiring) < count {}
             }
-            // A polling worker joins within a microsecond or two, and its last index ends about
-            // when the caller's does. When it ran nothing of a pass that lasted far longer, or
-            // kept the caller waiting longer than the caller's own share took, another process
-            // holds its processor; a sleeping worker, woken, would get one sooner, so leave the
-            // passes to Dispatch for a while.
+            // A polling worker joins within a microsecond or two, and its last index ends soon
+            // after the caller's. When it ran nothing of a pass that lasted far longer, or kept
+            // the caller waiting long, another process holds its processor; a sleeping worker,
+            // woken, would get one sooner, so leave the passes to Dispatch for a while.
             let end = DispatchTime.now().uptimeNanoseconds
-            let absent = done == count && count > 1 && !woken && own - start > Self.lateNanoseconds
-            let stalled = end - own > own - start + Self.lateNanoseconds
+            let absent = done == count && count > 1 && !woken && own - start > Self.lateJoin
+            let stalled = end - own > Self.lateFinish
+            // Such a pass may be a one-off (a page faulted in, a thread's first run): decline
+            // briefly at first, and twice as long each time they are found short again within
+            // a second.
             if absent || stalled {
-                declineUntil.store(end + Self.declineNanoseconds, ordering: .relaxed)
+                decline = end - lastShort < 1_000_000_000 ? Swift.min(2 * decline, Self.longestDecline) : Self.shortestDecline
+                lastShort = end
+                declineUntil.store(end + decline, ordering: .relaxed)
             }
             // Close the pass and wait until no worker holds the body.
             ticket.store((generation &+ 1) << 32, ordering: .sequentiallyConsistent)
@@ -144,7 +154,10 @@ final class PollingWorkers: @unchecked Sendable {
             }
             polls += 1
             guard polls & 255 == 0 else { continue }
-            guard DispatchTime.now().uptimeNanoseconds - idleSince > Self.pollNanoseconds else { continue }
+            // While passes are declined none will come: stop polling at once, leaving the
+            // processor to the calling thread and whatever else needs it.
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now - idleSince > Self.pollNanoseconds || now < declineUntil.load(ordering: .relaxed) else { continue }
             // Sleep, unless a pass opened meanwhile (the caller clears `asleep` and signals).
             sleeper.asleep.store(true, ordering: .sequentiallyConsistent)
             let latest = ticket.load(ordering: .sequentiallyConsistent) >> 32
