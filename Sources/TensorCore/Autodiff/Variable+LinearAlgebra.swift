@@ -83,8 +83,7 @@ extension Variable {
         return Variable.record([self]) {
             // A miner and the loss after it normalise the same rows (`StepMemo`).
             let (y, norms) = try StepMemo.result(.normalizedRows, of: x.storage) {
-                let norms = try x.rowNorms()
-                let y = x.normalizedRows(norms: norms)
+                let (y, norms) = try x.normalizedRowsAndNorms()
                 // Entries of at most unit size: never rescaled for distances (no scan needed).
                 StepMemo.remember(Int?.none, as: .rescaleExponent, of: y.storage)
                 return (y, norms)
@@ -92,20 +91,28 @@ extension Variable {
             return (y, { g in
                 let (r, c) = (x.shape[0], x.shape[1])
                 let floor = Tensor<Scalar>.normalizationFloor
-                let dots = Reductions.rowDots(y.storage, g.storage, rows: r, width: c)
+                var dots = [Scalar](repeating: 0, count: r)
+                // Rows are independent: blocks of them split over threads.
                 let grad = [Scalar](uninitializedCount: r * c) { out in
-                    guard c > 0 else { return }
-                    g.storage.withUnsafeBufferPointer { gp in
-                        y.storage.withUnsafeBufferPointer { yp in
-                            norms.storage.withUnsafeBufferPointer { np in
-                                for i in 0..<r {
-                                    let (n, row) = (np[i], i * c)
-                                    let (gRow, yRow, outRow) = (gp.baseAddress! + row, yp.baseAddress! + row, out.baseAddress! + row)
-                                    if n > floor {
-                                        let dot = dots[i]
-                                        for j in 0..<c { (outRow + j).initialize(to: (gRow[j] - yRow[j] * dot) / n) }
-                                    } else {
-                                        for j in 0..<c { (outRow + j).initialize(to: gRow[j] / floor) }
+                    g.storage.withUnsafeBufferPointer { gb in
+                        y.storage.withUnsafeBufferPointer { yb in
+                            norms.storage.withUnsafeBufferPointer { nb in
+                                dots.withUnsafeMutableBufferPointer { db in
+                                    guard c > 0, let o = out.baseAddress, let gp = gb.baseAddress, let yp = yb.baseAddress,
+                                          let np = nb.baseAddress, let dp = db.baseAddress else { return }
+                                    nonisolated(unsafe) let (op, gq, yq, nq, dq) = (o, gp, yp, np, dp)
+                                    parallelRowBlocks(r, work: r * c * divisionWork) { rows in
+                                        Reductions.rowDots(yq, gq, rows: rows, width: c, into: dq)
+                                        for i in rows {
+                                            let (n, row) = (nq[i], i * c)
+                                            let (gRow, yRow, outRow) = (gq + row, yq + row, op + row)
+                                            if n > floor {
+                                                let dot = dq[i]
+                                                for j in 0..<c { (outRow + j).initialize(to: (gRow[j] - yRow[j] * dot) / n) }
+                                            } else {
+                                                for j in 0..<c { (outRow + j).initialize(to: gRow[j] / floor) }
+                                            }
+                                        }
                                     }
                                 }
                             }

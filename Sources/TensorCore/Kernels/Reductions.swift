@@ -358,20 +358,30 @@
         a.withUnsafeBufferPointer { ab in
             b.withUnsafeBufferPointer { bb in
                 out.withUnsafeMutableBufferPointer { ob in
-                    guard width > 0, let x = ab.baseAddress, let y = bb.baseAddress else { return }
-                    var i = 0
-                    while i + 4 <= rows {
-                        let s = pairSums((x + i * width, x + (i + 1) * width, x + (i + 2) * width, x + (i + 3) * width),
-                                         (y + i * width, y + (i + 1) * width, y + (i + 2) * width, y + (i + 3) * width),
-                                         width, differences: false)
-                        (ob[i], ob[i + 1], ob[i + 2], ob[i + 3]) = (s.0, s.1, s.2, s.3)
-                        i += 4
-                    }
-                    while i < rows { ob[i] = dot(x + i * width, y + i * width, width); i += 1 }
+                    guard width > 0, let x = ab.baseAddress, let y = bb.baseAddress, let o = ob.baseAddress else { return }
+                    rowDots(x, y, rows: 0..<rows, width: width, into: o)
                 }
             }
         }
         return out
+    }
+
+    /// `rowDots` of the rows `rows` of x and y (`width` > 0 scalars each), written to
+    /// `out[i]` for i in `rows`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @usableFromInline
+    package static func rowDots<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, rows: Range<Int>, width: Int,
+                                                     into out: UnsafeMutablePointer<Scalar>) {
+        var i = rows.lowerBound
+        while i + 4 <= rows.upperBound {
+            let s = pairSums((x + i * width, x + (i + 1) * width, x + (i + 2) * width, x + (i + 3) * width),
+                             (y + i * width, y + (i + 1) * width, y + (i + 2) * width, y + (i + 3) * width),
+                             width, differences: false)
+            (out[i], out[i + 1], out[i + 2], out[i + 3]) = (s.0, s.1, s.2, s.3)
+            i += 4
+        }
+        while i < rows.upperBound { out[i] = dot(x + i * width, y + i * width, width); i += 1 }
     }
 
     /// Four pairs at once: Σ (aₖ[i] − bₖ[i])² with `differences`, else Σ aₖ[i]·bₖ[i], for

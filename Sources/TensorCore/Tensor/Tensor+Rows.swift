@@ -7,45 +7,57 @@ extension Tensor {
         let (r, c) = try matrixExtents("rowNorms")
         let squares = Reductions.rowDots(storage, storage, rows: r, width: c)
         let out = storage.withUnsafeBufferPointer { p in
-            (0..<r).map { i -> Scalar in
-                guard squares[i] == .infinity else { return squares[i].squareRoot() }
-                let row = p.baseAddress! + i * c
-                // Entries near the root of the largest scalar square to ∞: the norm of the row
-                // scaled by 2^−k (exact), scaled back.
-                let (lower, upper) = Reductions.bounds(row, c)
-                let largest = Swift.max(upper, -lower)
-                let (down, up) = EuclideanRescale.factors(Int(largest.exponent), as: Scalar.self)
-                let scaled = (0..<c).map { row[$0] * down }
-                return scaled.withUnsafeBufferPointer { Reductions.dot($0.baseAddress!, $0.baseAddress!, c) }.squareRoot() * up
-            }
+            (0..<r).map { i -> Scalar in Self.norm(square: squares[i], row: p.baseAddress.map { $0 + i * c }, width: c) }
         }
         return Tensor(uncheckedShape: [r], scalars: out)
+    }
+
+    /// The norm of a row from its sum of squares: the root, or where the squares overflowed
+    /// (entries near the root of the largest scalar), the norm of the row scaled by 2^−k
+    /// (exact), scaled back.
+    @inline(__always)
+    static func norm(square: Scalar, row: UnsafePointer<Scalar>?, width c: Int) -> Scalar {
+        guard square == .infinity, let row else { return square.squareRoot() }
+        let (lower, upper) = Reductions.bounds(row, c)
+        let largest = Swift.max(upper, -lower)
+        let (down, up) = EuclideanRescale.factors(Int(largest.exponent), as: Scalar.self)
+        let scaled = (0..<c).map { row[$0] * down }
+        return scaled.withUnsafeBufferPointer { Reductions.dot($0.baseAddress!, $0.baseAddress!, c) }.squareRoot() * up
     }
 
     /// Each row divided by max(‖row‖, 1e-12), as PyTorch's `normalize` does: zero rows stay zero.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func normalizedRows() throws -> Tensor {
-        try normalizedRows(norms: rowNorms())
+        try normalizedRowsAndNorms().rows
     }
 
-    /// `normalizedRows()` of a matrix whose `rowNorms()` the caller already holds.
+    /// `normalizedRows()` and the `rowNorms()` it divided by, in one pass over each block of
+    /// rows, the blocks split over threads (the same values as the two calls).
+    /// - Throws: `MetricLearningError.shapeMismatch` for a non-matrix.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    package func normalizedRows(norms: Tensor) -> Tensor {
-        let (r, c) = (shape[0], shape[1])
+    package func normalizedRowsAndNorms() throws -> (rows: Tensor, norms: Tensor) {
+        let (r, c) = try matrixExtents("rowNorms")
+        var norms = [Scalar](repeating: 0, count: r)
         let out = [Scalar](uninitializedCount: r * c) { ob in
             storage.withUnsafeBufferPointer { xb in
-                norms.storage.withUnsafeBufferPointer { nb in
-                    for i in 0..<r {
-                        let divisor = Swift.max(nb[i], Tensor.normalizationFloor)
-                        let (source, target) = (xb.baseAddress! + i * c, ob.baseAddress! + i * c)
-                        for j in 0..<c { (target + j).initialize(to: source[j] / divisor) }
+                norms.withUnsafeMutableBufferPointer { nb in
+                    guard c > 0, let x = xb.baseAddress, let o = ob.baseAddress, let n = nb.baseAddress else { return }
+                    nonisolated(unsafe) let (xp, op, np) = (x, o, n)
+                    parallelRowBlocks(r, work: r * c * divisionWork) { rows in
+                        Reductions.rowDots(xp, xp, rows: rows, width: c, into: np)
+                        for i in rows {
+                            np[i] = Self.norm(square: np[i], row: xp + i * c, width: c)
+                            let divisor = Swift.max(np[i], Tensor.normalizationFloor)
+                            let (source, target) = (xp + i * c, op + i * c)
+                            for j in 0..<c { (target + j).initialize(to: source[j] / divisor) }
+                        }
                     }
                 }
             }
         }
-        return Tensor(uncheckedShape: shape, scalars: out)
+        return (Tensor(uncheckedShape: shape, scalars: out), Tensor(uncheckedShape: [r], scalars: norms))
     }
 
     /// The smallest norm a row is divided by when normalised.
