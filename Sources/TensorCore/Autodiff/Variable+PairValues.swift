@@ -107,7 +107,9 @@ extension Variable {
             if case .lpDistance(let p) = kind { lp = try LpKernel(validating: Scalar(p)) }
             let values = filled(rows.count, reading: xv, yv) { px, py, po in
                 nonisolated(unsafe) let (x, y, o) = (px, py, po)
-                _ = parallelRanges(rows.count, work: rows.count * d * (lp?.cost ?? 2)) { pairs in
+                // Each pair gathers two rows from anywhere in the matrices: reads that cost
+                // about as much again as the arithmetic.
+                _ = parallelRanges(rows.count, work: rows.count * d * 2 * (lp?.cost ?? 2)) { pairs in
                     var next = pairs.lowerBound
                     let differences = kind.isDistance
                     if lp == nil {

@@ -166,13 +166,14 @@
         let panels = (n + nr - 1) / nr
         let depthBlocks = (k + depthBlock - 1) / depthBlock
         // Pack all of B: for each depth block, for each panel, depth-major rows of nr scalars
-        // (panels in parallel: each writes its own part).
+        // (panels in parallel: each writes its own part; a packed scalar, a cache miss and a
+        // transpose, counts as 16 operations).
         // On cache lines, so that no vector load of B straddles two (a whole line for SIMD16<Float>).
         let blockB = ScratchMemory.block(byteCount: panels * nr * k * MemoryLayout<Scalar>.stride)
         defer { ScratchMemory.recycle(blockB) }
         let packedB = blockB.pointer.bindMemory(to: Scalar.self, capacity: panels * nr * k)
         nonisolated(unsafe) let (packedBShared, bView) = (packedB, b)
-        parallelFor(depthBlocks * panels, work: 4 * k * n) { part in
+        parallelFor(depthBlocks * panels, work: 16 * k * n) { part in
             let (db, p) = part.quotientAndRemainder(dividingBy: panels)
             let k0 = db * depthBlock, kc = min(depthBlock, k - k0)
             let dst = packedBShared + k0 * panels * nr + p * kc * nr
