@@ -21,12 +21,23 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
 
     init(labels: [Int], groups: SameLabelColumns, positiveBound: Scalar, negativeBound: Scalar) {
         (self.labels, self.positiveBound, self.negativeBound) = (labels, positiveBound, negativeBound)
-        var starts = [0], members: [Int] = []
-        for i in labels.indices {
-            members.append(contentsOf: groups.columns(of: i))
-            starts.append(members.count)
+        // Sized first, then copied group by group through buffers: no array grown or
+        // retained a row.
+        var starts = [Int](repeating: 0, count: labels.count + 1)
+        for i in labels.indices { starts[i + 1] = starts[i] + groups.groups[groups.groupOfAnchor[i]].count }
+        memberStarts = starts
+        members = [Int](uninitializedCount: starts[labels.count]) { out in
+            groups.groupOfAnchor.withUnsafeBufferPointer { groupOf in
+                groups.groups.withUnsafeBufferPointer { lists in
+                    for i in groupOf.indices {
+                        lists[groupOf[i]].withUnsafeBufferPointer { columns in
+                            guard let source = columns.baseAddress, let target = out.baseAddress else { return }
+                            (target + starts[i]).initialize(from: source, count: columns.count)
+                        }
+                    }
+                }
+            }
         }
-        (memberStarts, self.members) = (starts, members)
     }
 
     /// What the matrix's computation runs on each of its parts (it holds this selection),
