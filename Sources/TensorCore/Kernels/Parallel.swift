@@ -1,7 +1,9 @@
 import Dispatch
 
 /// Runs `body(i)` for `i` in `0..<count` on up to `ComputeThreads.limit` threads, when
-/// `work` (a rough count of scalar operations) is large enough to repay the hand-off.
+/// `work` (a rough count of scalar operations) is large enough to repay the hand-off: from
+/// `pollingParallelWork` on the `PollingWorkers` (every processor allowed, the workers free
+/// and not declining), else from `defaultParallelWork` through Dispatch.
 ///
 /// Callers give each index a disjoint slice of the output and a fixed order of
 /// accumulation inside it, and the split into indices never depends on the threads,
