@@ -101,7 +101,7 @@ extension Variable {
                                     guard c > 0, let o = out.baseAddress, let gp = gb.baseAddress, let yp = yb.baseAddress,
                                           let np = nb.baseAddress, let dp = db.baseAddress else { return }
                                     nonisolated(unsafe) let (op, gq, yq, nq, dq) = (o, gp, yp, np, dp)
-                                    parallelRowBlocks(r, work: r * c * divisionWork) { rows in
+                                    _ = parallelRanges(r, chunks: 8, work: r * c * divisionWork) { rows in
                                         Reductions.rowDots(yq, gq, rows: rows, width: c, into: dq)
                                         for i in rows {
                                             let (n, row) = (nq[i], i * c)

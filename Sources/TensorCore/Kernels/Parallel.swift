@@ -61,14 +61,6 @@ import Dispatch
     return results.map { $0! }
 }
 
-/// Runs `body` on consecutive blocks of `0..<rows` (at most `blocks`, a split that never
-/// depends on the threads), in parallel when `work` is large enough: for passes whose rows are
-/// independent, each block written by whoever runs it.
-@usableFromInline package func parallelRowBlocks(_ rows: Int, blocks: Int = 8, work: Int, _ body: (Range<Int>) -> Void) {
-    let parts = Swift.max(1, Swift.min(blocks, rows))
-    parallelFor(parts, work: work) { part in body(rows * part / parts ..< rows * (part + 1) / parts) }
-}
-
 /// The work `parallelFor` counts for one division or square root: about the time of 16
 /// multiply-adds in a vector loop.
 @usableFromInline package let divisionWork = 16

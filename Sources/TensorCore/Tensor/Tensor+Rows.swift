@@ -45,7 +45,7 @@ extension Tensor {
                 norms.withUnsafeMutableBufferPointer { nb in
                     guard c > 0, let x = xb.baseAddress, let o = ob.baseAddress, let n = nb.baseAddress else { return }
                     nonisolated(unsafe) let (xp, op, np) = (x, o, n)
-                    parallelRowBlocks(r, work: r * c * divisionWork) { rows in
+                    _ = parallelRanges(r, chunks: 8, work: r * c * divisionWork) { rows in
                         Reductions.rowDots(xp, xp, rows: rows, width: c, into: np)
                         for i in rows {
                             np[i] = Self.norm(square: np[i], row: xp + i * c, width: c)
