@@ -59,7 +59,9 @@ final class PollingWorkers: @unchecked Sendable {
         let semaphore = DispatchSemaphore(value: 0)
     }
 
-    private init(workers: Int) {
+    /// `workers` threads of their own (the library uses `shared`; tests make their own, which
+    /// no other caller holds).
+    init(workers: Int) {
         sleepers = (0..<workers).map { _ in Sleeper() }
         for (number, sleeper) in sleepers.enumerated() {
             DispatchQueue(label: "MetricLearning.PollingWorkers.\(number)").async { [self] in

@@ -22,41 +22,39 @@ struct PollingWorkersTests {
         return (ran, marks)
     }
 
-    @Test func everyIndexRunsOnce() throws {
-        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
-        var ranAny = false
+    // Each test makes workers of its own: the shared ones are held by other tests' passes.
+
+    @Test func everyIndexRunsOnce() {
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *) else { return }
+        let workers = PollingWorkers(workers: 2)
         for count in [1, 2, 3, 7, 16, 64, 513] {
             for spin in [0, 2_000] {
                 let (ran, marks) = Self.pass(workers, count: count, spin: spin)
-                ranAny = ranAny || ran
-                // Declined passes (another test holds the workers) run nothing.
-                #expect(marks == [Int](repeating: ran ? 1 : 0, count: count), "count \(count), spin \(spin)")
+                #expect(ran)
+                #expect(marks == [Int](repeating: 1, count: count), "count \(count), spin \(spin)")
             }
         }
-        // Tests running beside this one hold the workers only while their passes last.
-        for _ in 0..<1_000 where !ranAny { ranAny = Self.pass(workers, count: 4).ran }
-        #expect(ranAny)
     }
 
-    @Test func aPassInsideAPassIsDeclined() throws {
-        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
-        var outcome: (outer: Bool, inner: [Bool])?
-        for _ in 0..<1_000 where outcome == nil {
-            var inner = [Bool](repeating: true, count: 4)
-            let outer = inner.withUnsafeMutableBufferPointer { slots in
-                nonisolated(unsafe) let slots = slots
-                return workers.run(4, evenIfShort: true) { i in slots[i] = Self.pass(workers, count: 3).ran }
-            }
-            if outer { outcome = (outer, inner) }
+    @Test func aPassInsideAPassIsDeclined() {
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *) else { return }
+        let workers = PollingWorkers(workers: 1)
+        var inner = [Bool](repeating: true, count: 4)
+        let outer = inner.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            return workers.run(4, evenIfShort: true) { i in slots[i] = Self.pass(workers, count: 3).ran }
         }
-        let (outer, inner) = try #require(outcome)
         #expect(outer)
         #expect(inner == [false, false, false, false])
+        // Free again afterwards.
+        let after = Self.pass(workers, count: 3)
+        #expect(after.ran && after.marks == [1, 1, 1])
     }
 
     /// Passes from several threads at once: each runs whole or is declined.
     @Test func concurrentCallersEachRunWholeOrNotAtAll() {
-        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *) else { return }
+        let workers = PollingWorkers(workers: 1)
         let callers = 4, passes = 200
         var wrong = [Int](repeating: 0, count: callers)
         wrong.withUnsafeMutableBufferPointer { counts in
@@ -74,12 +72,14 @@ struct PollingWorkersTests {
     /// After the workers have gone to sleep, a pass still completes (the caller wakes them,
     /// and runs every index itself if they are slow to come).
     @Test func passesAfterTheWorkersSleep() {
-        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *), let workers = PollingWorkers.shared else { return }
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *) else { return }
+        let workers = PollingWorkers(workers: 1)
         for _ in 0..<3 {
             let idle = DispatchTime.now().uptimeNanoseconds + 2 * PollingWorkers.pollNanoseconds
             while DispatchTime.now().uptimeNanoseconds < idle {}
             let (ran, marks) = Self.pass(workers, count: 33, spin: 5_000)
-            #expect(marks == [Int](repeating: ran ? 1 : 0, count: 33))
+            #expect(ran)
+            #expect(marks == [Int](repeating: 1, count: 33))
         }
     }
 
