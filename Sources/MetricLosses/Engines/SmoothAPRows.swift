@@ -53,7 +53,7 @@ import TensorCore
     }
 
     /// Runs `body(i, positives, sigma)` for each row in parallel ranges, with a scratch row.
-    func rows(n: Int, m: Int, _ body: (Int, [Int], UnsafeMutablePointer<Scalar>) -> Void) {
+    func rows(n: Int, m: Int, _ body: (Int, ArraySlice<Int>, UnsafeMutablePointer<Scalar>) -> Void) {
         _ = parallelRanges(n, work: (start[n] + n) * m * 16) { range in
             let sigma = UnsafeMutablePointer<Scalar>.allocate(capacity: m)
             defer { sigma.deallocate() }

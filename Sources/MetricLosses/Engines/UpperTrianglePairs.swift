@@ -11,33 +11,15 @@ import TensorCore
 /// diagonal is also the pair (j, i).
 final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
     let labels: [Int], positiveBound: Scalar, negativeBound: Scalar
-    /// Each anchor's same-label columns, `members[memberStarts[i]..<memberStarts[i + 1]]`: one
-    /// array, read on both threads through unchecked buffers, not an array a row.
-    let memberStarts: [Int], members: [Int]
+    /// Each anchor's same-label columns, read on both threads through unchecked buffers.
+    let groups: SameLabelColumns
     /// Guards `parts`: parts are selected on several threads.
     private let queue = DispatchQueue(label: "MetricLosses.UpperTrianglePairs")
     /// Each visited part's first row and column, and the pairs kept in it, by row then column.
     private var parts: [(row: Int, column: Int, positive: [IndexPair], negative: [IndexPair])] = []
 
     init(labels: [Int], groups: SameLabelColumns, positiveBound: Scalar, negativeBound: Scalar) {
-        (self.labels, self.positiveBound, self.negativeBound) = (labels, positiveBound, negativeBound)
-        // Sized first, then copied group by group through buffers: no array grown or
-        // retained a row.
-        var starts = [Int](repeating: 0, count: labels.count + 1)
-        for i in labels.indices { starts[i + 1] = starts[i] + groups.groups[groups.groupOfAnchor[i]].count }
-        memberStarts = starts
-        members = [Int](uninitializedCount: starts[labels.count]) { out in
-            groups.groupOfAnchor.withUnsafeBufferPointer { groupOf in
-                groups.groups.withUnsafeBufferPointer { lists in
-                    for i in groupOf.indices {
-                        lists[groupOf[i]].withUnsafeBufferPointer { columns in
-                            guard let source = columns.baseAddress, let target = out.baseAddress else { return }
-                            (target + starts[i]).initialize(from: source, count: columns.count)
-                        }
-                    }
-                }
-            }
-        }
+        (self.labels, self.groups, self.positiveBound, self.negativeBound) = (labels, groups, positiveBound, negativeBound)
     }
 
     /// What the matrix's computation runs on each of its parts (it holds this selection),
@@ -53,8 +35,9 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
         let n = labels.count
         var positive: [IndexPair] = [], negative: [IndexPair] = []
         labels.withUnsafeBufferPointer { labels in
-            memberStarts.withUnsafeBufferPointer { memberStarts in
-                members.withUnsafeBufferPointer { members in
+          groups.groupOfAnchor.withUnsafeBufferPointer { groupOf in
+            groups.groupStarts.withUnsafeBufferPointer { groupStarts in
+                groups.members.withUnsafeBufferPointer { members in
                     for i in rows {
                         let start = Swift.max(columns.lowerBound, i + 1), end = columns.upperBound
                         guard start < end else { continue }
@@ -67,12 +50,14 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
                             if labels[j] != labels[i] { negative.append(IndexPair(anchor: Int32(i), other: Int32(j))) }
                             from = j + 1
                         }
-                        for j in members[memberStarts[i]..<memberStarts[i + 1]] where j >= start && j < end && row[j] > positiveBound {
+                        let g = groupOf[i]
+                        for j in members[groupStarts[g]..<groupStarts[g + 1]] where j >= start && j < end && row[j] > positiveBound {
                             positive.append(IndexPair(anchor: Int32(i), other: Int32(j)))
                         }
                     }
                 }
             }
+          }
         }
         queue.sync { parts.append((rows.lowerBound, columns.lowerBound, positive, negative)) }
     }

@@ -17,7 +17,7 @@ struct SameLabelColumnsTests {
                 let groups = SameLabelColumns(labels: labels.map(spread), referenceLabels: referenceLabels.map(spread))
                 for i in 0..<n {
                     let expected = referenceLabels.indices.filter { referenceLabels[$0] == labels[i] }
-                    #expect(groups.columns(of: i) == expected, "n \(n), m \(m), classes \(classes), anchor \(i)")
+                    #expect(Array(groups.columns(of: i)) == expected, "n \(n), m \(m), classes \(classes), anchor \(i)")
                 }
             }
         }
