@@ -75,7 +75,15 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
     /// Parts that each hold whole rows (one column block) need no more than joining.
     static func byAnchor(_ lists: [[IndexPair]], count n: Int) -> [IndexPair] {
         let joined = lists.flatMap { $0 }
-        guard zip(joined, joined.dropFirst()).contains(where: { $0.anchor > $1.anchor }) else { return joined }
+        // Each list is in order, so the joined one is unless a list starts at an anchor
+        // before the end of the lists ahead of it.
+        var last = Int32.min
+        let inOrder = lists.allSatisfy { list in
+            guard let first = list.first, let end = list.last else { return true }
+            defer { last = end.anchor }
+            return first.anchor >= last
+        }
+        guard !inOrder else { return joined }
         // Grouped by anchor as the pair gradients group pairs by row (in increasing order).
         let groups = RowGroups(rows: joined.map { Int($0.anchor) }, count: n)
         return groups.order.map { joined[$0] }
