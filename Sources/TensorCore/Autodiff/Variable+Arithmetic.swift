@@ -61,12 +61,16 @@ extension Variable {
     public static func minimum(_ lhs: Variable, _ rhs: Variable) -> Variable { binary(.minimum, lhs, rhs) }
 
     /// Applies `f` elementwise with derivative `df(x, y)` (x the input, y the output).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline package func unary(_ f: (Scalar) -> Scalar, derivative df: @escaping (Scalar, Scalar) -> Scalar) -> Variable {
         unary(value: value.map(f), derivative: df)
     }
 
     /// Records an elementwise operation whose output `y` is already computed, with
     /// derivative `df(x, y)`; the forward pass stays a tight loop of the caller's.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @usableFromInline package func unary(value y: Tensor<Scalar>, derivative df: @escaping (Scalar, Scalar) -> Scalar) -> Variable {
         let x = value
         return Variable.record([self]) {
@@ -84,22 +88,40 @@ extension Variable {
         }
     }
 
+    /// Records an elementwise operation whose output `y` is already computed and whose
+    /// derivative is the constant `slope`: the pullback scales the gradient, or hands it on
+    /// as it is for a slope of 1.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @usableFromInline package func unary(value y: Tensor<Scalar>, slope: Scalar) -> Variable {
+        Variable.record([self]) {
+            (y, { g in
+                guard slope != 1 else { return [g] }
+                var out = g.storage
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<o.count { o[i] *= slope }
+                }
+                return [Tensor(uncheckedShape: g.shape, scalars: out)]
+            })
+        }
+    }
+
     /// Adds `rhs` to every element.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 + rhs }, derivative: { _, _ in 1 }) }
+    public static func + (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary(value: lhs.value + rhs, slope: 1) }
     /// Subtracts `rhs` from every element.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 - rhs }, derivative: { _, _ in 1 }) }
+    public static func - (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary(value: lhs.value - rhs, slope: 1) }
     /// Multiplies every element by `rhs`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 * rhs }, derivative: { _, _ in rhs }) }
+    public static func * (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary(value: lhs.value * rhs, slope: rhs) }
     /// Divides every element by `rhs`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary({ $0 / rhs }, derivative: { _, _ in 1 / rhs }) }
+    public static func / (lhs: Variable, rhs: Scalar) -> Variable { lhs.unary(value: lhs.value / rhs, slope: 1 / rhs) }
     /// `lhs + x` for every element x.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -107,7 +129,7 @@ extension Variable {
     /// `lhs − x` for every element x.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func - (lhs: Scalar, rhs: Variable) -> Variable { rhs.unary({ lhs - $0 }, derivative: { _, _ in -1 }) }
+    public static func - (lhs: Scalar, rhs: Variable) -> Variable { rhs.unary(value: lhs - rhs.value, slope: -1) }
     /// `lhs · x` for every element x.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -30,7 +30,21 @@ extension Variable {
     /// max(x, 0) elementwise; derivative 1 for x > 0, else 0 (as PyTorch).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func relu() -> Variable { unary(value: value.relu(), derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func relu() -> Variable {
+        // Its own pullback, not `unary`'s: a loop without a call per element (the hinge of
+        // every margin loss).
+        let x = value
+        let pullback: Pullback = { g in
+            var out = g.storage
+            x.storage.withUnsafeBufferPointer { xs in
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<o.count { o[i] *= xs[i] > 0 ? 1 : 0 }
+                }
+            }
+            return [Tensor(uncheckedShape: x.shape, scalars: out)]
+        }
+        return Variable.record([self]) { (x.relu(), pullback) }
+    }
     /// ln(1 + eˣ) elementwise, overflow-free; derivative the logistic function.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
