@@ -141,13 +141,20 @@ extension Variable {
                 // Each gradient row sums its pairs in increasing order, one row per task.
                 let weights = g.storage, count = rows.count
                 /// The gradient of `own` from the pairs u whose own row is ownRows[u] and whose
-                /// other is otherRows[u] in `other`, pair u standing for pair u mod T.
-                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], against other: Tensor<Scalar>, _ otherRows: [Int]) -> [Scalar] {
-                    let groups = RowGroups(rows: ownRows, count: own.shape[0])
+                /// other is otherRows[u] in `other`, then (u ≥ T) the pairs u − T with own row
+                /// moreOwnRows[u − T] and other moreOtherRows[u − T]; the weight of u is that of
+                /// pair u mod T.
+                func gradient(of own: Tensor<Scalar>, _ ownRows: [Int], then moreOwnRows: [Int] = [],
+                              against other: Tensor<Scalar>, _ otherRows: [Int], then moreOtherRows: [Int] = []) -> [Scalar] {
+                    let groups = RowGroups(rows: ownRows, then: moreOwnRows, count: own.shape[0])
+                    let ownCount = ownRows.count + moreOwnRows.count
+                    // Repeated other rows are merged when a table of the other rows costs
+                    // little beside the pairs.
+                    let otherCount = other.shape[0], merging = kind.isDistance && otherCount <= 2 * ownCount
                     // Each row zeroed by the thread that sums into it (not all rows first, on one).
                     return PairValues.filled(own.count, reading: own, other, zeroed: false) { po, pt, pg in
                         nonisolated(unsafe) let (mine, theirs, out) = (po, pt, pg)
-                        _ = parallelRanges(own.shape[0], work: ownRows.count * d * 4) { range in
+                        _ = parallelRanges(own.shape[0], work: ownCount * d * 4) { range in
                             (out + range.lowerBound * d).initialize(repeating: 0, count: range.count * d)
                             // Through unchecked buffers, taken once a range: no reference counting
                             // per row on arrays both threads read.
@@ -156,21 +163,41 @@ extension Variable {
                                 weights.withUnsafeBufferPointer { weights in
                                   values.withUnsafeBufferPointer { values in
                                     otherRows.withUnsafeBufferPointer { otherRows in
+                                    moreOtherRows.withUnsafeBufferPointer { moreOtherRows in
+                            /// The other row of entry u.
+                            func otherRow(_ u: Int) -> Int { u < count ? otherRows[u] : moreOtherRows[u - count] }
                             // A row's distance terms (other row, coefficient), summed in one
                             // pass with the row in registers (`addScaledDifferences`), in order;
-                            // room for the most pairs a row of the range has.
+                            // room for the most pairs a row of the range has. Terms of the same
+                            // other row (a list with both (i, j) and (j, i)) share one entry,
+                            // their coefficients summed in order: the row is read once.
                             let capacity = range.reduce(1) { Swift.max($0, starts[$1 + 1] - starts[$1]) }
-                            let others = UnsafeMutablePointer<UnsafePointer<Scalar>>.allocate(capacity: capacity)
+                            let others = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+                            let pointers = UnsafeMutablePointer<UnsafePointer<Scalar>>.allocate(capacity: capacity)
                             let coefficients = UnsafeMutablePointer<Scalar>.allocate(capacity: capacity)
-                            defer { others.deallocate(); coefficients.deallocate() }
+                            // entry[o]: the pending entry of other row o, -1 for none.
+                            let entry = UnsafeMutablePointer<Int32>.allocate(capacity: merging ? otherCount : 0)
+                            entry.initialize(repeating: -1, count: merging ? otherCount : 0)
+                            defer { others.deallocate(); pointers.deallocate(); coefficients.deallocate(); entry.deallocate() }
                             var pending = 0
-                            func add(_ other: UnsafePointer<Scalar>, _ coefficient: Scalar) {
-                                (others[pending], coefficients[pending]) = (other, coefficient)
+                            func add(_ other: Int, _ coefficient: Scalar) {
+                                if merging {
+                                    let k = Int(entry[other])
+                                    if k < 0 {
+                                        entry[other] = Int32(pending)
+                                    } else if (coefficients[k] + coefficient).isFinite {
+                                        coefficients[k] += coefficient
+                                        return
+                                    }
+                                    // A sum that overflows stays two terms, as without merging.
+                                }
+                                (others[pending], pointers[pending], coefficients[pending]) = (other, theirs + other * d, coefficient)
                                 pending += 1
                             }
                             func flush(_ row: UnsafeMutablePointer<Scalar>, _ own: UnsafePointer<Scalar>) {
-                                Reductions.addScaledDifferences(row, own, UnsafeBufferPointer(start: others, count: pending),
+                                Reductions.addScaledDifferences(row, own, UnsafeBufferPointer(start: pointers, count: pending),
                                                                 UnsafeBufferPointer(start: coefficients, count: pending), d)
+                                if merging { for k in 0..<pending { entry[others[k]] = -1 } }
                                 pending = 0
                             }
                             for r in range {
@@ -181,9 +208,8 @@ extension Variable {
                                     for u in pairs {
                                         let t = u < count ? u : u - count
                                         guard weights[t] != 0 else { continue }
-                                        let other = theirs + otherRows[u] * d
                                         if case .squaredDistance = kind {
-                                            add(other, 2 * weights[t])
+                                            add(otherRow(u), 2 * weights[t])
                                             continue
                                         }
                                         // g/d, or (own − other)/d first when g/d overflows; 0 at d = 0.
@@ -191,10 +217,10 @@ extension Variable {
                                         guard distance > 0 else { continue }
                                         let quotient = weights[t] / distance
                                         if quotient.isFinite {
-                                            add(other, quotient)
+                                            add(otherRow(u), quotient)
                                         } else {
                                             flush(row, own)
-                                            Reductions.addScaledDifference(row, own, other, weights[t], d, scale: 1 / distance)
+                                            Reductions.addScaledDifference(row, own, theirs + otherRow(u) * d, weights[t], d, scale: 1 / distance)
                                         }
                                     }
                                     flush(row, own)
@@ -203,7 +229,7 @@ extension Variable {
                                 for u in pairs {
                                     let t = u < count ? u : u - count
                                     guard weights[t] != 0 else { continue }
-                                    let other = theirs + otherRows[u] * d
+                                    let other = theirs + otherRow(u) * d
                                     switch kind {
                                     case .dot:
                                         Reductions.addScaled(row, other, weights[t], d)
@@ -215,6 +241,7 @@ extension Variable {
                                 }
                             }
                                     }
+                                    }
                                   }
                                 }
                               }
@@ -225,7 +252,7 @@ extension Variable {
                 if needX && sameVariable {
                     // x is y: each row's pairs as a row and as a column, in one pass and one
                     // array (every pair's term has the form f(own, other) either way).
-                    let gx = gradient(of: xv, rows + columns, against: xv, columns + rows)
+                    let gx = gradient(of: xv, rows, then: columns, against: xv, columns, then: rows)
                     return [Tensor(uncheckedShape: xv.shape, scalars: gx), nil]
                 }
                 let gx = needX ? gradient(of: xv, rows, against: yv, columns) : []

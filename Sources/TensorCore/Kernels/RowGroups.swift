@@ -10,19 +10,33 @@
     /// Groups the pairs by `rows[t]`, each in `0..<count`: a counting sort, two passes over
     /// `rows` and one over the rows, through unchecked buffers.
     @usableFromInline package init(rows: [Int], count: Int) {
+        self.init(rows: rows, then: [], count: count)
+    }
+
+    /// Groups the pairs of two lists as one, without joining them: pair u is `rows[u]` for
+    /// u < `rows.count`, then `more[u − rows.count]` (a list's pairs by their rows, then by
+    /// their columns).
+    @usableFromInline package init(rows: [Int], then more: [Int], count: Int) {
         var starts = [Int](repeating: 0, count: count + 1)
-        let order = [Int](uninitializedCount: rows.count) { order in
+        let order = [Int](uninitializedCount: rows.count + more.count) { order in
             starts.withUnsafeMutableBufferPointer { starts in
-                rows.withUnsafeBufferPointer { rows in
-                    for r in rows { starts[r &+ 1] &+= 1 }
-                    for r in 0..<count { starts[r &+ 1] &+= starts[r] }
-                    // starts[r] serves as row r's next slot, then is moved back one row.
-                    for (t, r) in rows.enumerated() {
-                        order.initializeElement(at: starts[r], to: t)
-                        starts[r] &+= 1
+                rows.withUnsafeBufferPointer { first in
+                    more.withUnsafeBufferPointer { second in
+                        for r in first { starts[r &+ 1] &+= 1 }
+                        for r in second { starts[r &+ 1] &+= 1 }
+                        for r in 0..<count { starts[r &+ 1] &+= starts[r] }
+                        // starts[r] serves as row r's next slot, then is moved back one row.
+                        for (u, r) in first.enumerated() {
+                            order.initializeElement(at: starts[r], to: u)
+                            starts[r] &+= 1
+                        }
+                        for (t, r) in second.enumerated() {
+                            order.initializeElement(at: starts[r], to: first.count &+ t)
+                            starts[r] &+= 1
+                        }
+                        for r in stride(from: count, to: 0, by: -1) { starts[r] = starts[r &- 1] }
+                        starts[0] = 0
                     }
-                    for r in stride(from: count, to: 0, by: -1) { starts[r] = starts[r &- 1] }
-                    starts[0] = 0
                 }
             }
         }

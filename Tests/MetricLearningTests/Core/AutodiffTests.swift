@@ -160,6 +160,27 @@ struct AutodiffTests {
         #expect(sparse.gradient.isFinite && dense.gradient.isFinite)
     }
 
+    /// A list with both (i, j) and (j, i), as a symmetric miner lists pairs: each row's terms
+    /// for one other row are summed into one before the row is read, and the gradient is still
+    /// the dense matrix's; coefficients whose sum would overflow stay apart.
+    @Test func mirroredPairsGiveTheDenseGradient() throws {
+        let x = Self.awayFromZero(6, 5, seed: 31)
+        let upper = [(0, 1), (0, 4), (1, 2), (2, 5), (3, 4), (1, 5)]
+        let rows = upper.flatMap { [$0.0, $0.1] }, columns = upper.flatMap { [$0.1, $0.0] }
+        let weights = try Tensor<Double>.randomNormal(shape: [rows.count], seed: 32)
+        let sparse = try valueWithGradient(at: x) { ($0.pairDistances(rows: rows, columns: columns) * Variable(weights)).sum() }
+        let dense = try valueWithGradient(at: x) {
+            (pairwiseDistances($0, $0).gatheringElements(rows: rows, columns: columns) * Variable(weights)).sum()
+        }
+        expectClose(sparse.gradient.scalars, dense.gradient.scalars, atol: 1e-12)
+        try expectGradientsMatch([x]) { ($0[0].pairDistances(rows: rows, columns: columns) * Variable(weights)).sum() }
+        // Upstream 2e36 on (0, 1) and on (1, 0) at distance 0.01: each coefficient g/d is 2e38,
+        // their sum overflows Float, the gradient ±2·2e38·0.01 does not.
+        let xf = Tensor<Float>(uncheckedShape: [2, 2], scalars: [0, 0, 0.01, 0])
+        let huge = try valueWithGradient(at: xf) { ($0.pairDistances(rows: [0, 1], columns: [1, 0]) * 2e36).sum() }
+        expectClose(huge.gradient.scalars, [-4e36, 0, 4e36, 0], atol: 0, rtol: 1e-5)
+    }
+
     @Test func floatAgreesWithDouble() throws {
         let xd = Self.awayFromZero(5, 4, seed: 14)
         let xf = Tensor<Float>(uncheckedShape: xd.shape, scalars: xd.scalars.map(Float.init))
