@@ -76,9 +76,21 @@ public enum MinedTuples: Sendable, Equatable {
         }
         switch self {
         case .pairs(let p, let n):
-            for pair in p + n {
-                try check(pair.anchor, batchSize, "anchor")
-                try check(pair.other, referenceCount, "pair")
+            // The largest and least indices first, in one pass without branches; the
+            // offending pair is looked for only when one is out of range.
+            var (low, highAnchor, highOther) = (Int32(0), Int32(-1), Int32(-1))
+            for list in [p, n] {
+                for pair in list {
+                    low = Swift.min(low, Swift.min(pair.anchor, pair.other))
+                    (highAnchor, highOther) = (Swift.max(highAnchor, pair.anchor), Swift.max(highOther, pair.other))
+                }
+            }
+            guard low < 0 || Int(highAnchor) >= batchSize || Int(highOther) >= referenceCount else { return }
+            for list in [p, n] {
+                for pair in list {
+                    try check(pair.anchor, batchSize, "anchor")
+                    try check(pair.other, referenceCount, "pair")
+                }
             }
         case .triplets(let t):
             for triplet in t {
