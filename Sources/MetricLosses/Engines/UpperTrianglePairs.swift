@@ -74,7 +74,9 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
     /// then columns) by anchor, keeping their order within an anchor: by anchor, then column.
     /// Parts that each hold whole rows (one column block) need no more than joining.
     static func byAnchor(_ lists: [[IndexPair]], count n: Int) -> [IndexPair] {
-        let joined = lists.flatMap { $0 }
+        var joined: [IndexPair] = []
+        joined.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        for list in lists { joined.append(contentsOf: list) }
         // Each list is in order, so the joined one is unless a list starts at an anchor
         // before the end of the lists ahead of it.
         var last = Int32.min
@@ -92,26 +94,36 @@ final class UpperTrianglePairs<Scalar: TensorScalar>: @unchecked Sendable {
     /// The pairs (i, j), i < j, in order of anchor and then column, with their mirrors (j, i)
     /// among them: each anchor's columns left of it first, then those right of it, in order.
     static func withMirrors(_ upper: [IndexPair], count n: Int) -> [IndexPair] {
-        guard !upper.isEmpty else { return [] }
-        // next[a]: anchor a's next slot, from its first.
-        var next = [Int](repeating: 0, count: n + 1)
+        guard !upper.isEmpty, let last = upper.last else { return [] }
+        // next[a + 1]: anchor a's mirrors, counted; then next[a]: its next mirror's slot.
+        // ownEnd[a]: one past anchor a's last pair in `upper` (0: none), as `upper` is
+        // ordered by anchor: a store a pair, where a count would wait on the one before.
+        var next = [Int](repeating: 0, count: n + 1), ownEnd = [Int](repeating: 0, count: Int(last.anchor) + 1)
         return [IndexPair](uninitializedCount: 2 * upper.count) { out in
             next.withUnsafeMutableBufferPointer { next in
-                upper.withUnsafeBufferPointer { upper in
-                    for pair in upper {
-                        next[Int(pair.anchor) + 1] += 1
-                        next[Int(pair.other) + 1] += 1
-                    }
-                    for a in 0..<n { next[a + 1] += next[a] }
-                    // Mirrors first: (j, i) in order of i, as `upper` is ordered by anchor;
-                    // then each anchor's own pairs, after all of its mirrors.
-                    for pair in upper {
-                        out.initializeElement(at: next[Int(pair.other)], to: IndexPair(anchor: pair.other, other: pair.anchor))
-                        next[Int(pair.other)] += 1
-                    }
-                    for pair in upper {
-                        out.initializeElement(at: next[Int(pair.anchor)], to: pair)
-                        next[Int(pair.anchor)] += 1
+                ownEnd.withUnsafeMutableBufferPointer { ownEnd in
+                    upper.withUnsafeBufferPointer { upper in
+                        guard let target = out.baseAddress, let source = upper.baseAddress else { return }
+                        for (t, pair) in upper.enumerated() {
+                            next[Int(pair.other) &+ 1] &+= 1
+                            ownEnd[Int(pair.anchor)] = t &+ 1
+                        }
+                        // Each anchor's slots: its mirrors, then its own pairs, copied as a run.
+                        var slot = 0, ownStart = 0
+                        for a in 0..<n {
+                            let mirrors = next[a &+ 1]
+                            next[a] = slot
+                            slot &+= mirrors
+                            if a < ownEnd.count && ownEnd[a] > 0 {
+                                (target + slot).initialize(from: source + ownStart, count: ownEnd[a] &- ownStart)
+                                (slot, ownStart) = (slot &+ ownEnd[a] &- ownStart, ownEnd[a])
+                            }
+                        }
+                        // Mirrors (j, i) in order of i, as `upper` is ordered by anchor.
+                        for pair in upper {
+                            (target + next[Int(pair.other)]).initialize(to: IndexPair(anchor: pair.other, other: pair.anchor))
+                            next[Int(pair.other)] &+= 1
+                        }
                     }
                 }
             }
