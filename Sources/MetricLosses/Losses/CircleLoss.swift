@@ -55,6 +55,8 @@ public struct CircleLoss<Scalar: TensorScalar>: PairLoss, Sendable {
 
     /// Throws unless m is finite, γ positive and finite, and the distance a similarity
     /// (PML asserts cosine; αₚ, αₙ and the Δ's are set on a similarity scale).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["margin": margin, "gamma": gamma])
         try BatchValidation.require(gamma > 0, "gamma", gamma, "must be positive")

@@ -28,6 +28,8 @@ public struct ContrastiveLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     }
 
     /// Throws unless both margins are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["positiveMargin": positiveMargin, "negativeMargin": negativeMargin])
     }

@@ -63,6 +63,8 @@ public struct DynamicSoftMarginLoss<Scalar: TensorScalar>: MetricLoss, Sendable 
     /// Throws unless min is negative and finite, there is at least one bin, μ lies in
     /// [0, 1], the histogram has `binCount` finite non-negative entries, and the distance is
     /// a distance.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["minimumValue": minimumValue, "momentum": momentum])
         try BatchValidation.require(minimumValue < 0, "minimumValue", minimumValue, "must be negative")

@@ -41,6 +41,8 @@ public struct GeneralizedLiftedStructureLoss<Scalar: TensorScalar>: PairLoss, Se
     }
 
     /// Throws unless both margins are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["negativeMargin": negativeMargin, "positiveMargin": positiveMargin])
     }

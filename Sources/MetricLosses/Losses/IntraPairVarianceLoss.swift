@@ -36,6 +36,8 @@ public struct IntraPairVarianceLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     }
 
     /// Throws unless both epsilons are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["positiveEpsilon": positiveEpsilon, "negativeEpsilon": negativeEpsilon])
     }

@@ -38,6 +38,8 @@ public struct LiftedStructureLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     }
 
     /// Throws unless both margins are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["negativeMargin": negativeMargin, "positiveMargin": positiveMargin])
     }

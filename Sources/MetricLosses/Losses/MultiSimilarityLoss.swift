@@ -38,6 +38,8 @@ public struct MultiSimilarityLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     }
 
     /// Throws unless α, β and the base are finite and α, β positive.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["alpha": alpha, "beta": beta, "base": base])
         try BatchValidation.require(alpha > 0, "alpha", alpha, "must be positive")

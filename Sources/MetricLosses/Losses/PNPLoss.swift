@@ -84,6 +84,8 @@ public struct PNPLoss<Scalar: TensorScalar>: MetricLoss, Sendable {
 
     /// Throws unless τ is positive with 1/τ finite, α and b positive and finite, and the
     /// distance a similarity.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["temperature": temperature])
         try BatchValidation.require(temperature > 0 && (1 / temperature).isFinite, "temperature", temperature, "must be positive, with 1/temperature finite")

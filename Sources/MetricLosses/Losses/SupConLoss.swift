@@ -39,6 +39,8 @@ public struct SupConLoss<Scalar: TensorScalar>: PairLoss, Sendable {
     }
 
     /// Throws unless τ is positive and finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         _ = try SoftmaxRows.logitScale(temperature: temperature, isSimilarity: distance.isSimilarity)
     }

@@ -43,6 +43,8 @@ public struct ThresholdConsistentMarginLoss<Scalar: TensorScalar>: MetricLoss, S
 
     /// Throws unless the weights are finite and non-negative, the margins finite, and the
     /// distance a similarity.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["positiveWeight": positiveWeight, "negativeWeight": negativeWeight,
                                            "positiveMargin": positiveMargin, "negativeMargin": negativeMargin])

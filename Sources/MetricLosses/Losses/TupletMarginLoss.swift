@@ -44,6 +44,8 @@ public struct TupletMarginLoss<Scalar: TensorScalar>: PairLoss, Sendable {
 
     /// Throws unless the margin is finite, the scale positive and finite, and the distance
     /// a similarity (the arccosine reads it as a cosine).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         try BatchValidation.requireFinite(["marginDegrees": marginDegrees, "scale": scale])
         try BatchValidation.require(scale > 0, "scale", scale, "must be positive")

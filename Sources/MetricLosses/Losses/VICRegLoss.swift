@@ -50,6 +50,8 @@ public struct VICRegLoss<Scalar: TensorScalar>: PairedViewsLoss, Sendable {
     }
 
     /// Throws unless the weights and ε are finite and non-negative.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkHyperparameters() throws {
         let values: KeyValuePairs<String, Scalar> = ["invarianceWeight": invarianceWeight, "varianceWeight": varianceWeight,
                                      "covarianceWeight": covarianceWeight, "epsilon": epsilon]
