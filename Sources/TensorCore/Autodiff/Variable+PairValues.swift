@@ -100,7 +100,7 @@ extension Variable {
             guard d == d2, rows.count == columns.count else {
                 throw MetricLearningError(.shapeMismatch, "\(what): shapes \(xv.shape) and \(yv.shape), \(rows.count) rows and \(columns.count) columns")
             }
-            if let bad = rows.first(where: { $0 < 0 || $0 >= r }) ?? columns.first(where: { $0 < 0 || $0 >= m }) {
+            if let bad = firstOutside(rows, r) ?? firstOutside(columns, m) {
                 throw MetricLearningError(.shapeMismatch, "\(what): index \(bad) is outside the matrices \(xv.shape) and \(yv.shape)")
             }
             var lp: LpKernel<Scalar>?
@@ -261,6 +261,15 @@ extension Variable {
                         needY ? Tensor(uncheckedShape: yv.shape, scalars: gy) : nil]
             })
         }
+    }
+
+    /// The first of `indices` outside 0..<limit, if any: their least and largest first, in
+    /// one pass without branches, as indices in range are the rule.
+    static func firstOutside(_ indices: [Int], _ limit: Int) -> Int? {
+        var (low, high) = (0, -1)
+        for i in indices { (low, high) = (Swift.min(low, i), Swift.max(high, i)) }
+        guard low < 0 || high >= limit else { return nil }
+        return indices.first { $0 < 0 || $0 >= limit }
     }
 
     /// `count` zeros filled by `fill` through pointers to the storage of `a` and `b` and to
