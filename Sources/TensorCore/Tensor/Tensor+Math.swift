@@ -64,11 +64,16 @@ extension Tensor {
         return e / (1 + e)
     }
 
-    /// True when every scalar is finite (one vectorised pass for `Float`).
+    /// True when every scalar is finite (one vectorised pass for `Float`; a large tensor's
+    /// parts on the compute threads, as a gradient's rows were written on them).
     public var isFinite: Bool {
         storage.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return true }
-            return Reductions.firstNonFinite(base, buffer.count) == nil
+            guard buffer.count >= 1 << 15 else { return Reductions.firstNonFinite(base, buffer.count) == nil }
+            nonisolated(unsafe) let start = base
+            return parallelRanges(buffer.count, chunks: 4, work: buffer.count * 16) { part in
+                Reductions.firstNonFinite(start + part.lowerBound, part.count) == nil
+            }.allSatisfy { $0 }
         }
     }
 }
