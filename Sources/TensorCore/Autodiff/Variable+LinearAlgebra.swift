@@ -83,9 +83,11 @@ extension Variable {
         return Variable.record([self]) {
             // A miner and the loss after it normalise the same rows (`StepMemo`).
             let (y, norms) = try StepMemo.result(.normalizedRows, of: x.storage) {
-                let (y, norms) = try x.normalizedRowsAndNorms()
-                // Entries of at most unit size: never rescaled for distances (no scan needed).
+                let (y, norms, normsOfY) = try x.normalizedRowsAndNorms(normsOfRows: StepMemo.isBound)
+                // Entries of at most unit size: never rescaled for distances (no scan needed);
+                // their norms (a distance matrix's next need) already worked out.
                 StepMemo.remember(Int?.none, as: .rescaleExponent, of: y.storage)
+                if normsOfY.count == y.shape[0] { StepMemo.remember(normsOfY, as: .rowNorms, of: y.storage) }
                 return (y, norms)
             }
             return (y, { g in

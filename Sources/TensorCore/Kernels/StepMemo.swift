@@ -5,7 +5,8 @@ import Dispatch
 ///
 /// While a memo is bound to the task (`remembering(_:)`), `BatchValidation.check` and
 /// `Variable.normalizedRows()` look a matrix's result up before computing it and keep it
-/// after; normalised rows are also known to need no rescaling (`EuclideanRescale`).
+/// after; normalised rows are also known to need no rescaling (`EuclideanRescale`), and their
+/// row norms (`Tensor.rowNorms()`) come with them.
 ///
 /// Results are kept by the identity of the storage they came from, and the memo holds that
 /// storage: while it is remembered, its buffer can be neither freed (its address taken by
@@ -17,7 +18,7 @@ import Dispatch
     @TaskLocal static var current: StepMemo?
 
     /// What a result is of.
-    enum Kind: Sendable { case firstNonFinite, normalizedRows, rescaleExponent }
+    enum Kind: Sendable { case firstNonFinite, normalizedRows, rescaleExponent, rowNorms }
 
     /// Guards `entries` (work on child tasks could reach the memo from other threads).
     private let queue = DispatchQueue(label: "TensorCore.StepMemo")
@@ -25,6 +26,9 @@ import Dispatch
     private var entries: [(kind: Kind, source: any Sendable, result: any Sendable)] = []
 
     private init() {}
+
+    /// True while a memo is bound to the task.
+    static var isBound: Bool { current != nil }
 
     /// Runs `body` with a memo bound: a new one, or the one of the call already in progress.
     package static func remembering<Result>(_ body: () throws -> Result) rethrows -> Result {

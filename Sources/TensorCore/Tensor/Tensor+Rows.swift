@@ -5,11 +5,14 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func rowNorms() throws -> Tensor {
         let (r, c) = try matrixExtents("rowNorms")
-        let squares = Reductions.rowDots(storage, storage, rows: r, width: c)
-        let out = storage.withUnsafeBufferPointer { p in
-            (0..<r).map { i -> Scalar in Self.norm(square: squares[i], row: p.baseAddress.map { $0 + i * c }, width: c) }
+        // Normalised rows come with their norms, worked out as they were written (`StepMemo`).
+        return StepMemo.result(.rowNorms, of: storage) {
+            let squares = Reductions.rowDots(storage, storage, rows: r, width: c)
+            let out = storage.withUnsafeBufferPointer { p in
+                (0..<r).map { i -> Scalar in Self.norm(square: squares[i], row: p.baseAddress.map { $0 + i * c }, width: c) }
+            }
+            return Tensor(uncheckedShape: [r], scalars: out)
         }
-        return Tensor(uncheckedShape: [r], scalars: out)
     }
 
     /// The norm of a row from its sum of squares: the root, or where the squares overflowed
@@ -33,18 +36,22 @@ extension Tensor {
     }
 
     /// `normalizedRows()` and the `rowNorms()` it divided by, in one pass over each block of
-    /// rows, the blocks split over threads (the same values as the two calls).
+    /// rows, the blocks split over threads (the same values as the two calls). With
+    /// `normsOfRows`, also the `rowNorms()` of the normalised rows, each block's worked out
+    /// while it is in cache on the thread that wrote it (else `normsOfRows` is empty).
     /// - Throws: `MetricLearningError.shapeMismatch` for a non-matrix.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    package func normalizedRowsAndNorms() throws -> (rows: Tensor, norms: Tensor) {
+    package func normalizedRowsAndNorms(normsOfRows: Bool = false) throws -> (rows: Tensor, norms: Tensor, normsOfRows: Tensor) {
         let (r, c) = try matrixExtents("rowNorms")
-        var norms = [Scalar](repeating: 0, count: r)
+        var norms = [Scalar](repeating: 0, count: r), outputNorms = [Scalar](repeating: 0, count: normsOfRows ? r : 0)
         let out = [Scalar](uninitializedCount: r * c) { ob in
             storage.withUnsafeBufferPointer { xb in
                 norms.withUnsafeMutableBufferPointer { nb in
+                  outputNorms.withUnsafeMutableBufferPointer { ob2 in
                     guard c > 0, let x = xb.baseAddress, let o = ob.baseAddress, let n = nb.baseAddress else { return }
-                    nonisolated(unsafe) let (xp, op, np) = (x, o, n)
+                    // (An empty array's buffer may still have an address: not one to write to.)
+                    nonisolated(unsafe) let (xp, op, np, yn) = (x, o, n, normsOfRows ? ob2.baseAddress : nil)
                     _ = parallelRanges(r, chunks: 8, work: r * c * divisionWork) { rows in
                         Reductions.rowDots(xp, xp, rows: rows, width: c, into: np)
                         for i in rows {
@@ -53,11 +60,16 @@ extension Tensor {
                             let (source, target) = (xp + i * c, op + i * c)
                             for j in 0..<c { (target + j).initialize(to: source[j] / divisor) }
                         }
+                        guard let yn else { return }
+                        Reductions.rowDots(op, op, rows: rows, width: c, into: yn)
+                        for i in rows { yn[i] = Self.norm(square: yn[i], row: op + i * c, width: c) }
                     }
+                  }
                 }
             }
         }
-        return (Tensor(uncheckedShape: shape, scalars: out), Tensor(uncheckedShape: [r], scalars: norms))
+        return (Tensor(uncheckedShape: shape, scalars: out), Tensor(uncheckedShape: [r], scalars: norms),
+                Tensor(uncheckedShape: [normsOfRows ? r : 0], scalars: outputNorms))
     }
 
     /// The smallest norm a row is divided by when normalised.
