@@ -5,14 +5,17 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func rowNorms() throws -> Tensor {
         let (r, c) = try matrixExtents("rowNorms")
-        // Normalised rows come with their norms, worked out as they were written (`StepMemo`).
-        return StepMemo.result(.rowNorms, of: storage) {
+        func computed() -> Tensor {
             let squares = Reductions.rowDots(storage, storage, rows: r, width: c)
             let out = storage.withUnsafeBufferPointer { p in
                 (0..<r).map { i -> Scalar in Self.norm(square: squares[i], row: p.baseAddress.map { $0 + i * c }, width: c) }
             }
             return Tensor(uncheckedShape: [r], scalars: out)
         }
+        // Normalised rows come with their norms, worked out as they were written (`StepMemo`);
+        // norms kept for the same scalars in rows of another width are not these.
+        let known = StepMemo.result(.rowNorms, of: storage, computed)
+        return known.count == r ? known : computed()
     }
 
     /// The norm of a row from its sum of squares: the root, or where the squares overflowed

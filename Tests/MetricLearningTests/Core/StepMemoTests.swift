@@ -50,6 +50,19 @@ struct StepMemoTests {
         }
     }
 
+    /// Normalised rows come with their row norms, bitwise those `rowNorms()` computes; the
+    /// same scalars read as rows of another width get their own norms.
+    @Test func normalisedRowsComeWithTheirNorms() throws {
+        let (y, norms, wider) = try StepMemo.remembering {
+            let y = Variable(Self.x).normalizedRows().value
+            return (y, try y.rowNorms(), try Tensor(shape: [3, 10], scalars: y.scalars).rowNorms())
+        }
+        let computed = try Tensor(shape: y.shape, scalars: y.scalars.map { $0 }).rowNorms()
+        #expect(norms.scalars.map(\.bitPattern) == computed.scalars.map(\.bitPattern))
+        #expect(norms.scalars.count == 6 && norms.scalars.allSatisfy { abs($0 - 1) < 1e-6 })
+        #expect(wider.scalars.count == 3 && wider.scalars.allSatisfy { abs($0 - Float(2).squareRoot()) < 1e-5 })
+    }
+
     @Test func aRememberedCheckStillThrowsForABadBatch() throws {
         var scalars = Self.x.scalars
         scalars[7] = .nan
