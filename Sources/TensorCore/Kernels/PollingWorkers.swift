@@ -5,11 +5,13 @@ import Synchronization
 /// one, so that the passes of one training step reach the other cores in about a microsecond
 /// instead of the tens a sleeping thread takes to wake.
 ///
-/// A pass is `count` indices handed out one at a time from a shared counter: the caller takes
-/// indices too and never waits for a worker to arrive, only for the indices already taken to
-/// finish. A worker that is late (asleep, or descheduled by a busy machine) simply finds no
-/// index left. Who runs an index never changes what it computes, so results stay bitwise the
-/// same for any thread count.
+/// A pass is `count` indices split into one contiguous share per thread (the caller's first,
+/// then each worker's), so that a thread runs the same rows in every pass of a step and finds
+/// them in its own cache. Each thread takes its own share from the front, one index at a time,
+/// then the others' shares from the back. The caller never waits for a worker to arrive, only
+/// for the indices already taken to finish: a worker that is late (asleep, or descheduled by a
+/// busy machine) finds its share taken. Who runs an index never changes what it computes, so
+/// results stay bitwise the same for any thread count.
 ///
 /// One caller at a time: `run` returns false when another pass holds the workers (a nested or
 /// concurrent call), and the caller falls back to Dispatch.
@@ -33,9 +35,11 @@ final class PollingWorkers: @unchecked Sendable {
     /// shortest and longest spell, in nanoseconds.
     static let shortestDecline: UInt64 = 2_000_000, longestDecline: UInt64 = 128_000_000
 
-    /// The pass now open: its generation (even while open, odd while closed) in the high 32
-    /// bits, the next index to hand out in the low 32.
-    private let ticket = Atomic<UInt64>(1 << 32)
+    /// The pass now open: its generation, even while open, odd while closed.
+    private let generation = Atomic<UInt64>(1)
+    /// One counter a thread's share of the open pass (the caller's first), each on a cache
+    /// line of its own.
+    private let shares: [Share]
     /// Indices of the open pass that have finished.
     private let finished = Atomic<Int>(0)
     /// Workers inside the open pass (holding its body); the caller closes the pass and waits
@@ -59,13 +63,23 @@ final class PollingWorkers: @unchecked Sendable {
         let semaphore = DispatchSemaphore(value: 0)
     }
 
+    /// How much of one share is taken: from the front (by its owner) in the low 32 bits, from
+    /// the back (by the other threads) in the high 32. One word, so that every take sees all
+    /// earlier ones: index `front` is free when `front + back` is below the share's size.
+    private final class Share: Sendable {
+        let taken = Atomic<UInt64>(0)
+        /// Keeps the next share's counter off this one's cache line.
+        let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    }
+
     /// `workers` threads of their own (the library uses `shared`; tests make their own, which
     /// no other caller holds).
     init(workers: Int) {
         sleepers = (0..<workers).map { _ in Sleeper() }
+        shares = (0...workers).map { _ in Share() }
         for (number, sleeper) in sleepers.enumerated() {
             DispatchQueue(label: "MetricLearning.PollingWorkers.\(number)").async { [self] in
-                work(sleeper)
+                work(sleeper, share: number + 1)
             }
         }
     }
@@ -75,7 +89,7 @@ final class PollingWorkers: @unchecked Sendable {
     /// passes after one found them short of processors (unless `evenIfShort`).
     func run(_ count: Int, evenIfShort: Bool = false, _ body: (Int) -> Void) -> Bool {
         let start = DispatchTime.now().uptimeNanoseconds
-        guard count <= Int(UInt32.max), evenIfShort || start >= declineUntil.load(ordering: .relaxed),
+        guard count < Int(Int32.max), evenIfShort || start >= declineUntil.load(ordering: .relaxed),
               taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
@@ -83,14 +97,15 @@ final class PollingWorkers: @unchecked Sendable {
             self.body = body
             self.count = count
             finished.store(0, ordering: .relaxed)
-            let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
-            ticket.store(generation << 32, ordering: .sequentiallyConsistent)
+            for share in shares { share.taken.store(0, ordering: .relaxed) }
+            let open = generation.load(ordering: .relaxed) &+ 1
+            generation.store(open, ordering: .sequentiallyConsistent)
             var woken = false
             for sleeper in sleepers where sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
                 sleeper.semaphore.signal()
                 woken = true
             }
-            let done = take(generation, body)
+            let done = take(from: 0, body)
             let own = DispatchTime.now().uptimeNanoseconds
             if finished.add(done, ordering: .acquiringAndReleasing).newValue < count {
                 while finished.load(ordering: .acquiring) < count {}
@@ -111,7 +126,7 @@ final class PollingWorkers: @unchecked Sendable {
                 declineUntil.store(end + decline, ordering: .relaxed)
             }
             // Close the pass and wait until no worker holds the body.
-            ticket.store((generation &+ 1) << 32, ordering: .sequentiallyConsistent)
+            generation.store(open &+ 1, ordering: .sequentiallyConsistent)
             while inside.load(ordering: .sequentiallyConsistent) != 0 {}
             self.body = nil
         }
@@ -119,18 +134,22 @@ final class PollingWorkers: @unchecked Sendable {
         return true
     }
 
-    /// Takes indices of pass `generation` until none is left; returns how many it ran.
-    private func take(_ generation: UInt64, _ body: (Int) -> Void) -> Int {
+    /// Runs indices of the open pass until none is left: share `own` from the front, then the
+    /// other shares from the back; returns how many it ran.
+    private func take(from own: Int, _ body: (Int) -> Void) -> Int {
         var done = 0
-        var current = ticket.load(ordering: .acquiring)
-        while current >> 32 == generation, Int(current & 0xFFFF_FFFF) < count {
-            let (exchanged, original) = ticket.compareExchange(expected: current, desired: current &+ 1, ordering: .acquiringAndReleasing)
-            if exchanged {
-                body(Int(current & 0xFFFF_FFFF))
+        let parts = shares.count
+        for step in 0..<parts {
+            let part = (own + step) % parts
+            let lower = count * part / parts, size = UInt64(count * (part + 1) / parts - lower)
+            let share = shares[part]
+            let increment: UInt64 = step == 0 ? 1 : 1 << 32
+            while true {
+                let before = share.taken.add(increment, ordering: .relaxed).oldValue
+                let front = before & 0xFFFF_FFFF, back = before >> 32
+                guard front + back < size else { break }
+                body(lower + Int(step == 0 ? front : size - 1 - back))
                 done += 1
-                current = current &+ 1
-            } else {
-                current = original
             }
         }
         return done
@@ -138,19 +157,19 @@ final class PollingWorkers: @unchecked Sendable {
 
     /// A worker's loop: poll for an open pass it has not joined, join it, and sleep after
     /// `pollNanoseconds` without one.
-    private func work(_ sleeper: Sleeper) {
+    private func work(_ sleeper: Sleeper, share: Int) {
         var joined: UInt64 = 1
         var idleSince = DispatchTime.now().uptimeNanoseconds
         var polls = 0
         while true {
-            let generation = ticket.load(ordering: .acquiring) >> 32
-            if generation != joined && generation & 1 == 0 {
+            let open = generation.load(ordering: .acquiring)
+            if open != joined && open & 1 == 0 {
                 inside.add(1, ordering: .sequentiallyConsistent)
-                if ticket.load(ordering: .sequentiallyConsistent) >> 32 == generation {
-                    joinPass(generation)
+                if generation.load(ordering: .sequentiallyConsistent) == open {
+                    joinPass(share: share)
                 }
                 inside.subtract(1, ordering: .releasing)
-                joined = generation
+                joined = open
                 idleSince = DispatchTime.now().uptimeNanoseconds
                 continue
             }
@@ -162,7 +181,7 @@ final class PollingWorkers: @unchecked Sendable {
             guard now - idleSince > Self.pollNanoseconds || now < declineUntil.load(ordering: .relaxed) else { continue }
             // Sleep, unless a pass opened meanwhile (the caller clears `asleep` and signals).
             sleeper.asleep.store(true, ordering: .sequentiallyConsistent)
-            let latest = ticket.load(ordering: .sequentiallyConsistent) >> 32
+            let latest = generation.load(ordering: .sequentiallyConsistent)
             if latest != joined && latest & 1 == 0 && sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
                 continue
             }
@@ -171,12 +190,12 @@ final class PollingWorkers: @unchecked Sendable {
         }
     }
 
-    /// Runs indices of the open pass `generation` (the worker is counted `inside`, so the
-    /// body stays valid); every copy of the body is released before it returns.
+    /// Runs indices of the open pass, its own share first (the worker is counted `inside`, so
+    /// the body stays valid); every copy of the body is released before it returns.
     @inline(never)
-    private func joinPass(_ generation: UInt64) {
+    private func joinPass(share: Int) {
         guard let body else { return }
-        let done = take(generation, body)
+        let done = take(from: share, body)
         if done > 0 { finished.add(done, ordering: .releasing) }
     }
 }

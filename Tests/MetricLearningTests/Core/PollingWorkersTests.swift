@@ -1,5 +1,6 @@
 import Testing
 import Dispatch
+import Foundation
 @testable import TensorCore
 
 /// `PollingWorkers`: every index of a pass runs exactly once, whoever runs it; a pass started
@@ -49,6 +50,36 @@ struct PollingWorkersTests {
         // Free again afterwards.
         let after = Self.pass(workers, count: 3)
         #expect(after.ran && after.marks == [1, 1, 1])
+    }
+
+    /// Each thread keeps to its own share of a pass, so that it finds the same rows in its cache
+    /// in every pass: the caller runs a front part of the first half and a back part of the
+    /// second, the worker the rest — however late the worker joins. In passes where the worker
+    /// joined, a shared counter would interleave the two.
+    @Test func eachThreadRunsItsOwnShareFirst() {
+        guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *) else { return }
+        let workers = PollingWorkers(workers: 1)
+        let count = 64, half = count / 2
+        var joined = 0
+        for _ in 0..<50 {
+            var byCaller = [Bool](repeating: false, count: count)
+            let caller = Thread.current
+            let ran = byCaller.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                return workers.run(count, evenIfShort: true) { i in
+                    var sink = i
+                    for turn in 0..<20_000 { sink = sink &* 31 &+ turn }
+                    slots[i] = Thread.current == caller && sink != .min
+                }
+            }
+            #expect(ran)
+            let first = byCaller[..<half], second = byCaller[half...]
+            let callerFront = first.prefix { $0 }.count, callerBack = second.reversed().prefix { $0 }.count
+            #expect(first.dropFirst(callerFront).allSatisfy { !$0 } && second.dropLast(callerBack).allSatisfy { !$0 },
+                    "the caller ran \(byCaller.indices.filter { byCaller[$0] })")
+            if byCaller.contains(false) { joined += 1 }
+        }
+        #expect(joined > 0, "the worker never joined a pass")
     }
 
     /// Passes from several threads at once: each runs whole or is declined.
