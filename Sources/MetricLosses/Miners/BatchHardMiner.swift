@@ -18,6 +18,22 @@ public struct BatchHardMiner<Scalar: TensorScalar>: MatrixSharingMiner, Sendable
     public func mineSharingMatrix(_ inputs: BatchInputs<Scalar>) throws -> MiningResult<Scalar> {
         if let squared = SquaredDistanceThreshold.squaredForm(of: distance) {
             // Squared distances order the same way; ties are settled as on the roots. No N×M roots.
+            // A batch against itself: selected from the upper triangle while it is computed
+            // (`UpperTriangleBatchHard`), its lower triangle written only if the loss reads it.
+            if inputs.referencesAreEmbeddings {
+                let upper = UpperTriangleBatchHard<Scalar>(groups: SameLabelColumns(labels: inputs.labels, referenceLabels: inputs.labels))
+                let visit = upper.makeVisit(leavingLowerTriangle: true)
+                var d = try DistanceMatrixVisit.$current.withValue(visit) { try inputs.valueMatrix(squared) }
+                let lowerTriangleLeftOut = visit.leftOutLowerTriangle(of: d.storage)
+                if visit.covered {
+                    return inputs.mined(.triplets(upper.triplets(d.storage)), from: (consume d).storage, of: squared,
+                                        lowerTriangleLeftOut: lowerTriangleLeftOut)
+                }
+                // Not seen whole (computed another way): the whole rows are searched.
+                if lowerTriangleLeftOut { DistanceMatrix.mirrorUpperTriangle(&d.storage, count: inputs.labels.count) }
+                let triplets = BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: false, squaredDistances: true)
+                return inputs.mined(.triplets(triplets), from: (consume d).storage, of: squared)
+            }
             let d = try inputs.valueMatrix(squared)
             let triplets = BatchHardSelection.triplets(d, pairing: inputs.pairing, isSimilarity: false, squaredDistances: true)
             return inputs.mined(.triplets(triplets), from: (consume d).storage, of: squared)

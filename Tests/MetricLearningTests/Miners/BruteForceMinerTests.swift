@@ -153,6 +153,83 @@ struct BruteForceMinerTests {
         try check(Double.self)
     }
 
+    /// Batch-hard on batches of several of the product's row and column blocks, whose triplets
+    /// the miner selects from the Gram matrix's upper triangle as it is computed
+    /// (`UpperTriangleBatchHard`): the same as a search of the whole rows of the whole matrix
+    /// (`BatchHardSelection`), also where distances tie — rows on a coarse grid, and rows
+    /// repeated (distance 0), where the first column whose root ties must win.
+    @Test(arguments: [97, 1100]) func batchHardMinerOnLargeBatchesWithTies(n: Int) throws {
+        func check<Scalar: TensorScalar>(_: Scalar.Type, variant: Int, normalizes: Bool) throws {
+            var g = SeededRandomGenerator(seed: UInt64(n + variant))
+            let labels = (0..<n).map { _ in g.nextIndex(below: 7) }
+            var rows = (randomMatrix(n, 6, seed: UInt64(n + 10 * variant)) as Tensor<Scalar>).scalars
+            if variant > 0 { rows = rows.map { ($0 * 2).rounded() / 2 } }
+            if variant == 2 { for i in stride(from: 0, to: n - 1, by: 5) { for k in 0..<6 { rows[(i + 1) * 6 + k] = rows[i * 6 + k] } } }
+            let x = try Tensor(shape: [n, 6], scalars: rows)
+            let squared = try EuclideanDistance<Scalar>(normalizesEmbeddings: normalizes, squared: true).matrix(x, x)
+            let expected = BatchHardSelection.triplets(squared, pairing: BatchInputs(embeddings: x, labels: labels).pairing,
+                                                       isSimilarity: false, squaredDistances: true)
+            let mined = try BatchHardMiner(distance: EuclideanDistance<Scalar>(normalizesEmbeddings: normalizes)).mine(x, labels: labels)
+            #expect(mined == .triplets(expected) && expected.count > n / 2, "\(Scalar.self), variant \(variant), normalised \(normalizes)")
+            // On the grid, some anchors' nearest negatives tie (the same squared distance twice).
+            let d = squared.scalars
+            let tied = (0..<n).contains { a in
+                var (least, count) = (Scalar.infinity, 0)
+                for j in 0..<n where labels[j] != labels[a] {
+                    if d[a * n + j] < least { (least, count) = (d[a * n + j], 1) } else if d[a * n + j] == least { count += 1 }
+                }
+                return count > 1
+            }
+            #expect(variant == 0 || tied, "ties in variant \(variant)")
+        }
+        // The large batch (two column blocks) once, in Float with ties; the smaller one throughout.
+        for variant in n > 500 ? [2] : [0, 1, 2] {
+            for normalizes in n > 500 ? [true] : [true, false] {
+                try check(Float.self, variant: variant, normalizes: normalizes)
+                if n < 500 { try check(Double.self, variant: variant, normalizes: normalizes) }
+            }
+        }
+    }
+
+    /// The kernels behind it against plain loops: the least value of another group along a
+    /// row, its first column and the second least (repeats count), and the same folded down
+    /// the columns of a block of rows; lengths around the vector widths, values with repeats.
+    @Test func leastOfOtherGroupKernels() {
+        func check<Scalar: TensorScalar>(_: Scalar.Type) {
+            var g = SeededRandomGenerator(seed: 3)
+            for count in [1, 7, 8, 15, 16, 17, 33, 70] {
+                let values = (0..<(3 * count)).map { _ in Scalar(g.nextIndex(below: 9)) }
+                let groups = (0..<count).map { _ in Int32(g.nextIndex(below: 3)) }
+                var (least, second, index) = ([Scalar](repeating: .infinity, count: count), [Scalar](repeating: .infinity, count: count),
+                                              [Int32](repeating: 0, count: count))
+                for row in 0..<3 {
+                    let slice = Array(values[(row * count)..<((row + 1) * count)]), group = Int32(row)
+                    let others = (0..<count).filter { groups[$0] != group }
+                    let sorted = others.map { slice[$0] }.sorted()
+                    let along = slice.withUnsafeBufferPointer { v in groups.withUnsafeBufferPointer { gr in
+                        LeastOfOtherGroup.along(v.baseAddress!, groups: gr.baseAddress!, count: count, group: group, first: 5)
+                    } }
+                    #expect(along.least == (sorted.first ?? .infinity) && along.second == (sorted.dropFirst().first ?? .infinity), "count \(count)")
+                    if let first = others.first(where: { slice[$0] == sorted.first }) { #expect(along.index == Int32(first + 5)) }
+                    slice.withUnsafeBufferPointer { v in groups.withUnsafeBufferPointer { gr in
+                        LeastOfOtherGroup.down(v.baseAddress!, groups: gr.baseAddress!, count: count, group: group, row: Int32(row),
+                                               least: &least, index: &index, second: &second)
+                    } }
+                }
+                for j in 0..<count {
+                    let column = (0..<3).filter { Int32($0) != groups[j] }.map { values[$0 * count + j] }
+                    let sorted = column.sorted()
+                    #expect(least[j] == (sorted.first ?? .infinity) && second[j] == (sorted.dropFirst().first ?? .infinity))
+                    if let first = (0..<3).first(where: { Int32($0) != groups[j] && values[$0 * count + j] == sorted.first }) {
+                        #expect(index[j] == Int32(first))
+                    }
+                }
+            }
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     /// A distance that reports the squared Euclidean kernel but computes its matrix another way
     /// (against a copy of the rows): the miner's selection inside the product never sees it,
     /// so the miner searches the whole rows afterwards, with the same result.

@@ -68,4 +68,34 @@ struct BatchHardSquaredTieTests {
         #expect(fromSquares == fromRoots)
         #expect(fromSquares.first == IndexTriplet(anchor: 0, positive: 1, negative: 3))
     }
+
+    /// The same ties met by the selection from the upper triangle's parts
+    /// (`UpperTriangleBatchHard`): each row's least and greatest come from parts on both sides
+    /// of the diagonal, and the first column whose root ties wins there too.
+    @Test func tiesAcrossTheUpperTrianglesParts() throws {
+        var low: Float = 2, high: Float = 2
+        while high.nextUp.squareRoot() == low.squareRoot() { high = high.nextUp }
+        while low.nextDown.squareRoot() == high.squareRoot() { low = low.nextDown }
+        // Anchor 2 (label 0): positives 0 (a hair nearer in d²) and 4, which tie on the root;
+        // negatives 1 (a hair farther) and 3, which tie too: 0 and 1 must win, though they
+        // sit above the anchor's diagonal entry and 3 and 4 beside it.
+        let labels = [0, 1, 0, 1, 0], n = 5
+        var squared = [Float](repeating: 9, count: n * n)
+        for i in 0..<n { squared[i * n + i] = 0 }
+        for (i, j, value) in [(0, 2, low), (2, 4, high), (1, 2, high), (2, 3, low)] {
+            (squared[i * n + j], squared[j * n + i]) = (value, value)
+        }
+        let pairing = ReferencePairing(labels: labels, referenceLabels: labels, selfOffset: 0)
+        let expected = BatchHardSelection.triplets(try Tensor(shape: [n, n], scalars: squared.map { $0.squareRoot() }),
+                                                   pairing: pairing, isSimilarity: false)
+        #expect(expected.contains(IndexTriplet(anchor: 2, positive: 0, negative: 1)))
+        for layout in [[(0..<n, 0..<n)], [(0..<2, 0..<3), (0..<2, 3..<5), (2..<5, 0..<5)]] {
+            let upper = UpperTriangleBatchHard<Float>(groups: SameLabelColumns(labels: labels, referenceLabels: labels))
+            let visit = upper.makeVisit(leavingLowerTriangle: false)
+            squared.withUnsafeBufferPointer { matrix in
+                for (rows, columns) in layout { visit.part(UnsafeRawPointer(matrix.baseAddress!), rows: rows, columns: columns) }
+            }
+            #expect(visit.covered && upper.triplets(squared) == expected, "parts \(layout)")
+        }
+    }
 }
