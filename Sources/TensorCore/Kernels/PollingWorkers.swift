@@ -144,6 +144,10 @@ final class PollingWorkers: @unchecked Sendable {
             let lower = count * part / parts, size = UInt64(count * (part + 1) / parts - lower)
             let share = shares[part]
             let increment: UInt64 = step == 0 ? 1 : 1 << 32
+            // A share seen taken is passed by with a read: a late thread on a machine of many
+            // cores does not pull every share's line to itself to find nothing left.
+            let seen = share.taken.load(ordering: .relaxed)
+            if (seen & 0xFFFF_FFFF) + (seen >> 32) >= size { continue }
             while true {
                 let before = share.taken.add(increment, ordering: .relaxed).oldValue
                 let front = before & 0xFFFF_FFFF, back = before >> 32
