@@ -91,9 +91,11 @@ struct LossBenchmarkCase {
 
     /// The median step over `repeats` timed runs after `warmups` (at least two), on standard-normal
     /// embeddings with labels uniform over N/8 classes, or over `classes` (as the peer): its
-    /// seconds, the seconds of that step spent in matrix products, and the mean minor page
-    /// faults of a timed (steady-state) step.
-    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int, warmups: Int = 10) throws -> (seconds: Double, products: Double, faultsPerStep: Double) {
+    /// seconds, the seconds of that step spent in matrix products, the seconds of other work
+    /// run inside those products (summed over their threads; part of the rest), and the mean
+    /// minor page faults of a timed (steady-state) step.
+    func medianStep(count n: Int, width d: Int, classes fixedClasses: Int? = nil, repeats: Int, warmups: Int = 10)
+        throws -> (seconds: Double, products: Double, inside: Double, faultsPerStep: Double) {
         let embeddings = try Tensor<Float>.randomNormal(shape: [n, d], seed: 0)
         var generator = SeededRandomGenerator(seed: 1)
         let classes = fixedClasses ?? max(2, n / 8)
@@ -107,18 +109,19 @@ struct LossBenchmarkCase {
         }
         // Reserved up front: a list that grew during the timed steps would take heap blocks
         // the steps free and reuse, and move their next blocks to fresh pages.
-        var times: [(seconds: Double, products: Double)] = []
+        var times: [(seconds: Double, products: Double, inside: Double)] = []
         times.reserveCapacity(repeats)
         let faultsBefore = minorPageFaults()
         for _ in 0..<repeats {
             let clock = ProductClock()
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try ProductClock.$current.withValue(clock) { try step(embeddings, labels) }
-            times.append((Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, Double(clock.nanoseconds) / 1e9))
+            times.append((Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, Double(clock.nanoseconds) / 1e9,
+                          Double(clock.insideNanoseconds) / 1e9))
         }
         let faults = Double(minorPageFaults() - faultsBefore) / Double(repeats)
         let median = times.sorted { $0.seconds < $1.seconds }[times.count / 2]
-        return (median.seconds, median.products, faults)
+        return (median.seconds, median.products, median.inside, faults)
     }
 }
 

@@ -18,7 +18,8 @@ import Darwin
 /// (5 from N = 2048), for a profiler to sample a case long enough; `--warmups W` runs W untimed
 /// steps first instead of 10 (at least 2: the first fills the scratch pool; the allocator's
 /// heap takes a few more steps to reach its working size). Beside each median step stands the time that step
-/// spent in matrix products and the rest. With `--json` the last line is one JSON object of
+/// spent in matrix products and the rest, and how much of the rest is other work run inside the products
+/// (distances converted, a miner's selection), summed over the threads that ran it. With `--json` the last line is one JSON object of
 /// the figures. The first line names the kernels of this build (fused multiply-add or not, the
 /// matrix product's tile); a build with the `FusedMultiplyAdd` trait but no FMA in its target CPU
 /// prints a warning before it.
@@ -95,10 +96,11 @@ if positional.first == "gemm" {
     if !unknown.isEmpty { print("metric-bench: not in suite \(suiteName) (or not implemented yet): \(unknown.joined(separator: ", "))") }
     for (n, d) in sizes {
         for benchmark in suite where only == nil || only!.contains(benchmark.name) {
-            let (seconds, products, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: repeats ?? (n >= 2048 ? 5 : 15), warmups: warmups ?? 10)
+            let (seconds, products, inside, faults) = try benchmark.medianStep(count: n, width: d, classes: classes, repeats: repeats ?? (n >= 2048 ? 5 : 15), warmups: warmups ?? 10)
             let key = "\(benchmark.name)@\(n)x\(d)" + (classes.map { "c\($0)" } ?? "")
             print("\(key.padding(toLength: 36))  median \(formatted(seconds * 1000, digits: 2)) ms",
-                  "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2)))",
+                  "(products \(formatted(products * 1000, digits: 2)), rest \(formatted((seconds - products) * 1000, digits: 2))"
+                    + (inside > 0 ? ", \(formatted(inside * 1000, digits: 2)) of it inside the products)" : ")"),
                   " \(formatted(faults, digits: 1)) faults/step")
             figures.append((key, seconds))
         }

@@ -13,15 +13,19 @@ package final class ProductClock: @unchecked Sendable {
 
     /// Guards `total` (the products of child tasks may add to it from several threads).
     private let queue = DispatchQueue(label: "ProductClock")
-    private var total: UInt64 = 0
+    private var total: UInt64 = 0, inside: UInt64 = 0
 
     package init() {}
 
     /// The nanoseconds the products added so far.
     package var nanoseconds: UInt64 { queue.sync { total } }
 
-    /// Adds `nanoseconds` to the total.
-    private func add(_ nanoseconds: UInt64) { queue.sync { total += nanoseconds } }
+    /// The nanoseconds of other work run inside the products (summed over the threads that ran
+    /// it, as taken from the products' time), counted in the rest of the step.
+    package var insideNanoseconds: UInt64 { queue.sync { inside } }
+
+    /// Adds `nanoseconds` to the total, and `inside` to the other work inside the products.
+    private func add(_ nanoseconds: UInt64, inside work: UInt64 = 0) { queue.sync { (total, inside) = (total + nanoseconds, inside + work) } }
 
     /// Runs `body`, adding its wall time to the bound clock, if any, less the time `body`
     /// spends in `Exclusion.measuring` (summed over threads: work run beside the product,
@@ -33,7 +37,8 @@ package final class ProductClock: @unchecked Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         body(Exclusion(clock: excluded))
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
-        clock.add(elapsed - Swift.min(elapsed, excluded.nanoseconds))
+        let inside = Swift.min(elapsed, excluded.nanoseconds)
+        clock.add(elapsed - inside, inside: inside)
     }
 
     /// Where work inside a timed product reports the time that is not the product's.
