@@ -60,8 +60,12 @@ struct PollingWorkersTests {
         guard #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *) else { return }
         let workers = PollingWorkers(workers: 1)
         let count = 64, half = count / 2
-        var joined = 0
-        for _ in 0..<50 {
+        var (joined, passes) = (0, 0)
+        // Fifty passes, and more (for up to ten seconds) until the worker has joined one: on a
+        // loaded machine its thread may be slow to start.
+        let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
+        while passes < 50 || (joined == 0 && DispatchTime.now().uptimeNanoseconds < deadline) {
+            passes += 1
             var byCaller = [Bool](repeating: false, count: count)
             let caller = Thread.current
             let ran = byCaller.withUnsafeMutableBufferPointer { slots in
