@@ -3,7 +3,7 @@ import TensorCore
 /// The least of some values, the lowest index attaining it, and the second least (a repeat
 /// of the least counts as the second): enough to tell, once every part of a row has been
 /// seen, whether the least is the only value below a bound just above it.
-struct LeastCandidate<Scalar: TensorScalar>: Sendable, Equatable {
+struct LeastCandidate<Scalar: TensorScalar>: Sendable {
     /// The least value, +∞ when none was seen.
     var least: Scalar
     /// The lowest index attaining `least` (meaningless while it is +∞).
